@@ -1,0 +1,1 @@
+//! Tradewind actors (placeholder until the actor issues land).

@@ -1,0 +1,1 @@
+//! kalshi-sim (placeholder until the simulator issue lands).
