@@ -1,0 +1,168 @@
+//! The exchange core: accounts, markets, orders and matching, as plain synchronous code with
+//! no I/O and no clock of its own (every operation takes `now`). The HTTP and WebSocket layers
+//! lock it, call one operation, and publish the [`Notice`]s it queued.
+//!
+//! # Layout
+//! - [`order`]: requests, order records, refusals.
+//! - [`book`]: resting orders per side and level, in time priority.
+//! - [`matching`]: order entry and price-time matching (`impl Exchange`).
+//! - [`modify`]: cancel, decrease, amend, cancel-all (`impl Exchange`).
+//! - [`lifecycle`]: open, pause, close, determine, settle, expiry (`impl Exchange`).
+//! - [`account`]: cash, collateral, positions, fills, settlements.
+//! - [`market`]: market metadata, state and hidden truth.
+//! - [`fees`]: the fee approximation.
+//! - [`notice`]: what operations report.
+
+pub mod account;
+pub mod book;
+pub mod fees;
+pub mod lifecycle;
+pub mod market;
+pub mod matching;
+pub mod modify;
+pub mod notice;
+pub mod order;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use kalshi::{Money, OrderId, Ticker};
+use rand::{Rng, SeedableRng, rngs::StdRng};
+
+pub use account::{Account, AccountIdx, FillRecord, Position, SettlementRecord};
+pub use market::{MarketInfo, SimMarket, Strike};
+pub use notice::{LifecycleNotice, Notice, TickerSnapshot};
+pub use order::{OrderKey, OrderRequest, Reject, SimOrder};
+
+/// The whole simulated exchange state.
+#[derive(Debug)]
+pub struct Exchange {
+    accounts: Vec<Account>,
+    account_ids: HashMap<String, AccountIdx>,
+    markets: BTreeMap<Ticker, SimMarket>,
+    orders: HashMap<OrderKey, SimOrder>,
+    order_ids: HashMap<OrderId, OrderKey>,
+    next_key: OrderKey,
+    trading_active: bool,
+    rng: StdRng,
+    notices: Vec<Notice>,
+}
+
+impl Exchange {
+    /// An empty exchange whose generated ids follow `seed`.
+    pub fn new(seed: u64) -> Exchange {
+        Exchange {
+            accounts: Vec::new(),
+            account_ids: HashMap::new(),
+            markets: BTreeMap::new(),
+            orders: HashMap::new(),
+            order_ids: HashMap::new(),
+            next_key: 1,
+            trading_active: true,
+            rng: StdRng::seed_from_u64(seed),
+            notices: Vec::new(),
+        }
+    }
+
+    /// A random UUID-shaped id from the exchange's seeded generator.
+    pub fn new_uuid(&mut self) -> String {
+        let bytes: [u8; 16] = self.rng.random();
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .to_string()
+    }
+
+    /// Takes the notices queued by the operations since the last call.
+    pub fn drain_notices(&mut self) -> Vec<Notice> {
+        std::mem::take(&mut self.notices)
+    }
+
+    /// Opens an account with `balance`; `internal` marks the simulator's own market makers.
+    pub fn add_account(&mut self, tier: &str, balance: Money, internal: bool) -> AccountIdx {
+        let idx = AccountIdx(self.accounts.len() as u32);
+        let id = self.new_uuid();
+        self.account_ids.insert(id.clone(), idx);
+        self.accounts
+            .push(Account::new(id, tier.to_owned(), balance, internal));
+        idx
+    }
+
+    /// An account by index.
+    pub fn account(&self, idx: AccountIdx) -> Option<&Account> {
+        self.accounts.get(idx.0 as usize)
+    }
+
+    /// Mutable access to an account (balance top-ups from the admin interface).
+    pub fn account_mut(&mut self, idx: AccountIdx) -> Option<&mut Account> {
+        self.accounts.get_mut(idx.0 as usize)
+    }
+
+    /// An account's index by its public id.
+    pub fn account_by_id(&self, id: &str) -> Option<AccountIdx> {
+        self.account_ids.get(id).copied()
+    }
+
+    /// Every account with its index.
+    pub fn accounts(&self) -> impl Iterator<Item = (AccountIdx, &Account)> {
+        self.accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (AccountIdx(i as u32), a))
+    }
+
+    /// Lists a market (in `initialized` state until its open time passes).
+    pub fn add_market(&mut self, info: MarketInfo) {
+        self.markets
+            .insert(info.ticker.clone(), SimMarket::new(info));
+    }
+
+    /// A market by ticker.
+    pub fn market(&self, ticker: &str) -> Option<&SimMarket> {
+        self.markets.get(ticker)
+    }
+
+    /// Every market, by ticker.
+    pub fn markets(&self) -> impl Iterator<Item = &SimMarket> {
+        self.markets.values()
+    }
+
+    /// An order by key.
+    pub fn order(&self, key: OrderKey) -> Option<&SimOrder> {
+        self.orders.get(&key)
+    }
+
+    /// An order by its exchange id.
+    pub fn order_by_id(&self, id: &str) -> Option<&SimOrder> {
+        self.order_ids.get(id).and_then(|k| self.orders.get(k))
+    }
+
+    /// Whether trading is on exchange-wide.
+    pub fn trading_active(&self) -> bool {
+        self.trading_active
+    }
+
+    /// Switches trading on or off exchange-wide (orders are refused while off).
+    pub fn set_trading_active(&mut self, active: bool) {
+        self.trading_active = active;
+    }
+
+    /// Queues a ticker update for a market after its top of book or trades changed.
+    fn notice_ticker(&mut self, ticker: &str, now: DateTime<Utc>) {
+        if let Some(m) = self.markets.get(ticker) {
+            self.notices
+                .push(Notice::TickerUpdate(m.ticker_snapshot(now)));
+        }
+    }
+
+    fn notice_order(&mut self, key: OrderKey) {
+        if let Some(o) = self.orders.get(&key) {
+            self.notices.push(Notice::OrderUpdate {
+                account: o.account,
+                order: Box::new(o.clone()),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
