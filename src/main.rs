@@ -11,5 +11,8 @@ struct Cli {}
 
 fn main() {
     let _cli = Cli::parse();
-    println!("tradewind {}: nothing to run yet; see --help", env!("CARGO_PKG_VERSION"));
+    println!(
+        "tradewind {}: nothing to run yet; see --help",
+        env!("CARGO_PKG_VERSION")
+    );
 }

@@ -10,10 +10,24 @@
 //! - [`num`]: [`Price`], [`Count`], [`Money`] and the market price grid ([`num::ticks`]).
 //! - [`types`]: sides, time in force, statuses and other wire enumerations.
 //! - [`ids`]: [`Ticker`], [`EventTicker`], [`SeriesTicker`], [`OrderId`], [`ClientOrderId`].
+//! - [`level`]: [`level::PriceLevel`], one `[price, count]` order-book level.
+//! - [`ws`]: WebSocket v2 commands and server frames; [`ws::decode`] reads a frame in one pass.
+//! - [`book`]: [`book::OrderBook`], the local bids-only book kept from snapshots and deltas.
+//! - [`rest`]: REST request/response bodies, query parameters and the [`rest::Endpoint`] table.
+//! - [`error`]: [`ApiError`], parsed from any of Kalshi's three error-body shapes.
+//! - [`limits`]: rate-limit facts: buckets, endpoint costs, tier budgets.
 
+pub mod book;
+pub mod error;
 pub mod ids;
+pub mod level;
+pub mod limits;
 pub mod num;
+pub mod rest;
+pub mod sign;
 pub mod types;
+pub mod ws;
 
+pub use error::ApiError;
 pub use ids::{ClientOrderId, EventTicker, IdError, OrderId, SeriesTicker, Ticker};
 pub use num::{Count, Money, ParseFixedError, Price};

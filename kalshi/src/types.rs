@@ -40,8 +40,7 @@ macro_rules! wire_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-                Ok(Self::from_wire(&s))
+                $crate::types::deserialize_str(d, |s| Ok(Self::from_wire(s)))
             }
         }
 
@@ -76,9 +75,10 @@ macro_rules! wire_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
-                Self::from_wire(&s).ok_or_else(|| {
-                    serde::de::Error::unknown_variant(&s, &[$($wire),+])
+                $crate::types::deserialize_str(d, |s| {
+                    Self::from_wire(s).ok_or_else(|| {
+                        serde::de::Error::unknown_variant(s, &[$($wire),+])
+                    })
                 })
             }
         }
@@ -100,6 +100,30 @@ macro_rules! wire_enum {
     };
 }
 pub(crate) use wire_enum;
+
+/// Deserializes a string through `f` without allocating when the input can be borrowed
+/// (serde's `Cow<str>` impl always allocates unless the field is marked `borrow`).
+pub(crate) fn deserialize_str<'de, D, T>(
+    d: D,
+    f: impl FnOnce(&str) -> Result<T, D::Error>,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct V<F>(F);
+    impl<'de, T, E: serde::de::Error, F: FnOnce(&str) -> Result<T, E>> serde::de::Visitor<'de>
+        for V<F>
+    {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E2: serde::de::Error>(self, v: &str) -> Result<T, E2> {
+            (self.0)(v).map_err(|e: E| E2::custom(e))
+        }
+    }
+    d.deserialize_str(V(f))
+}
 
 wire_enum!(
     /// The side of the YES book an order rests on (V2 `side`): `bid` buys YES, `ask` sells YES

@@ -4,12 +4,20 @@
 //! - [`engine`]: the exchange core — accounts, markets, matching, lifecycle — pure and
 //!   synchronous.
 //! - [`catalogue`]: the default temperature-market catalogue and its hidden truths.
+//! - [`config`]: [`config::SimConfig`], the simulator's settings.
 //! - [`clock`]: real or manual time.
 //! - [`ratelimit`]: Kalshi-style token buckets.
+//! - [`server`]: the actix-web server, [`SimServer`] / [`SimHandle`] / [`SimControl`].
 //! - [`world`]: truth drift, background market makers, determination.
 
 pub mod catalogue;
 pub mod clock;
+pub mod config;
 pub mod engine;
 pub mod ratelimit;
+pub mod server;
 pub mod world;
+
+pub use clock::SimClock;
+pub use config::SimConfig;
+pub use server::{SimControl, SimHandle, SimServer};

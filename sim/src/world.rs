@@ -241,8 +241,12 @@ impl World {
         let account = self.makers[maker].account;
         let size = Count::from_whole(self.rng.random_range(1..=self.cfg.max_size.max(1)));
         let order = match (bid, ask) {
-            (_, Some((ask, _))) if ask.as_probability() < belief => Some((BookSide::Bid, ask)),
-            (Some((bid, _)), _) if bid.as_probability() > belief => Some((BookSide::Ask, bid)),
+            (_, Some(ask)) if ask.price.as_probability() < belief => {
+                Some((BookSide::Bid, ask.price))
+            }
+            (Some(bid), _) if bid.price.as_probability() > belief => {
+                Some((BookSide::Ask, bid.price))
+            }
             _ => None,
         };
         if let Some((side, price)) = order {
@@ -313,7 +317,7 @@ mod tests {
         let mut traded = Count::ZERO;
         for m in x.markets() {
             if let (Some(bid), Some(ask)) = m.book.top() {
-                assert!(bid.0 < ask.0, "{} crossed", m.info.ticker);
+                assert!(bid.price < ask.price, "{} crossed", m.info.ticker);
                 quoted += 1;
             }
             traded += m.volume;

@@ -47,7 +47,7 @@ impl Price {
 
     /// Whole cents, when the price is a whole number of cents.
     pub const fn to_cents_exact(self) -> Option<u32> {
-        if self.0 % 10_000 == 0 {
+        if self.0.is_multiple_of(10_000) {
             Some(self.0 / 10_000)
         } else {
             None

@@ -114,7 +114,7 @@ impl PriceRange {
         step > 0
             && self.start <= p
             && p <= self.end
-            && (p.micros() - self.start.micros()) % step == 0
+            && (p.micros() - self.start.micros()).is_multiple_of(step)
     }
 }
 

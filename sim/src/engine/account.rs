@@ -40,6 +40,8 @@ pub struct FillRecord {
     pub fill_id: String,
     /// The order that filled.
     pub order_key: OrderKey,
+    /// Its exchange id.
+    pub order_id: kalshi::OrderId,
     /// Market.
     pub ticker: Ticker,
     /// Side of the filled order.
@@ -63,6 +65,10 @@ pub struct FillRecord {
 pub struct SettlementRecord {
     /// Market.
     pub ticker: Ticker,
+    /// Its event.
+    pub event_ticker: kalshi::EventTicker,
+    /// The result it settled on.
+    pub result: kalshi::types::MarketResult,
     /// YES contracts held at settlement.
     pub yes_count: Count,
     /// Cost basis of those YES contracts.

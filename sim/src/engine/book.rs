@@ -6,7 +6,11 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use kalshi::{Count, Price, types::BookSide, types::OutcomeSide};
+use kalshi::{
+    Count, Price,
+    level::PriceLevel,
+    types::{BookSide, OutcomeSide},
+};
 
 use super::order::OrderKey;
 
@@ -146,21 +150,28 @@ impl RestingBook {
 
     /// The public book as Kalshi publishes it: YES bids and NO bids, each ascending by price
     /// (best last), with aggregated sizes.
-    pub fn public_levels(&self) -> (Vec<(Price, Count)>, Vec<(Price, Count)>) {
-        let yes = self.bids.iter().map(|(p, l)| (*p, l.total)).collect();
+    pub fn public_levels(&self) -> (Vec<PriceLevel>, Vec<PriceLevel>) {
+        let level = |price, count| PriceLevel { price, count };
+        let yes = self.bids.iter().map(|(p, l)| level(*p, l.total)).collect();
         let no = self
             .asks
             .iter()
             .rev()
-            .map(|(p, l)| (p.complement(), l.total))
+            .map(|(p, l)| level(p.complement(), l.total))
             .collect();
         (yes, no)
     }
 
     /// Best YES bid and best YES ask with their sizes.
-    pub fn top(&self) -> (Option<(Price, Count)>, Option<(Price, Count)>) {
-        let bid = self.bids.iter().next_back().map(|(p, l)| (*p, l.total));
-        let ask = self.asks.iter().next().map(|(p, l)| (*p, l.total));
+    pub fn top(&self) -> (Option<PriceLevel>, Option<PriceLevel>) {
+        let bid = self.bids.iter().next_back().map(|(p, l)| PriceLevel {
+            price: *p,
+            count: l.total,
+        });
+        let ask = self.asks.iter().next().map(|(p, l)| PriceLevel {
+            price: *p,
+            count: l.total,
+        });
         (bid, ask)
     }
 
@@ -190,21 +201,13 @@ mod tests {
         book.push(BookSide::Ask, p("0.45"), 3, Count::from_whole(7));
         book.push(BookSide::Ask, p("0.50"), 4, Count::from_whole(1));
         let (yes, no) = book.public_levels();
-        assert_eq!(
-            yes,
-            vec![
-                (p("0.40"), Count::from_whole(5)),
-                (p("0.42"), Count::from_whole(3))
-            ]
-        );
+        let lvl = |price: &str, n: i64| PriceLevel {
+            price: p(price),
+            count: Count::from_whole(n),
+        };
+        assert_eq!(yes, vec![lvl("0.40", 5), lvl("0.42", 3)]);
         // Asks at 0.45 and 0.50 are NO bids at 0.55 and 0.50; best NO bid (0.55) is last.
-        assert_eq!(
-            no,
-            vec![
-                (p("0.50"), Count::from_whole(1)),
-                (p("0.55"), Count::from_whole(7))
-            ]
-        );
+        assert_eq!(no, vec![lvl("0.50", 1), lvl("0.55", 7)]);
         assert!(book.crosses(BookSide::Bid, p("0.45")));
         assert!(!book.crosses(BookSide::Bid, p("0.44")));
         assert!(book.crosses(BookSide::Ask, p("0.42")));

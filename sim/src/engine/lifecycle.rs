@@ -186,6 +186,8 @@ impl Exchange {
         m.updated_time = now;
         m.open_interest = Count::ZERO;
         let t = m.info.ticker.clone();
+        let event_ticker = m.info.event_ticker.clone();
+        let result = m.result.clone();
         for (i, acct) in self.accounts.iter_mut().enumerate() {
             let Some(pos) = acct.positions.get_mut(ticker) else {
                 continue;
@@ -208,6 +210,8 @@ impl Exchange {
             acct.balance += revenue;
             acct.settlements.push(SettlementRecord {
                 ticker: t.clone(),
+                event_ticker: event_ticker.clone(),
+                result: result.clone(),
                 yes_count,
                 yes_total_cost: if yes_count.is_zero() {
                     Money::ZERO

@@ -171,14 +171,16 @@ impl Exchange {
                 "reduce_only order would increase the position",
             ));
         }
-        if let Some(cid) = &req.client_order_id {
-            if acct.client_ids.contains_key(cid) {
-                return Err(Reject::new(
-                    409,
-                    "order_already_exists",
-                    format!("order with client_order_id {cid} already exists"),
-                ));
-            }
+        if let Some(cid) = req
+            .client_order_id
+            .as_ref()
+            .filter(|c| acct.client_ids.contains_key(*c))
+        {
+            return Err(Reject::new(
+                409,
+                "order_already_exists",
+                format!("order with client_order_id {cid} already exists"),
+            ));
         }
         if req.post_only && market.book.crosses(req.side, req.price) {
             return Err(Reject::new(
@@ -360,6 +362,7 @@ impl Exchange {
                 let fill = super::FillRecord {
                     fill_id: trade_id.clone(),
                     order_key: order.key,
+                    order_id: order.order_id.clone(),
                     ticker: order.ticker.clone(),
                     side: order.side,
                     yes_price,

@@ -113,12 +113,10 @@ impl Exchange {
     /// Returns the count it lost (zero if it was not resting).
     pub(super) fn cancel_key(&mut self, key: OrderKey, now: DateTime<Utc>) -> Count {
         let reduced = self.unrest(key, now);
-        if let Some(order) = self.orders.get_mut(&key) {
-            if order.is_resting() {
-                order.status = OrderStatus::Canceled;
-                order.updated = now;
-                self.notice_order(key);
-            }
+        if let Some(order) = self.orders.get_mut(&key).filter(|o| o.is_resting()) {
+            order.status = OrderStatus::Canceled;
+            order.updated = now;
+            self.notice_order(key);
         }
         reduced
     }

@@ -88,7 +88,13 @@ fn crossing_order_trades_at_the_resting_price() {
     // b bought 4 NO at 0.60.
     assert_eq!(x.account(b).unwrap().balance, m("997.60"));
     let (yes, no) = x.market(T).unwrap().book.public_levels();
-    assert_eq!(yes, vec![(p("0.40"), c(6))]);
+    assert_eq!(
+        yes,
+        vec![kalshi::level::PriceLevel {
+            price: p("0.40"),
+            count: c(6)
+        }]
+    );
     assert!(no.is_empty());
 }
 
@@ -489,18 +495,15 @@ fn check_invariants(x: &Exchange, accounts: &[AccountIdx], start: Money, step: u
         }
     }
     let (pub_yes, pub_no) = market.book.public_levels();
-    assert_eq!(
-        pub_yes,
-        yes.into_iter().collect::<Vec<_>>(),
-        "step {step}: yes book"
-    );
-    assert_eq!(
-        pub_no,
-        no.into_iter().collect::<Vec<_>>(),
-        "step {step}: no book"
-    );
+    let levels = |m: std::collections::BTreeMap<Price, Count>| -> Vec<kalshi::level::PriceLevel> {
+        m.into_iter()
+            .map(|(price, count)| kalshi::level::PriceLevel { price, count })
+            .collect()
+    };
+    assert_eq!(pub_yes, levels(yes), "step {step}: yes book");
+    assert_eq!(pub_no, levels(no), "step {step}: no book");
     if let (Some(bid), Some(ask)) = market.book.top() {
-        assert!(bid.0 < ask.0, "step {step}: crossed book");
+        assert!(bid.price < ask.price, "step {step}: crossed book");
     }
     let mut cash = Money::ZERO;
     let mut fees = Money::ZERO;

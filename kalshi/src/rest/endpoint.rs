@@ -1,0 +1,270 @@
+//! [`Endpoint`]: every REST endpoint Tradewind or the simulator uses, as data — HTTP method,
+//! path template relative to [`API_PREFIX`], whether it needs signed headers — plus
+//! [`Endpoint::path_for`] to build the concrete path and [`Endpoint::match_path`] to route a
+//! concrete request back to its endpoint (the simulator's router and rate limiter).
+//!
+//! Source: kalshi-api.md §3 (OAS paths, TS `*Api.md` "Authorization" sections).
+
+use std::fmt;
+
+use super::API_PREFIX;
+
+/// An HTTP method used by the Trade API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    /// `GET`.
+    Get,
+    /// `POST`.
+    Post,
+    /// `PUT`.
+    Put,
+    /// `DELETE`.
+    Delete,
+}
+
+impl Method {
+    /// The upper-case name, as signed in the pre-sign string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Reads a method name, case-insensitively.
+    pub fn from_name(s: &str) -> Option<Method> {
+        [Method::Get, Method::Post, Method::Put, Method::Delete]
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(s))
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Declares the endpoint table once; everything else is derived from it.
+macro_rules! endpoints {
+    ($($(#[$doc:meta])* $name:ident => $method:ident $path:literal, auth = $auth:literal;)+) => {
+        /// One REST endpoint of the Trade API (kalshi-api.md §3). Paths are templates relative
+        /// to [`API_PREFIX`]; `{name}` marks the single path parameter, if any.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Endpoint {
+            $($(#[$doc])* $name,)+
+        }
+
+        impl Endpoint {
+            /// Every endpoint, in declaration order.
+            pub const ALL: &'static [Endpoint] = &[$(Endpoint::$name),+];
+
+            /// The HTTP method.
+            pub fn method(self) -> Method {
+                match self { $(Endpoint::$name => Method::$method,)+ }
+            }
+
+            /// The path template relative to [`API_PREFIX`], e.g. `/markets/{ticker}/orderbook`.
+            pub fn template(self) -> &'static str {
+                match self { $(Endpoint::$name => $path,)+ }
+            }
+
+            /// Whether the request must carry the three `KALSHI-ACCESS-*` headers.
+            pub fn requires_auth(self) -> bool {
+                match self { $(Endpoint::$name => $auth,)+ }
+            }
+        }
+    };
+}
+
+endpoints! {
+    /// `GET /exchange/status` → [`ExchangeStatus`](super::ExchangeStatus).
+    GetExchangeStatus => Get "/exchange/status", auth = false;
+    /// `GET /exchange/schedule`
+    /// → [`GetExchangeScheduleResponse`](super::GetExchangeScheduleResponse).
+    GetExchangeSchedule => Get "/exchange/schedule", auth = false;
+    /// `GET /exchange/user_data_timestamp`
+    /// → [`GetUserDataTimestampResponse`](super::GetUserDataTimestampResponse).
+    GetUserDataTimestamp => Get "/exchange/user_data_timestamp", auth = true;
+    /// `GET /markets` → [`GetMarketsResponse`](super::GetMarketsResponse).
+    GetMarkets => Get "/markets", auth = false;
+    /// `GET /markets/orderbooks`
+    /// → [`GetMarketOrderbooksResponse`](super::GetMarketOrderbooksResponse).
+    GetMarketOrderbooks => Get "/markets/orderbooks", auth = true;
+    /// `GET /markets/{ticker}` → [`GetMarketResponse`](super::GetMarketResponse).
+    GetMarket => Get "/markets/{ticker}", auth = false;
+    /// `GET /markets/{ticker}/orderbook`
+    /// → [`GetMarketOrderbookResponse`](super::GetMarketOrderbookResponse).
+    /// UNCERTAIN: the spec attaches auth, the orderbook guide says none; we always sign it.
+    GetMarketOrderbook => Get "/markets/{ticker}/orderbook", auth = true;
+    /// `GET /events` → [`GetEventsResponse`](super::GetEventsResponse).
+    GetEvents => Get "/events", auth = false;
+    /// `GET /events/{event_ticker}` → [`GetEventResponse`](super::GetEventResponse).
+    GetEvent => Get "/events/{event_ticker}", auth = false;
+    /// `GET /series` → [`GetSeriesListResponse`](super::GetSeriesListResponse).
+    GetSeriesList => Get "/series", auth = false;
+    /// `GET /series/{series_ticker}` → [`GetSeriesResponse`](super::GetSeriesResponse).
+    GetSeries => Get "/series/{series_ticker}", auth = false;
+    /// `GET /account/limits` → [`GetAccountLimitsResponse`](super::GetAccountLimitsResponse).
+    GetAccountLimits => Get "/account/limits", auth = true;
+    /// `GET /account/endpoint_costs`
+    /// → [`GetEndpointCostsResponse`](super::GetEndpointCostsResponse).
+    GetEndpointCosts => Get "/account/endpoint_costs", auth = false;
+    /// `GET /portfolio/balance` → [`GetBalanceResponse`](super::GetBalanceResponse).
+    GetBalance => Get "/portfolio/balance", auth = true;
+    /// `GET /portfolio/positions` → [`GetPositionsResponse`](super::GetPositionsResponse).
+    GetPositions => Get "/portfolio/positions", auth = true;
+    /// `GET /portfolio/fills` → [`GetFillsResponse`](super::GetFillsResponse).
+    GetFills => Get "/portfolio/fills", auth = true;
+    /// `GET /portfolio/settlements` → [`GetSettlementsResponse`](super::GetSettlementsResponse).
+    GetSettlements => Get "/portfolio/settlements", auth = true;
+    /// `GET /portfolio/orders` → [`GetOrdersResponse`](super::GetOrdersResponse).
+    GetOrders => Get "/portfolio/orders", auth = true;
+    /// `GET /portfolio/orders/{order_id}` → [`GetOrderResponse`](super::GetOrderResponse).
+    GetOrder => Get "/portfolio/orders/{order_id}", auth = true;
+    /// `POST /portfolio/events/orders` (201)
+    /// → [`CreateOrderV2Response`](super::CreateOrderV2Response).
+    CreateOrder => Post "/portfolio/events/orders", auth = true;
+    /// `POST /portfolio/events/orders/batched` (201)
+    /// → [`BatchCreateOrdersV2Response`](super::BatchCreateOrdersV2Response).
+    BatchCreateOrders => Post "/portfolio/events/orders/batched", auth = true;
+    /// `DELETE /portfolio/events/orders/batched` (JSON body)
+    /// → [`BatchCancelOrdersV2Response`](super::BatchCancelOrdersV2Response).
+    BatchCancelOrders => Delete "/portfolio/events/orders/batched", auth = true;
+    /// `DELETE /portfolio/events/orders` → 204, no body.
+    CancelAllOrders => Delete "/portfolio/events/orders", auth = true;
+    /// `DELETE /portfolio/events/orders/{order_id}`
+    /// → [`CancelOrderV2Response`](super::CancelOrderV2Response).
+    CancelOrder => Delete "/portfolio/events/orders/{order_id}", auth = true;
+    /// `POST /portfolio/events/orders/{order_id}/amend`
+    /// → [`AmendOrderV2Response`](super::AmendOrderV2Response).
+    AmendOrder => Post "/portfolio/events/orders/{order_id}/amend", auth = true;
+    /// `POST /portfolio/events/orders/{order_id}/decrease`
+    /// → [`DecreaseOrderV2Response`](super::DecreaseOrderV2Response).
+    DecreaseOrder => Post "/portfolio/events/orders/{order_id}/decrease", auth = true;
+}
+
+impl Endpoint {
+    /// The name of the path parameter (`"ticker"`, `"order_id"`, ...), if the template has one.
+    pub fn path_param(self) -> Option<&'static str> {
+        let t = self.template();
+        let start = t.find('{')?;
+        let end = t[start..].find('}')? + start;
+        Some(&t[start + 1..end])
+    }
+
+    /// The full path of an endpoint without a path parameter, e.g. `/trade-api/v2/markets`.
+    /// For a templated endpoint the `{name}` placeholder is left in; use [`Endpoint::path_for`].
+    pub fn path(self) -> String {
+        format!("{API_PREFIX}{}", self.template())
+    }
+
+    /// The full path with the path parameter filled in, e.g.
+    /// `/trade-api/v2/markets/KXHIGHNY-26FEB11-B94.5/orderbook`. The identifier types only hold
+    /// URL-safe characters, so `id` is inserted verbatim. Endpoints without a parameter ignore
+    /// `id`.
+    pub fn path_for(self, id: &impl AsRef<str>) -> String {
+        let t = self.template();
+        match self.path_param() {
+            Some(name) => {
+                let placeholder = format!("{{{name}}}");
+                format!("{API_PREFIX}{}", t.replacen(&placeholder, id.as_ref(), 1))
+            }
+            None => self.path(),
+        }
+    }
+
+    /// Routes a concrete request: the endpoint whose method and template match `path`, and
+    /// the path parameter's value if it has one. `path` may carry [`API_PREFIX`] and a query
+    /// string; both are ignored. Literal segments win over parameters, so
+    /// `DELETE …/orders/batched` is [`Endpoint::BatchCancelOrders`], not a cancel of an order
+    /// called `batched`.
+    pub fn match_path(method: Method, path: &str) -> Option<(Endpoint, Option<String>)> {
+        let path = path.split('?').next().unwrap_or_default();
+        let path = path.strip_prefix(API_PREFIX).unwrap_or(path);
+        let path = path.strip_suffix('/').unwrap_or(path);
+        Endpoint::ALL
+            .iter()
+            .filter(|e| e.method() == method)
+            .filter_map(|&e| match_template(e.template(), path).map(|param| (e, param)))
+            .min_by_key(|(_, param)| param.is_some())
+    }
+}
+
+/// Matches `path` against `template`: `Some(None)` for a literal match, `Some(Some(value))`
+/// when the `{…}` segment matched `value`, `None` otherwise.
+fn match_template(template: &str, path: &str) -> Option<Option<String>> {
+    let mut t = template.split('/');
+    let mut p = path.split('/');
+    let mut param = None;
+    loop {
+        match (t.next(), p.next()) {
+            (None, None) => return Some(param),
+            (Some(ts), Some(ps)) if ts.starts_with('{') && !ps.is_empty() => {
+                param = Some(ps.to_owned());
+            }
+            (Some(ts), Some(ps)) if ts == ps => {}
+            _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_concrete_paths() {
+        assert_eq!(
+            Endpoint::GetMarketOrderbook.path_for(&"KXHIGHNY-26FEB11-B94.5"),
+            "/trade-api/v2/markets/KXHIGHNY-26FEB11-B94.5/orderbook"
+        );
+        assert_eq!(
+            Endpoint::AmendOrder.path_for(&"ee58"),
+            "/trade-api/v2/portfolio/events/orders/ee58/amend"
+        );
+        assert_eq!(
+            Endpoint::GetBalance.path(),
+            "/trade-api/v2/portfolio/balance"
+        );
+        assert_eq!(Endpoint::GetOrder.path_param(), Some("order_id"));
+        assert_eq!(Endpoint::GetMarkets.path_param(), None);
+    }
+
+    #[test]
+    fn routes_every_endpoint_back_to_itself() {
+        for &e in Endpoint::ALL {
+            let path = e.path_for(&"X-1");
+            let expected = e.path_param().map(|_| "X-1".to_owned());
+            assert_eq!(
+                Endpoint::match_path(e.method(), &path),
+                Some((e, expected)),
+                "{e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn literal_segments_beat_parameters() {
+        let m = Endpoint::match_path(
+            Method::Delete,
+            "/trade-api/v2/portfolio/events/orders/batched",
+        );
+        assert_eq!(m, Some((Endpoint::BatchCancelOrders, None)));
+        let m = Endpoint::match_path(Method::Get, "/markets/orderbooks?tickers=A&tickers=B");
+        assert_eq!(m, Some((Endpoint::GetMarketOrderbooks, None)));
+        assert_eq!(Endpoint::match_path(Method::Put, "/markets"), None);
+        assert_eq!(
+            Endpoint::match_path(Method::Get, "/markets//orderbook"),
+            None
+        );
+    }
+
+    #[test]
+    fn methods_parse_case_insensitively() {
+        assert_eq!(Method::from_name("delete"), Some(Method::Delete));
+        assert_eq!(Method::from_name("PATCH"), None);
+    }
+}

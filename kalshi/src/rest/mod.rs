@@ -1,0 +1,125 @@
+//! REST wire types of Kalshi's Trade API v2: request bodies, responses, query parameters and
+//! the endpoint table. They mirror the JSON one-to-one (domain types live elsewhere); the
+//! gateway serializes requests and decodes responses with them, the simulator does the
+//! reverse. Built against the current API in kalshi-api.md §3: V2 order endpoints under
+//! `/portfolio/events/orders`, fixed-point dollar and count strings.
+//!
+//! Decoding rules: responses tolerate unknown extra fields (Kalshi adds fields without
+//! notice), `null` lists and `""` client ids; request bodies refuse unknown fields so the
+//! simulator catches a client sending a field Kalshi does not take.
+//!
+//! # Layout
+//!
+//! - [`endpoint`]: [`Endpoint`] (method, path template, auth) and [`Method`].
+//! - [`query`]: query-string rendering and parsing; [`market_params`] and [`portfolio_params`]:
+//!   one `*Params` struct per endpoint with query parameters.
+//! - [`exchange`]: status, schedule, user-data timestamp.
+//! - [`markets`], [`orderbook`], [`events`]: [`Market`] with strikes, books, events, series.
+//! - [`account`]: tier limits and endpoint costs (see also [`crate::limits`]).
+//! - [`portfolio`]: balance, positions, fills, settlements.
+//! - [`orders`], [`amend`], [`batch`]: [`Order`] and the V2 create/cancel/amend/decrease/batch
+//!   bodies.
+//! - [`JsonDecimal`]: exact strikes and fee multipliers from JSON numbers.
+
+pub mod account;
+pub mod amend;
+pub mod batch;
+mod de;
+pub mod endpoint;
+pub mod events;
+pub mod exchange;
+pub mod market_params;
+pub mod markets;
+mod number;
+pub mod orderbook;
+pub mod orders;
+pub mod portfolio;
+pub mod portfolio_params;
+pub mod query;
+
+pub use account::{
+    BucketLimit, EndpointCost, GetAccountLimitsResponse, GetEndpointCostsResponse, Grant,
+    GrantSource,
+};
+pub use amend::{
+    AmendOrderV2Request, AmendOrderV2Response, DecreaseOrderV2Request, DecreaseOrderV2Response,
+};
+pub use batch::{
+    BatchCancelOrderItem, BatchCancelOrderResult, BatchCancelOrdersV2Request,
+    BatchCancelOrdersV2Response, BatchCreateOrderResult, BatchCreateOrdersV2Request,
+    BatchCreateOrdersV2Response,
+};
+pub use endpoint::{Endpoint, Method};
+pub use events::{
+    EventData, FeeType, GetEventResponse, GetEventsResponse, GetSeriesListResponse,
+    GetSeriesResponse, Series, SettlementSource,
+};
+pub use exchange::{
+    DailySession, ExchangeIndexStatus, ExchangeStatus, GetExchangeScheduleResponse,
+    GetUserDataTimestampResponse, MaintenanceWindow, Schedule, StandardHours,
+};
+pub use market_params::{
+    GetEventsParams, GetMarketsParams, GetOrderbookParams, GetOrderbooksParams,
+    GetSeriesListParams, MveFilter,
+};
+pub use markets::{
+    GetMarketResponse, GetMarketsResponse, Market, SettlementBoundsType, StrikeType,
+};
+pub use number::JsonDecimal;
+pub use orderbook::{
+    GetMarketOrderbookResponse, GetMarketOrderbooksResponse, MarketOrderbook, OrderbookFp,
+};
+pub use orders::{
+    BodyError, CancelOrderV2Response, CreateOrderV2Request, CreateOrderV2Response,
+    GetOrderResponse, GetOrdersResponse, Order,
+};
+pub use portfolio::{
+    BalanceBreakdown, EventPosition, Fill, GetBalanceResponse, GetFillsResponse,
+    GetPositionsResponse, GetSettlementsResponse, MarketPosition, Settlement,
+};
+pub use portfolio_params::{
+    CancelOrderParams, CountFilter, GetBalanceParams, GetFillsParams, GetOrdersParams,
+    GetPositionsParams, GetSettlementsParams, SubaccountParams,
+};
+pub use query::{QueryError, QueryValue};
+
+/// Path prefix of every REST endpoint; signed as part of the path.
+pub const API_PREFIX: &str = "/trade-api/v2";
+
+/// Path of the WebSocket endpoint; the handshake signs `timestamp + "GET" + WS_PATH`.
+pub const WS_PATH: &str = "/trade-api/ws/v2";
+
+/// `path` with `query` appended after a `?`, or `path` alone when `query` is empty.
+/// Sign the path only (kalshi-api.md §2).
+pub fn with_query(path: &str, query: &str) -> String {
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+/// A page of a cursor-paginated list. Pass [`Paginated::next_cursor`] back as `?cursor=`;
+/// `None` (an empty cursor) means this was the last page.
+pub trait Paginated {
+    /// The cursor of the next page, if there is one.
+    fn next_cursor(&self) -> Option<&str>;
+}
+
+macro_rules! paginated {
+    ($($ty:ty),+) => {$(
+        impl Paginated for $ty {
+            fn next_cursor(&self) -> Option<&str> {
+                Some(self.cursor.as_str()).filter(|c| !c.is_empty())
+            }
+        }
+    )+};
+}
+paginated!(
+    GetMarketsResponse,
+    GetEventsResponse,
+    GetPositionsResponse,
+    GetFillsResponse,
+    GetSettlementsResponse,
+    GetOrdersResponse
+);

@@ -1,0 +1,160 @@
+//! The URL map: Kalshi's REST API under `/trade-api/v2` (paths from `kalshi::rest::Endpoint`
+//! templates), the WebSocket at `/trade-api/ws/v2`, the admin interface under `/_sim`, and the
+//! middleware that logs and counts every API response.
+
+use actix_web::{
+    Error, HttpMessage, HttpRequest, HttpResponse,
+    body::MessageBody,
+    dev::{ServiceRequest, ServiceResponse},
+    middleware::{Next, from_fn},
+    web,
+};
+use kalshi::rest::{API_PREFIX, Endpoint as E, WS_PATH};
+
+use super::{
+    admin,
+    error::SimError,
+    gate::CallerId,
+    rest_account, rest_markets, rest_orders, rest_portfolio,
+    state::{RequestRecord, Shared},
+    ws,
+};
+
+/// Registers every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource(WS_PATH).route(web::get().to(ws::connect)));
+    cfg.service(admin::scope());
+    cfg.service(
+        web::scope(API_PREFIX)
+            .wrap(from_fn(record))
+            .service(
+                resource(E::GetExchangeStatus).route(web::get().to(rest_markets::exchange_status)),
+            )
+            .service(
+                resource(E::GetExchangeSchedule)
+                    .route(web::get().to(rest_markets::exchange_schedule)),
+            )
+            .service(
+                resource(E::GetUserDataTimestamp)
+                    .route(web::get().to(rest_markets::user_data_timestamp)),
+            )
+            .service(resource(E::GetMarkets).route(web::get().to(rest_markets::markets)))
+            .service(
+                resource(E::GetMarketOrderbooks).route(web::get().to(rest_markets::orderbooks)),
+            )
+            .service(resource(E::GetMarket).route(web::get().to(rest_markets::market)))
+            .service(resource(E::GetMarketOrderbook).route(web::get().to(rest_markets::orderbook)))
+            .service(resource(E::GetEvents).route(web::get().to(rest_markets::events)))
+            .service(resource(E::GetEvent).route(web::get().to(rest_markets::event)))
+            .service(resource(E::GetSeriesList).route(web::get().to(rest_markets::series_list)))
+            .service(resource(E::GetSeries).route(web::get().to(rest_markets::series)))
+            .service(resource(E::GetAccountLimits).route(web::get().to(rest_account::limits)))
+            .service(
+                resource(E::GetEndpointCosts).route(web::get().to(rest_account::endpoint_costs)),
+            )
+            .service(resource(E::GetBalance).route(web::get().to(rest_portfolio::balance)))
+            .service(resource(E::GetPositions).route(web::get().to(rest_portfolio::positions)))
+            .service(resource(E::GetFills).route(web::get().to(rest_portfolio::fills)))
+            .service(resource(E::GetSettlements).route(web::get().to(rest_portfolio::settlements)))
+            .service(
+                resource(E::GetOrders)
+                    .route(web::get().to(rest_portfolio::orders))
+                    .route(web::post().to(deprecated_v1)),
+            )
+            .service(
+                web::resource("/portfolio/orders/batched")
+                    .route(web::post().to(deprecated_v1))
+                    .route(web::delete().to(deprecated_v1)),
+            )
+            .service(
+                resource(E::GetOrder)
+                    .route(web::get().to(rest_portfolio::order))
+                    .route(web::delete().to(deprecated_v1)),
+            )
+            .service(
+                web::resource([
+                    "/portfolio/orders/{order_id}/amend",
+                    "/portfolio/orders/{order_id}/decrease",
+                ])
+                .route(web::post().to(deprecated_v1)),
+            )
+            .service(
+                resource(E::CreateOrder)
+                    .route(web::post().to(rest_orders::create))
+                    .route(web::delete().to(rest_orders::cancel_all)),
+            )
+            .service(
+                resource(E::BatchCreateOrders)
+                    .route(web::post().to(rest_orders::batch_create))
+                    .route(web::delete().to(rest_orders::batch_cancel)),
+            )
+            .service(resource(E::CancelOrder).route(web::delete().to(rest_orders::cancel)))
+            .service(resource(E::AmendOrder).route(web::post().to(rest_orders::amend)))
+            .service(resource(E::DecreaseOrder).route(web::post().to(rest_orders::decrease)))
+            .default_service(web::to(not_found)),
+    );
+}
+
+fn resource(e: E) -> actix_web::Resource {
+    web::resource(e.template()).default_service(web::to(method_not_allowed))
+}
+
+async fn not_found(req: HttpRequest) -> SimError {
+    SimError::not_found(format!("no endpoint {} {}", req.method(), req.path()))
+}
+
+async fn method_not_allowed(req: HttpRequest) -> SimError {
+    SimError::new(
+        405,
+        "method_not_allowed",
+        format!("{} is not allowed on {}", req.method(), req.path()),
+    )
+}
+
+/// V1 order writes are dead on Kalshi: they answer this error (kalshi-api.md §3.5). The
+/// simulator answers 400; Kalshi has been seen sending it with a 2xx status (UNCERTAIN).
+async fn deprecated_v1() -> SimError {
+    SimError::new(
+        400,
+        "deprecated_v1_order_endpoint",
+        "Please switch to the V2 endpoints",
+    )
+}
+
+/// Logs and counts every API response.
+async fn record(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let shared = req.app_data::<web::Data<Shared>>().cloned();
+    let method = req.method().to_string();
+    let path = req.path().to_owned();
+    let arrival_ns = shared.as_ref().map_or(0, |s| s.clock.monotonic_ns());
+    let res = next.call(req).await?;
+    if let Some(shared) = shared {
+        let status = res.status().as_u16();
+        shared.count_status(status);
+        let account_id = res
+            .request()
+            .extensions()
+            .get::<CallerId>()
+            .map(|c| c.0.clone());
+        shared.log_request(RequestRecord {
+            arrival_ns,
+            method,
+            path,
+            account_id,
+            status,
+        });
+    }
+    Ok(res)
+}
+
+/// A JSON response with a status.
+pub(super) fn json<T: serde::Serialize>(status: u16, body: &T) -> HttpResponse {
+    let status =
+        actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::OK);
+    HttpResponse::build(status)
+        .content_type("application/json")
+        .body(serde_json::to_vec(body).unwrap_or_default())
+}
