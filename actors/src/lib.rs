@@ -1,1 +1,8 @@
-//! Tradewind actors (placeholder until the actor issues land).
+//! # tradewind-actors — the engine's actix actors
+//!
+//! # Layout
+//! - [`clock`]: injected time ([`clock::Clock`], [`clock::LiveClock`], [`clock::FakeClock`]).
+//! - [`gateway`]: the REST gateway — lanes, token buckets, backoff (pure parts so far).
+
+pub mod clock;
+pub mod gateway;

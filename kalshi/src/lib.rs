@@ -16,8 +16,10 @@
 //! - [`rest`]: REST request/response bodies, query parameters and the [`rest::Endpoint`] table.
 //! - [`error`]: [`ApiError`], parsed from any of Kalshi's three error-body shapes.
 //! - [`limits`]: rate-limit facts: buckets, endpoint costs, tier budgets.
+//! - [`bucket`]: [`bucket::TokenBucket`], the exact token-bucket arithmetic both sides run.
 
 pub mod book;
+pub mod bucket;
 pub mod error;
 pub mod ids;
 pub mod level;

@@ -122,6 +122,8 @@ pub fn build(
     cfg: &CatalogueConfig,
     now: DateTime<Utc>,
 ) -> Result<(Vec<SimEventSpec>, Vec<MarketInfo>), String> {
+    // Kalshi's timestamps are whole seconds.
+    let now = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
     let mut events = Vec::new();
     let mut markets = Vec::new();
     for (ci, city) in cfg.cities.iter().enumerate() {
