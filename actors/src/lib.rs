@@ -2,7 +2,9 @@
 //!
 //! # Layout
 //! - [`clock`]: injected time ([`clock::Clock`], [`clock::LiveClock`], [`clock::FakeClock`]).
-//! - [`gateway`]: the REST gateway — lanes, token buckets, backoff (pure parts so far).
+//! - [`gateway`]: the REST gateway actor — the only door to Kalshi's REST API.
+//! - [`tls`]: base URLs and the HTTP client (rustls, webpki roots).
 
 pub mod clock;
 pub mod gateway;
+pub mod tls;

@@ -17,8 +17,10 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let secs: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(5);
     let concurrency: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(64);
-    let mut cfg = SimConfig::default();
-    cfg.rate_limits = false;
+    let mut cfg = SimConfig {
+        rate_limits: false,
+        ..SimConfig::default()
+    };
     cfg.liquidity.actions_per_second = 0.0;
     let sim = SimServer::start(cfg).expect("simulator starts");
     let key = SigningKey::generate_ed25519().expect("key");
@@ -29,7 +31,9 @@ fn main() {
     let signer = Signer::new(ids.api_key_id, key).expect("signer");
     let base = sim.base_url();
     actix_rt::System::new().block_on(async move {
-        let client = Client::builder().limit(concurrency).finish();
+        let client = Client::builder()
+            .connector(awc::Connector::new().limit(concurrency))
+            .finish();
         let public = format!("{base}/trade-api/v2/markets/KXHIGHNY-{}-B50.5", date_code());
         let n = run(secs, concurrency, || client.get(&public)).await;
         println!(

@@ -182,6 +182,11 @@ impl<T> Dispatcher<T> {
         self.consecutive_429[bucket_index(bucket)]
     }
 
+    /// A bucket's refill rate, tokens per second.
+    pub fn rate(&self, bucket: Bucket) -> u64 {
+        self.buckets[bucket_index(bucket)].rate_per_s()
+    }
+
     /// Re-sizes a bucket from the account's real limits.
     pub fn resize(&mut self, bucket: Bucket, rate_per_s: u64, capacity: u64, now_ns: u128) {
         self.buckets[bucket_index(bucket)].resize(rate_per_s, capacity, now_ns);

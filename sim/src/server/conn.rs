@@ -25,10 +25,6 @@ pub fn on_connect(conn: &dyn Any, ext: &mut Extensions) {
 }
 
 /// The socket of the connection `req` arrived on.
-#[expect(
-    dead_code,
-    reason = "used by the order handlers' reset fault and the WebSocket cut"
-)]
 pub fn conn_fd(req: &HttpRequest) -> Option<ConnFd> {
     req.conn_data::<ConnFd>().cloned()
 }

@@ -188,6 +188,11 @@ impl SimControl {
     /// Drops every WebSocket connection now; returns how many.
     pub fn drop_ws(&self, mode: DropMode) -> usize {
         let sessions: Vec<SessionControl> = lock(&self.shared.sessions).values().cloned().collect();
+        // Count first, so a client that sees its Close also sees the counter moved.
+        self.shared
+            .stats
+            .ws_drops
+            .fetch_add(sessions.len() as u64, Ordering::Relaxed);
         for s in &sessions {
             if mode == DropMode::Cut
                 && let Some(fd) = &s.fd
@@ -196,10 +201,6 @@ impl SimControl {
             }
             let _ = s.tx.send(SessionCommand::Drop(mode));
         }
-        self.shared
-            .stats
-            .ws_drops
-            .fetch_add(sessions.len() as u64, Ordering::Relaxed);
         sessions.len()
     }
 

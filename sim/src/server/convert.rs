@@ -182,7 +182,6 @@ pub fn position(ticker: &kalshi::Ticker, p: &Position, now: DateTime<Utc>) -> Ma
 }
 
 /// A settlement as `GET /portfolio/settlements` shows it.
-#[expect(dead_code, reason = "used by the portfolio handlers")]
 pub fn settlement(s: &SettlementRecord) -> Settlement {
     Settlement {
         ticker: s.ticker.clone(),

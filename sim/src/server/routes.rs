@@ -139,8 +139,10 @@ async fn record(
             .extensions()
             .get::<CallerId>()
             .map(|c| c.0.clone());
+        let done_ns = shared.clock.monotonic_ns();
         shared.log_request(RequestRecord {
             arrival_ns,
+            done_ns,
             method,
             path,
             account_id,

@@ -85,6 +85,8 @@ pub struct OrderAttempt {
 pub struct RequestRecord {
     /// Arrival, monotonic nanoseconds.
     pub arrival_ns: u128,
+    /// When the answer was ready, monotonic nanoseconds.
+    pub done_ns: u128,
     /// `GET`, `POST`, ...
     pub method: String,
     /// Path without the query.

@@ -1,0 +1,123 @@
+//! One HTTP attempt: build the signed request on the gateway's client, send it, read the
+//! answer, and classify what happened — answered (with status, `Date` and `Retry-After`),
+//! never sent, or sent with no answer (outcome unknown).
+
+use std::time::Duration;
+
+use awc::{Client, error::SendRequestError, http::Method as HttpMethod};
+use kalshi::{rest::Method, sign::Signer};
+
+use crate::tls::BaseUrl;
+
+/// What an attempt produced.
+#[derive(Debug)]
+pub enum Attempt {
+    /// The exchange answered.
+    Answered {
+        /// Status code.
+        status: u16,
+        /// Body.
+        body: Vec<u8>,
+        /// The `Date` header as Unix seconds, for the clock-offset estimate.
+        date_s: Option<i64>,
+        /// The `Retry-After` header in seconds, if any.
+        retry_after_s: Option<u64>,
+    },
+    /// The request certainly did not reach the exchange (connection or signing failed).
+    NotSent(String),
+    /// The request may have reached the exchange but no complete answer came back.
+    NoAnswer(String),
+}
+
+/// The parts of a request attempt.
+#[derive(Debug, Clone)]
+pub struct Wire {
+    /// HTTP method.
+    pub method: Method,
+    /// Path relative to the base prefix.
+    pub path: String,
+    /// Query string without `?`.
+    pub query: String,
+    /// JSON body.
+    pub body: Option<Vec<u8>>,
+}
+
+/// Sends one signed attempt (fresh timestamp) and reads the whole answer.
+pub async fn attempt(
+    client: Client,
+    base: BaseUrl,
+    signer: std::sync::Arc<Signer>,
+    wire: Wire,
+    max_body: usize,
+) -> Attempt {
+    let full_path = format!("{}{}", base.prefix, wire.path);
+    let headers = match signer.sign(wire.method.as_str(), &full_path) {
+        Ok(h) => h,
+        Err(e) => return Attempt::NotSent(format!("signing failed: {e}")),
+    };
+    let url = if wire.query.is_empty() {
+        format!("{}{}", base.origin, full_path)
+    } else {
+        format!("{}{}?{}", base.origin, full_path, wire.query)
+    };
+    let method = match wire.method {
+        Method::Get => HttpMethod::GET,
+        Method::Post => HttpMethod::POST,
+        Method::Delete => HttpMethod::DELETE,
+        Method::Put => HttpMethod::PUT,
+    };
+    let mut req = client.request(method, url);
+    for (name, value) in headers.pairs() {
+        req = req.insert_header((name, value));
+    }
+    let sent = match wire.body {
+        Some(body) => {
+            req.insert_header(("content-type", "application/json"))
+                .send_body(body)
+                .await
+        }
+        None => req.send().await,
+    };
+    let mut resp = match sent {
+        Ok(r) => r,
+        Err(SendRequestError::Connect(e)) => return Attempt::NotSent(format!("connect: {e}")),
+        Err(SendRequestError::Url(e)) => return Attempt::NotSent(format!("url: {e}")),
+        Err(e) => return Attempt::NoAnswer(e.to_string()),
+    };
+    let status = resp.status().as_u16();
+    let date_s = resp
+        .headers()
+        .get("date")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|s| chrono::DateTime::parse_from_rfc2822(s).ok())
+        .map(|d| d.timestamp());
+    let retry_after_s = resp
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|s| s.trim().parse().ok());
+    match resp.body().limit(max_body).await {
+        Ok(body) => Attempt::Answered {
+            status,
+            body: body.to_vec(),
+            date_s,
+            retry_after_s,
+        },
+        // A 429 or 5xx whose body broke still tells us the status; anything else is unknown.
+        Err(e) if status == 429 || status >= 500 => {
+            let _ = e;
+            Attempt::Answered {
+                status,
+                body: Vec::new(),
+                date_s,
+                retry_after_s,
+            }
+        }
+        Err(e) => Attempt::NoAnswer(format!("reading the answer: {e}")),
+    }
+}
+
+/// A duration from milliseconds.
+pub fn ms(v: u64) -> Duration {
+    Duration::from_millis(v)
+}

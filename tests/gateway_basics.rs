@@ -1,0 +1,189 @@
+//! Gateway against the simulator: typed requests, both key types, 5xx retries, 401, expiry,
+//! and the 409 adoption of a create whose response was lost.
+
+mod common;
+
+use std::time::Duration;
+
+use kalshi::{
+    ClientOrderId, Count, Price,
+    rest::{CreateOrderV2Request, market_params::GetMarketsParams},
+    sign::SigningKey,
+    types::BookSide,
+};
+use kalshi_sim::server::faults::FaultPatch;
+use tradewind_actors::gateway::{
+    GatewayConfig, GatewayError, GetMarket, GetMarkets, GetMetrics, GetOrders, PlaceOrder,
+};
+
+#[actix::test]
+async fn reads_work_with_rsa_and_ed25519_keys() {
+    let sim = common::quiet_sim();
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("kalshi/tests/fixtures/keys");
+    let rsa = SigningKey::from_pem_file(fixtures.join("rsa2048_pkcs8.pem")).unwrap();
+    for key in [rsa, SigningKey::generate_ed25519().unwrap()] {
+        let kind = key.kind();
+        let (signer, _) = common::account(&sim, key, "prime", "100.00");
+        let gw = common::gateway(&sim, signer, GatewayConfig::default());
+        let page = gw
+            .send(GetMarkets {
+                params: GetMarketsParams {
+                    limit: Some(3),
+                    ..Default::default()
+                },
+            })
+            .await
+            .unwrap();
+        assert_eq!(page.unwrap().markets.len(), 3, "{kind}");
+        let balance = gw
+            .send(tradewind_actors::gateway::GetBalance {
+                params: Default::default(),
+            })
+            .await
+            .unwrap();
+        assert!(balance.is_ok(), "{kind}: {balance:?}");
+    }
+}
+
+#[actix::test]
+async fn server_errors_on_reads_are_retried_to_success() {
+    let sim = common::quiet_sim();
+    let (signer, _) = common::ed25519_account(&sim, "prime");
+    let gw = common::gateway(
+        &sim,
+        signer,
+        GatewayConfig {
+            backoff_base_ms: 5,
+            ..GatewayConfig::default()
+        },
+    );
+    let ticker = common::ny_market(&sim);
+    // Let the start-up limit reads through first.
+    gw.send(GetMarket {
+        ticker: ticker.clone(),
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    sim.control()
+        .set_faults(&FaultPatch {
+            rest_5xx_next: Some(3),
+            ..Default::default()
+        })
+        .unwrap();
+    let m = gw
+        .send(GetMarket {
+            ticker: ticker.clone(),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(m.market.ticker, ticker);
+    let metrics = gw.send(GetMetrics).await.unwrap();
+    assert_eq!(metrics.retries, 3);
+    assert_eq!(sim.control().stats().sent_5xx, 3);
+}
+
+#[actix::test]
+async fn unauthorized_is_not_retried() {
+    let sim = common::quiet_sim();
+    let key = SigningKey::generate_ed25519().unwrap();
+    let signer = std::sync::Arc::new(kalshi::sign::Signer::new("not-registered", key).unwrap());
+    let gw = common::gateway(&sim, signer, GatewayConfig::default());
+    let before = sim.control().stats().sent_401;
+    let err = gw
+        .send(GetOrders {
+            params: Default::default(),
+        })
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(matches!(err, GatewayError::Unauthorized(_)), "{err:?}");
+    // The start-up limits read also got one 401; the orders call exactly one more.
+    let sent = sim.control().stats().sent_401 - before;
+    assert!((1..=2).contains(&sent), "{sent} 401s");
+    let metrics = gw.send(GetMetrics).await.unwrap();
+    assert_eq!(metrics.retries, 0);
+}
+
+#[actix::test]
+async fn an_expired_placement_is_never_sent() {
+    let sim = common::quiet_sim();
+    let (signer, account_id) = common::ed25519_account(&sim, "basic");
+    // The gateway starts with empty buckets: a placement must wait ≥ 100 ms for write tokens.
+    let gw = common::gateway(&sim, signer, GatewayConfig::default());
+    let mut order = CreateOrderV2Request::limit(
+        common::ny_market(&sim),
+        BookSide::Bid,
+        Price::from_cents(10).unwrap(),
+        Count::ONE,
+    );
+    order.client_order_id = Some(ClientOrderId::new("expire-me").unwrap());
+    let err = gw
+        .send(PlaceOrder {
+            request: order,
+            deadline: Some(Duration::from_millis(1)),
+        })
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(err, GatewayError::Expired);
+    assert!(
+        sim.control().order_log(Some(&account_id)).is_empty(),
+        "the simulator never saw it"
+    );
+    assert_eq!(gw.send(GetMetrics).await.unwrap().expired, 1);
+}
+
+#[actix::test]
+async fn a_lost_create_response_ends_as_exactly_one_adopted_order() {
+    let sim = common::quiet_sim();
+    let (signer, account_id) = common::ed25519_account(&sim, "prime");
+    let gw = common::gateway(
+        &sim,
+        signer,
+        GatewayConfig {
+            backoff_base_ms: 5,
+            ..GatewayConfig::default()
+        },
+    );
+    sim.control()
+        .set_faults(&FaultPatch {
+            reset_after_accept_next: Some(1),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut order = CreateOrderV2Request::limit(
+        common::ny_market(&sim),
+        BookSide::Bid,
+        Price::from_cents(11).unwrap(),
+        Count::from_whole(2),
+    );
+    let cid = ClientOrderId::new("lost-response-1").unwrap();
+    order.client_order_id = Some(cid.clone());
+    let ack = gw
+        .send(PlaceOrder {
+            request: order,
+            deadline: Some(Duration::from_secs(5)),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(ack.adopted, "the retry met 409 and adopted the order");
+    let truth = sim.control().orders(&account_id);
+    let same_id: Vec<_> = truth
+        .iter()
+        .filter(|o| o.client_order_id.as_ref() == Some(&cid))
+        .collect();
+    assert_eq!(same_id.len(), 1, "exactly one order on the exchange");
+    assert_eq!(
+        same_id[0].order_id, ack.response.order_id,
+        "the caller got that order's id"
+    );
+    let attempts = sim.control().order_log(Some(&account_id));
+    assert_eq!(attempts.len(), 2, "{attempts:?}");
+    assert_eq!(attempts[0].outcome, "accepted_response_dropped");
+    assert_eq!(attempts[1].status, 409);
+    assert_eq!(gw.send(GetMetrics).await.unwrap().adoptions, 1);
+}
