@@ -2,6 +2,7 @@
 //! start the simulator or (later) the engine, and map failures to exit codes — 0 ok, 1 runtime
 //! failure, 2 bad arguments or config. Everything else lives in the library crates.
 
+mod bench;
 mod sim_cmd;
 
 use std::process::ExitCode;
@@ -20,12 +21,15 @@ struct Cli {
 enum Command {
     /// Run the simulated Kalshi exchange alone, for any Kalshi client to point at.
     Sim(sim_cmd::SimArgs),
+    /// Run measurement scenarios against the in-process simulator.
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Sim(args)) => sim_cmd::run(args),
+        Some(Command::Bench(args)) => bench::run(args),
         None => {
             println!(
                 "tradewind {}: the engine is under construction; `tradewind sim` runs the \

@@ -1,0 +1,66 @@
+//! `tradewind bench`: named measurement scenarios against the in-process simulator, each
+//! printing a table and writing JSON to `target/bench/<scenario>.json`. Figures are reported
+//! beside a baseline measured in the same run.
+
+mod gateway;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Args, ValueEnum};
+
+/// Options of `tradewind bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Scenarios to run (all when none are given).
+    #[arg(value_enum)]
+    scenarios: Vec<Scenario>,
+    /// Market reads in the gateway scenario.
+    #[arg(long, default_value_t = 400)]
+    reads: usize,
+    /// Orders (each created then canceled) in the gateway scenario.
+    #[arg(long, default_value_t = 60)]
+    orders: usize,
+    /// Where JSON results go.
+    #[arg(long, default_value = "target/bench")]
+    out: PathBuf,
+}
+
+/// A bench scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Scenario {
+    /// The REST gateway against a naive client (fixed spacing plus backoff) on the same work.
+    Gateway,
+}
+
+/// Runs the chosen scenarios.
+pub fn run(args: BenchArgs) -> ExitCode {
+    let scenarios = if args.scenarios.is_empty() {
+        vec![Scenario::Gateway]
+    } else {
+        args.scenarios.clone()
+    };
+    if let Err(e) = std::fs::create_dir_all(&args.out) {
+        eprintln!("error: cannot create {}: {e}", args.out.display());
+        return ExitCode::from(2);
+    }
+    for scenario in scenarios {
+        let result = match scenario {
+            Scenario::Gateway => gateway::run(args.reads, args.orders),
+        };
+        match result {
+            Ok(json) => {
+                let path = args.out.join(format!("{scenario:?}.json").to_lowercase());
+                if let Err(e) = std::fs::write(&path, json) {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    return ExitCode::from(1);
+                }
+                println!("wrote {}", path.display());
+            }
+            Err(e) => {
+                eprintln!("error: {scenario:?} bench failed: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
