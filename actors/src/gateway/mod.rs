@@ -18,37 +18,42 @@
 //! - [`dispatch`]: lanes, buckets, cool-down, deadlines (pure).
 //! - [`request`]: the request messages and [`request::ApiRequest`].
 //! - `http`: one signed attempt over awc.
+//! - [`retry`]: the retry table; [`offset`]: the exchange clock estimate (both pure).
 //! - [`backoff`], [`config`], [`error`], [`metrics`].
 
+mod answer;
 pub mod backoff;
 pub mod config;
 pub mod dispatch;
 pub mod error;
 mod http;
+mod jobs;
 pub mod metrics;
+pub mod offset;
 pub mod request;
+pub mod retry;
 
-use std::{collections::VecDeque, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use actix::{
     Actor, ActorFutureExt, AsyncContext, Context, Handler, Message, ResponseFuture, SpawnHandle,
     WrapFuture,
 };
 use kalshi::{
-    ApiError, ClientOrderId,
     limits::{Bucket, EndpointCosts},
-    rest::{Endpoint, GetOrdersResponse, portfolio_params::GetOrdersParams},
     sign::Signer,
 };
-use rand::{Rng, SeedableRng, rngs::StdRng};
+use rand::{SeedableRng, rngs::StdRng};
 use tokio::sync::oneshot;
 use tracing::{info, warn};
 
 use self::{
     backoff::Backoff,
     dispatch::{Dispatcher, Limits, Outcome, Step, Ticket},
-    http::{Attempt, Wire},
+    http::Wire,
+    jobs::{Job, Reply},
     metrics::{Counters, Percentiles},
+    offset::OffsetEstimator,
 };
 pub use self::{
     config::GatewayConfig, dispatch::Lane, error::GatewayError, metrics::GatewayMetrics, request::*,
@@ -60,45 +65,8 @@ use crate::{clock::SharedClock, tls::BaseUrl};
 #[rtype(result = "GatewayMetrics")]
 pub struct GetMetrics;
 
-/// Where an answer goes.
-#[derive(Debug)]
-enum Reply {
-    /// Back to the caller.
-    Caller(oneshot::Sender<Result<Answer, GatewayError>>),
-    /// An internal order lookup resolving a 409 for `client_order_id`.
-    Adopt {
-        client_order_id: ClientOrderId,
-        conflict: ApiError,
-        pages: u32,
-        caller: oneshot::Sender<Result<Answer, GatewayError>>,
-    },
-}
-
-/// A request in the gateway.
-#[derive(Debug)]
-struct Job {
-    endpoint: Endpoint,
-    wire: Wire,
-    retry: Retry,
-    attempts: u32,
-    rate_limited: u32,
-    /// A write attempt went out and its outcome is unknown.
-    maybe_applied: bool,
-    adoption: Option<(kalshi::Ticker, ClientOrderId)>,
-    reply: Reply,
-}
-
-/// Why an attempt failed, for the retry decision.
-#[derive(Debug)]
-enum Failure {
-    RateLimited,
-    Server(ApiError),
-    NotSent(String),
-    NoAnswer(String),
-}
-
 /// A path relative to the base URL's prefix (`Endpoint` paths carry `/trade-api/v2`).
-fn relative(path: String) -> String {
+pub(super) fn relative(path: String) -> String {
     match path.strip_prefix(kalshi::rest::API_PREFIX) {
         Some(rest) => rest.to_owned(),
         None => path,
@@ -106,11 +74,7 @@ fn relative(path: String) -> String {
 }
 
 /// Largest number of 429s a read waits through before giving up.
-const MAX_READ_429S: u32 = 20;
-/// Largest number of order pages searched to adopt an order after a 409.
-const MAX_ADOPTION_PAGES: u32 = 20;
-/// Samples in the clock-offset median.
-const OFFSET_SAMPLES: usize = 9;
+pub(super) const MAX_READ_429S: u32 = 20;
 
 /// The gateway actor.
 pub struct Gateway {
@@ -125,8 +89,7 @@ pub struct Gateway {
     backoff: Backoff,
     rng: StdRng,
     wake: Option<(u128, SpawnHandle)>,
-    offsets: VecDeque<i64>,
-    offset_ms: i64,
+    offsets: OffsetEstimator,
     limits_from_exchange: bool,
 }
 
@@ -187,8 +150,7 @@ impl Gateway {
             counters: Counters::default(),
             rng: StdRng::from_os_rng(),
             wake: None,
-            offsets: VecDeque::new(),
-            offset_ms: 0,
+            offsets: OffsetEstimator::default(),
             limits_from_exchange: false,
         })
     }
@@ -309,280 +271,13 @@ impl Gateway {
         }));
     }
 
-    fn on_attempt(
-        &mut self,
-        mut ticket: Ticket<Job>,
-        sent_at: u128,
-        attempt: Attempt,
-        ctx: &mut Context<Self>,
-    ) {
-        let now = self.clock.monotonic_ns();
-        self.counters
-            .latency_us
-            .saturating_record(u64::try_from((now - sent_at) / 1000).unwrap_or(u64::MAX));
-        let (bucket, generation) = (ticket.bucket, ticket.generation);
-        let job = &mut ticket.payload;
-        job.attempts += 1;
-        let key = format!(
-            "{} {}",
-            job.endpoint.method().as_str(),
-            job.endpoint.template()
-        );
-        match attempt {
-            Attempt::Answered {
-                status,
-                body,
-                date_s,
-                retry_after_s,
-            } => {
-                *self
-                    .counters
-                    .by_endpoint
-                    .entry(format!("{key} {status}"))
-                    .or_default() += 1;
-                self.observe_date(date_s);
-                if status == 429 {
-                    self.counters.rate_limited += 1;
-                    job.rate_limited += 1;
-                    let floor = retry_after_s.map(Duration::from_secs);
-                    let unit: f64 = self.rng.random();
-                    let cooldown =
-                        self.backoff
-                            .delay(self.dispatcher.consecutive_429(bucket), unit, floor);
-                    self.dispatcher.finished(
-                        bucket,
-                        generation,
-                        Outcome::RateLimited {
-                            cooldown_ns: cooldown.as_nanos(),
-                        },
-                        now,
-                    );
-                    self.retry_or_fail(ticket, Failure::RateLimited, ctx);
-                    return;
-                }
-                self.dispatcher
-                    .finished(bucket, generation, Outcome::Answered, now);
-                match status {
-                    200..=299 => match kalshi::ApiError::from_success_body(status, &body) {
-                        Some(err) => {
-                            self.deliver(ticket.payload, Err(GatewayError::Rejected(err)), ctx)
-                        }
-                        None => {
-                            self.deliver(ticket.payload, Ok(Answer::Http { status, body }), ctx)
-                        }
-                    },
-                    401 => self.deliver(
-                        ticket.payload,
-                        Err(GatewayError::Unauthorized(ApiError::parse(status, &body))),
-                        ctx,
-                    ),
-                    409 if job.adoption.is_some() => {
-                        self.adopt(ticket.payload, ApiError::parse(status, &body), ctx)
-                    }
-                    400..=499 => self.deliver(
-                        ticket.payload,
-                        Err(GatewayError::Rejected(ApiError::parse(status, &body))),
-                        ctx,
-                    ),
-                    _ => {
-                        job.maybe_applied |= job.endpoint.bucket() == Bucket::Write;
-                        self.retry_or_fail(
-                            ticket,
-                            Failure::Server(ApiError::parse(status, &body)),
-                            ctx,
-                        );
-                    }
-                }
-            }
-            Attempt::NotSent(reason) => {
-                *self
-                    .counters
-                    .by_endpoint
-                    .entry(format!("{key} 0"))
-                    .or_default() += 1;
-                self.dispatcher
-                    .finished(bucket, generation, Outcome::NoAnswer, now);
-                self.retry_or_fail(ticket, Failure::NotSent(reason), ctx);
-            }
-            Attempt::NoAnswer(reason) => {
-                *self
-                    .counters
-                    .by_endpoint
-                    .entry(format!("{key} 0"))
-                    .or_default() += 1;
-                self.counters.no_answer += 1;
-                self.dispatcher
-                    .finished(bucket, generation, Outcome::NoAnswer, now);
-                job.maybe_applied |= job.endpoint.bucket() == Bucket::Write;
-                self.retry_or_fail(ticket, Failure::NoAnswer(reason), ctx);
-            }
-        }
-    }
-
-    /// Retries the request if its policy allows, else answers the failure.
-    fn retry_or_fail(&mut self, ticket: Ticket<Job>, failure: Failure, ctx: &mut Context<Self>) {
-        let job = &ticket.payload;
-        let cfg = &self.cfg;
-        let again = match (&failure, job.retry) {
-            (Failure::RateLimited, Retry::Read) => job.rate_limited <= MAX_READ_429S,
-            // Refused, not applied: retry within the deadline (the dispatcher enforces it).
-            (Failure::RateLimited, Retry::Create | Retry::Write) => true,
-            (_, Retry::Cancel) => job.attempts < cfg.max_cancel_attempts,
-            (_, Retry::Read) => job.attempts <= cfg.max_read_retries,
-            (_, Retry::Create) => job.attempts <= cfg.max_write_retries,
-            (Failure::NotSent(_), Retry::Write) => job.attempts <= cfg.max_write_retries,
-            (_, Retry::Write) => false,
-        };
-        if !again {
-            let err = match failure {
-                Failure::RateLimited => GatewayError::RateLimited,
-                Failure::Server(e) => GatewayError::Server(e),
-                Failure::NotSent(reason) if !job.maybe_applied => {
-                    GatewayError::Transport { reason }
-                }
-                Failure::NotSent(reason) | Failure::NoAnswer(reason) => {
-                    GatewayError::Ambiguous { reason }
-                }
-            };
-            self.deliver(ticket.payload, Err(err), ctx);
-            return;
-        }
-        if matches!(failure, Failure::RateLimited) {
-            // The bucket's cool-down paces the retry.
-            self.dispatcher.push_front(ticket);
-            return;
-        }
-        let unit: f64 = self.rng.random();
-        let delay = self
-            .backoff
-            .delay(ticket.payload.attempts.saturating_sub(1), unit, None);
-        ctx.run_later(delay, move |act, ctx| {
-            act.dispatcher.push_front(ticket);
-            act.pump(ctx);
-        });
-    }
-
-    /// A create was refused with 409: its client order id exists. Look the order up and
-    /// answer with it — "already placed" is a success.
-    fn adopt(&mut self, job: Job, conflict: ApiError, ctx: &mut Context<Self>) {
-        let Reply::Caller(caller) = job.reply else {
-            return;
-        };
-        let Some((ticker, client_order_id)) = job.adoption else {
-            return;
-        };
-        let params = GetOrdersParams {
-            ticker: Some(ticker),
-            ..GetOrdersParams::default()
-        };
-        self.lookup(
-            params,
-            Reply::Adopt {
-                client_order_id,
-                conflict,
-                pages: 0,
-                caller,
-            },
-            ctx,
-        );
-    }
-
-    fn lookup(&mut self, params: GetOrdersParams, reply: Reply, _ctx: &mut Context<Self>) {
-        let endpoint = Endpoint::GetOrders;
-        let now = self.clock.monotonic_ns();
-        let job = Job {
-            endpoint,
-            wire: Wire {
-                method: endpoint.method(),
-                path: relative(endpoint.path()),
-                query: params.to_query(),
-                body: None,
-            },
-            retry: Retry::Read,
-            attempts: 0,
-            rate_limited: 0,
-            maybe_applied: false,
-            adoption: None,
-            reply,
-        };
-        let ticket = Ticket {
-            lane: Lane::Account,
-            bucket: endpoint.bucket(),
-            cost: self.costs.cost(endpoint, 1),
-            deadline_ns: None,
-            enqueued_ns: now,
-            generation: 0,
-            payload: job,
-        };
-        self.dispatcher.push_front(ticket);
-    }
-
-    fn deliver(&mut self, job: Job, result: Result<Answer, GatewayError>, ctx: &mut Context<Self>) {
-        match job.reply {
-            Reply::Caller(tx) => {
-                let _ = tx.send(result);
-            }
-            Reply::Adopt {
-                client_order_id,
-                conflict,
-                pages,
-                caller,
-            } => {
-                let page = result.and_then(request::decode_json::<GetOrdersResponse>);
-                match page {
-                    Err(e) => {
-                        let _ = caller.send(Err(e));
-                    }
-                    Ok(page) => {
-                        if let Some(order) = page
-                            .orders
-                            .into_iter()
-                            .find(|o| o.client_order_id.as_ref() == Some(&client_order_id))
-                        {
-                            self.counters.adoptions += 1;
-                            info!(%client_order_id, order_id = %order.order_id, "409 on create: adopted the existing order");
-                            let _ = caller.send(Ok(Answer::Adopted(Box::new(order))));
-                        } else if !page.cursor.is_empty() && pages + 1 < MAX_ADOPTION_PAGES {
-                            let mut params =
-                                GetOrdersParams::from_query(&job.wire.query).unwrap_or_default();
-                            params.cursor = Some(page.cursor);
-                            self.lookup(
-                                params,
-                                Reply::Adopt {
-                                    client_order_id,
-                                    conflict,
-                                    pages: pages + 1,
-                                    caller,
-                                },
-                                ctx,
-                            );
-                        } else {
-                            let _ = caller.send(Err(GatewayError::Rejected(conflict)));
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Tracks the exchange clock from the `Date` header (1 s resolution: a median of recent
-    /// estimates) and corrects the signer when the offset is large.
+    /// Tracks the exchange clock from the `Date` header and corrects the signer when the
+    /// offset is large.
     fn observe_date(&mut self, date_s: Option<i64>) {
         let Some(date_s) = date_s else { return };
-        let estimate = date_s * 1000 + 500 - self.clock.now().timestamp_millis();
-        if self.offsets.len() == OFFSET_SAMPLES {
-            self.offsets.pop_front();
-        }
-        self.offsets.push_back(estimate);
-        let mut sorted: Vec<i64> = self.offsets.iter().copied().collect();
-        sorted.sort_unstable();
-        let median = sorted[sorted.len() / 2];
-        self.offset_ms = median;
-        let apply = if median.abs() >= self.cfg.clock_offset_apply_ms {
-            median
-        } else {
-            0
-        };
+        self.offsets
+            .observe(date_s, self.clock.now().timestamp_millis());
+        let apply = self.offsets.correction(self.cfg.clock_offset_apply_ms);
         if apply != self.signer.offset_ms() {
             warn!(
                 offset_ms = apply,
@@ -645,8 +340,8 @@ impl Gateway {
                 self.dispatcher.rate(Bucket::Write),
             ),
             limits_from_exchange: self.limits_from_exchange,
-            clock_offset_ms: self.offset_ms,
-            clock_offset_warning: self.offset_ms.abs() > self.cfg.clock_offset_warn_ms,
+            clock_offset_ms: self.offsets.median(),
+            clock_offset_warning: self.offsets.median().abs() > self.cfg.clock_offset_warn_ms,
             wait: Percentiles::of(&self.counters.wait_us),
             latency: Percentiles::of(&self.counters.latency_us),
         }
