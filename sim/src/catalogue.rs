@@ -122,64 +122,80 @@ pub fn build(
     cfg: &CatalogueConfig,
     now: DateTime<Utc>,
 ) -> Result<(Vec<SimEventSpec>, Vec<MarketInfo>), String> {
-    // Kalshi's timestamps are whole seconds.
-    let now = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
     let mut events = Vec::new();
     let mut markets = Vec::new();
-    for (ci, city) in cfg.cities.iter().enumerate() {
-        let series = SeriesTicker::new(city.series.as_str()).map_err(|e| e.to_string())?;
+    for city in 0..cfg.cities.len() {
         for day in 0..cfg.days {
             let date = now.date_naive() + Duration::days(i64::from(day));
-            let event_ticker = EventTicker::new(format!("{}-{}", city.series, date_code(date)))
-                .map_err(|e| e.to_string())?;
-            let title = format!(
-                "Highest temperature in {} on {}?",
-                city.name,
-                date.format("%b %-d, %Y")
-            );
-            let close = Utc.from_utc_datetime(&date.and_hms_opt(23, 59, 0).unwrap_or_default());
-            let mut event = SimEventSpec {
-                event_ticker: event_ticker.clone(),
-                series_ticker: series.clone(),
-                title: title.clone(),
-                date,
-                city: ci,
-                mu_f: city.normal_high_f,
-                sigma_f: city.sigma_f,
-                markets: Vec::new(),
-            };
-            for (suffix, strike, yes_sub) in strikes(city.normal_high_f, cfg.brackets) {
-                let ticker =
-                    Ticker::new(format!("{event_ticker}-{suffix}")).map_err(|e| e.to_string())?;
-                event.markets.push(ticker.clone());
-                markets.push(MarketInfo {
-                    ticker,
-                    event_ticker: event_ticker.clone(),
-                    series_ticker: series.clone(),
-                    title: title.clone(),
-                    no_sub_title: format!("Not {yes_sub}"),
-                    rules_primary: format!(
-                        "If the highest temperature recorded at {} for {} is {yes_sub}, then the \
-                         market resolves to Yes. Source: NWS Climatological Report (Daily).",
-                        city.station,
-                        date.format("%b %-d, %Y")
-                    ),
-                    yes_sub_title: yes_sub,
-                    strike,
-                    price_level_structure: PriceLevelStructure::LinearCent,
-                    price_ranges: PriceRanges::linear_cent(),
-                    fee_type: cfg.fee_type,
-                    created_time: now - Duration::hours(2),
-                    open_time: now - Duration::hours(1),
-                    close_time: close.max(now + Duration::minutes(30)),
-                    latest_expiration_time: close + Duration::days(7),
-                    settlement_timer_seconds: cfg.settlement_timer_seconds,
-                });
-            }
+            let (event, event_markets) = build_event(cfg, city, date, now)?;
             events.push(event);
+            markets.extend(event_markets);
         }
     }
     Ok((events, markets))
+}
+
+/// Builds one event (a city and a day) and its markets, listed at `now`.
+pub fn build_event(
+    cfg: &CatalogueConfig,
+    city_index: usize,
+    date: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(SimEventSpec, Vec<MarketInfo>), String> {
+    let city = cfg
+        .cities
+        .get(city_index)
+        .ok_or_else(|| format!("no city {city_index}"))?;
+    // Kalshi's timestamps are whole seconds.
+    let now = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
+    let series = SeriesTicker::new(city.series.as_str()).map_err(|e| e.to_string())?;
+    let event_ticker = EventTicker::new(format!("{}-{}", city.series, date_code(date)))
+        .map_err(|e| e.to_string())?;
+    let title = format!(
+        "Highest temperature in {} on {}?",
+        city.name,
+        date.format("%b %-d, %Y")
+    );
+    let close = Utc.from_utc_datetime(&date.and_hms_opt(23, 59, 0).unwrap_or_default());
+    let mut event = SimEventSpec {
+        event_ticker: event_ticker.clone(),
+        series_ticker: series.clone(),
+        title: title.clone(),
+        date,
+        city: city_index,
+        mu_f: city.normal_high_f,
+        sigma_f: city.sigma_f,
+        markets: Vec::new(),
+    };
+    let mut markets = Vec::new();
+    for (suffix, strike, yes_sub) in strikes(city.normal_high_f, cfg.brackets) {
+        let ticker = Ticker::new(format!("{event_ticker}-{suffix}")).map_err(|e| e.to_string())?;
+        event.markets.push(ticker.clone());
+        markets.push(MarketInfo {
+            ticker,
+            event_ticker: event_ticker.clone(),
+            series_ticker: series.clone(),
+            title: title.clone(),
+            no_sub_title: format!("Not {yes_sub}"),
+            rules_primary: format!(
+                "If the highest temperature recorded at {} for {} is {yes_sub}, then the \
+                 market resolves to Yes. Source: NWS Climatological Report (Daily).",
+                city.station,
+                date.format("%b %-d, %Y")
+            ),
+            yes_sub_title: yes_sub,
+            strike,
+            price_level_structure: PriceLevelStructure::LinearCent,
+            price_ranges: PriceRanges::linear_cent(),
+            fee_type: cfg.fee_type,
+            created_time: now - Duration::hours(2),
+            open_time: now - Duration::hours(1),
+            close_time: close.max(now + Duration::minutes(30)),
+            latest_expiration_time: close + Duration::days(7),
+            settlement_timer_seconds: cfg.settlement_timer_seconds,
+        });
+    }
+    Ok((event, markets))
 }
 
 /// Ticker suffix, strike and YES subtitle of each market of an event centred on `centre` °F.

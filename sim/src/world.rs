@@ -111,6 +111,15 @@ impl World {
         }
     }
 
+    /// Adds an event listed while running (its markets are already on the exchange).
+    pub fn add_event(&mut self, event: SimEventSpec) {
+        let index = self.events.len();
+        for t in &event.markets {
+            self.market_event.insert(t.clone(), index);
+        }
+        self.events.push(event);
+    }
+
     /// The events and their current hidden truths.
     pub fn events(&self) -> &[SimEventSpec] {
         &self.events

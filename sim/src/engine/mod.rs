@@ -112,6 +112,13 @@ impl Exchange {
 
     /// Lists a market (in `initialized` state until its open time passes).
     pub fn add_market(&mut self, info: MarketInfo) {
+        let mut created = LifecycleNotice::new(
+            kalshi::types::LifecycleEventType::Created,
+            info.ticker.clone(),
+        );
+        created.open_ts = Some(info.open_time.timestamp());
+        created.close_ts = Some(info.close_time.timestamp());
+        self.notices.push(Notice::Lifecycle(created));
         self.markets
             .insert(info.ticker.clone(), SimMarket::new(info));
     }

@@ -29,6 +29,7 @@ pub fn scope() -> actix_web::Scope {
         .route("/markets/{ticker}/close", web::post().to(close))
         .route("/markets/{ticker}/determine", web::post().to(determine))
         .route("/world/act", web::post().to(act))
+        .route("/events", web::post().to(list_event))
         .default_service(web::to(|| async {
             SimError::not_found("no such admin endpoint")
         }))
@@ -230,4 +231,19 @@ async fn act(shared: web::Data<Shared>, body: web::Bytes) -> Result<HttpResponse
     let b: ActBody = parse(&body)?;
     control(&shared).act(b.actions);
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListEventBody {
+    series: String,
+    date: chrono::NaiveDate,
+}
+
+async fn list_event(shared: web::Data<Shared>, body: web::Bytes) -> Result<HttpResponse, SimError> {
+    let b: ListEventBody = parse(&body)?;
+    let markets = control(&shared)
+        .list_event(&b.series, b.date)
+        .map_err(SimError::bad_request)?;
+    Ok(json(201, &serde_json::json!({ "markets": markets })))
 }

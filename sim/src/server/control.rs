@@ -324,6 +324,38 @@ impl SimControl {
             .0
     }
 
+    /// Lists a new event of a catalogue series for `date` while running, as Kalshi does: its
+    /// markets appear with `created` lifecycle events and open at once. Returns the tickers.
+    pub fn list_event(
+        &self,
+        series: &str,
+        date: chrono::NaiveDate,
+    ) -> Result<Vec<kalshi::Ticker>, String> {
+        let cfg = &self.shared.config.catalogue;
+        let city = cfg
+            .cities
+            .iter()
+            .position(|c| c.series == series)
+            .ok_or_else(|| format!("series {series} is not in the catalogue"))?;
+        self.shared.with_core(|c, now| {
+            let (event, markets) = crate::catalogue::build_event(cfg, city, date, now)?;
+            if c.world
+                .events()
+                .iter()
+                .any(|e| e.event_ticker == event.event_ticker)
+            {
+                return Err(format!("event {} is already listed", event.event_ticker));
+            }
+            let tickers = event.markets.clone();
+            for m in markets {
+                c.exchange.add_market(m);
+            }
+            c.world.add_event(event);
+            c.exchange.tick(now);
+            Ok(tickers)
+        })
+    }
+
     /// Closes a market now (early if before its close time).
     pub fn close_market(&self, ticker: &str) {
         self.shared
