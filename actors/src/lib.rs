@@ -1,13 +1,17 @@
 //! # tradewind-actors — the engine's actix actors
 //!
 //! # Layout
+//! - [`blackout`]: the blackout clock — when new orders pause (forecast cycles, maintenance).
 //! - [`clock`]: injected time ([`clock::Clock`], [`clock::LiveClock`], [`clock::FakeClock`]).
 //! - [`gateway`]: the REST gateway actor — the only door to Kalshi's REST API.
 //! - [`market_data`]: messages the feed publishes (books, staleness, fills, lifecycle) and the
 //!   watch list it follows.
+//! - [`metadata`]: the metadata cache — markets, events, series; tells the feed what to watch.
 //! - [`tls`]: base URLs and the HTTP client (rustls, webpki roots).
 
+pub mod blackout;
 pub mod clock;
 pub mod gateway;
 pub mod market_data;
+pub mod metadata;
 pub mod tls;

@@ -58,6 +58,8 @@ pub enum StaleReason {
     Reconnect,
     /// The exchange reported the subscription dead (error 10, 17 or 25).
     SubscriptionError,
+    /// The market left the watch list: no more updates will come for it.
+    Unwatched,
 }
 
 /// A book went stale: no `BookUpdated` for it until `BookResynced`. Consumers pull their

@@ -3,6 +3,7 @@
 //! beside a baseline measured in the same run.
 
 mod gateway;
+mod metadata;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -30,12 +31,14 @@ pub struct BenchArgs {
 enum Scenario {
     /// The REST gateway against a naive client (fixed spacing plus backoff) on the same work.
     Gateway,
+    /// REST calls per hour of the metadata cache against a 10-second re-fetch loop.
+    Metadata,
 }
 
 /// Runs the chosen scenarios.
 pub fn run(args: BenchArgs) -> ExitCode {
     let scenarios = if args.scenarios.is_empty() {
-        vec![Scenario::Gateway]
+        vec![Scenario::Gateway, Scenario::Metadata]
     } else {
         args.scenarios.clone()
     };
@@ -46,6 +49,7 @@ pub fn run(args: BenchArgs) -> ExitCode {
     for scenario in scenarios {
         let result = match scenario {
             Scenario::Gateway => gateway::run(args.reads, args.orders),
+            Scenario::Metadata => metadata::run(),
         };
         match result {
             Ok(json) => {

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod probe;
+
 use std::sync::Arc;
 
 use actix::{Actor, Addr};

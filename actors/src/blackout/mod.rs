@@ -1,0 +1,355 @@
+//! Blackout clock actor: says when new orders must pause — around forecast-model cycles
+//! (GFS 00/06/12/18z by default), the exchange's maintenance, and configured windows.
+//!
+//! Owns the pure [`Schedule`] and the readiness probes of gated windows. Accepts
+//! [`SubscribeBlackout`] (the new subscriber is told the current state at once),
+//! [`GetBlackoutState`] and [`GetMetrics`]. Emits [`BlackoutChanged`] to its subscribers — once
+//! per change of state, in order — and `GetExchangeSchedule` to the gateway.
+//!
+//! It sets one timer for the next transition (no polling) and re-arms it after every
+//! transition and every schedule change; timers longer than [`MAX_SLEEP`] are split so that
+//! a wall-clock step is noticed. If the clock jumps past several transitions at once
+//! (suspend, a test clock), only the state at the new instant is broadcast: states already
+//! over are not replayed. The exchange's maintenance windows are read at start and every
+//! `schedule_refresh_s`; a failed read keeps the windows known. A probe-gated window past its
+//! nominal end is probed every `probe_interval_s` until its data is there or it reaches its
+//! hard maximum; nothing is probed otherwise.
+//!
+//! # Layout
+//! - [`schedule`]: the pure schedule (`state_at`, `next_transition`).
+//! - [`config`]: `[blackout]`; [`probe`]: file and HTTP readiness checks.
+
+pub mod config;
+pub mod probe;
+pub mod schedule;
+
+#[cfg(test)]
+mod actor_tests;
+#[cfg(test)]
+mod schedule_tests;
+
+use std::{path::Path, time::Duration};
+
+use actix::{
+    Actor, ActorFutureExt, AsyncContext, Context, Handler, Message, Recipient, SpawnHandle,
+    WrapFuture,
+};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tracing::{info, warn};
+
+pub use self::{
+    config::BlackoutConfig,
+    probe::ProbeTarget,
+    schedule::{BlackoutState, Schedule},
+};
+use crate::{clock::SharedClock, gateway::GetExchangeSchedule};
+
+/// Longest single timer: a longer wait is split so a wall-clock step is noticed within it.
+pub const MAX_SLEEP: Duration = Duration::from_secs(3_600);
+
+/// The blackout state changed; sent to every subscriber, once per change, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Message)]
+#[rtype(result = "()")]
+pub struct BlackoutChanged {
+    /// The state from now on.
+    pub state: BlackoutState,
+}
+
+/// Adds a subscriber; it is sent the current state at once, then every change.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "()")]
+pub struct SubscribeBlackout {
+    /// Where to send [`BlackoutChanged`].
+    pub recipient: Recipient<BlackoutChanged>,
+}
+
+/// Asks for the state at this instant.
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "BlackoutState")]
+pub struct GetBlackoutState;
+
+/// Asks the blackout clock for its metrics.
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "BlackoutMetrics")]
+pub struct GetMetrics;
+
+/// A snapshot answered to [`GetMetrics`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BlackoutMetrics {
+    /// The state last broadcast.
+    pub state: Option<BlackoutState>,
+    /// State changes broadcast.
+    pub changes: u64,
+    /// Subscribers.
+    pub subscribers: usize,
+    /// Maintenance windows known from the exchange.
+    pub exchange_windows: usize,
+    /// Successful reads of `GET /exchange/schedule`.
+    pub schedule_reads: u64,
+    /// Failed reads.
+    pub schedule_errors: u64,
+    /// When the exchange's schedule was last read.
+    pub last_schedule_read: Option<DateTime<Utc>>,
+    /// Probes asked.
+    pub probes: u64,
+    /// Probes that answered "ready".
+    pub probes_ready: u64,
+    /// Probes that failed (transport errors; "not there yet" is not a failure).
+    pub probe_errors: u64,
+}
+
+/// Who the blackout clock talks to, given at start.
+#[derive(Debug, Clone)]
+pub struct BlackoutPeers {
+    /// Reads `GET /exchange/schedule` (the gateway, or a probe in tests).
+    pub gateway: Recipient<GetExchangeSchedule>,
+    /// Told every change (order manager, strategy).
+    pub subscribers: Vec<Recipient<BlackoutChanged>>,
+}
+
+/// The blackout clock actor.
+pub struct BlackoutClock {
+    cfg: BlackoutConfig,
+    schedule: Schedule,
+    probes: Vec<Option<ProbeTarget>>,
+    peers: BlackoutPeers,
+    clock: SharedClock,
+    http: Option<awc::Client>,
+    last: Option<BlackoutState>,
+    wake: Option<SpawnHandle>,
+    probing: bool,
+    metrics: BlackoutMetrics,
+}
+
+impl std::fmt::Debug for BlackoutClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlackoutClock")
+            .field("schedule", &self.schedule)
+            .field("last", &self.last)
+            .finish_non_exhaustive()
+    }
+}
+
+impl BlackoutClock {
+    /// A blackout clock for these settings and peers. Fails on an invalid config.
+    pub fn new(
+        cfg: BlackoutConfig,
+        peers: BlackoutPeers,
+        clock: SharedClock,
+    ) -> Result<BlackoutClock, Vec<String>> {
+        let schedule = cfg.schedule()?;
+        Ok(BlackoutClock {
+            probes: cfg.probes(),
+            schedule,
+            cfg,
+            peers,
+            clock,
+            http: None,
+            last: None,
+            wake: None,
+            probing: false,
+            metrics: BlackoutMetrics::default(),
+        })
+    }
+
+    /// Broadcasts the state at `now` if it differs from the last one broadcast.
+    fn publish(&mut self, now: DateTime<Utc>) {
+        let state = self.schedule.state_at(now);
+        if self.last.as_ref() == Some(&state) {
+            return;
+        }
+        info!(active = state.active, %state, "blackout state changed");
+        self.peers.subscribers.retain(|s| s.connected());
+        for s in &self.peers.subscribers {
+            s.do_send(BlackoutChanged {
+                state: state.clone(),
+            });
+        }
+        self.metrics.changes += 1;
+        self.last = Some(state);
+    }
+
+    /// Re-reads the time, broadcasts a change, starts probing when a gated window waits for
+    /// its data, and re-arms the timer.
+    fn reevaluate(&mut self, ctx: &mut Context<Self>) {
+        let now = self.clock.now();
+        self.schedule.prune(now);
+        self.publish(now);
+        if !self.probing && !self.schedule.awaiting_probe(now).is_empty() {
+            self.probe_round(ctx);
+        }
+        self.arm(ctx);
+    }
+
+    /// Sets the one timer for the next transition or probe start.
+    fn arm(&mut self, ctx: &mut Context<Self>) {
+        if let Some(handle) = self.wake.take() {
+            ctx.cancel_future(handle);
+        }
+        let now = self.clock.now();
+        let next = [
+            self.schedule.next_transition(now),
+            self.schedule.next_probe_start(now),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        let delay = next
+            .and_then(|t| (t - now).to_std().ok())
+            .map_or(MAX_SLEEP, |d| d.min(MAX_SLEEP));
+        self.wake = Some(ctx.run_later(delay, |act, ctx| {
+            act.wake = None;
+            act.reevaluate(ctx);
+        }));
+    }
+
+    /// Asks the probes of every gated window waiting for its data; repeats every
+    /// `probe_interval_s` while any still waits.
+    fn probe_round(&mut self, ctx: &mut Context<Self>) {
+        let now = self.clock.now();
+        let due = self.schedule.awaiting_probe(now);
+        if due.is_empty() {
+            self.probing = false;
+            return;
+        }
+        self.probing = true;
+        let checks: Vec<_> = due
+            .iter()
+            .filter_map(|a| {
+                let target = self.probes.get(a.occurrence.window)?.clone()?;
+                let client = self.http.clone();
+                let (occurrence, start) = (a.occurrence, a.start);
+                Some(async move {
+                    let ready = match target {
+                        ProbeTarget::File { path, fresh } => {
+                            let path = probe::expand(&path, occurrence.cycle);
+                            Ok(probe::file_ready(Path::new(&path), fresh.then_some(start)))
+                        }
+                        ProbeTarget::Http { url } => match client {
+                            Some(c) => {
+                                probe::http_ready(&c, &probe::expand(&url, occurrence.cycle)).await
+                            }
+                            None => Err("no HTTP client".to_owned()),
+                        },
+                    };
+                    (occurrence, ready)
+                })
+            })
+            .collect();
+        let fut = futures_util::future::join_all(checks).into_actor(self);
+        ctx.spawn(fut.map(|results, act, ctx| {
+            let now = act.clock.now();
+            for (occurrence, ready) in results {
+                act.metrics.probes += 1;
+                match ready {
+                    Ok(true) => {
+                        act.metrics.probes_ready += 1;
+                        info!(cycle = %occurrence.cycle, "readiness probe: data is there");
+                        act.schedule.mark_ready(occurrence, now);
+                    }
+                    Ok(false) => {}
+                    Err(error) => {
+                        act.metrics.probe_errors += 1;
+                        warn!(%error, "readiness probe failed");
+                    }
+                }
+            }
+            act.publish(now);
+            act.arm(ctx);
+            let every = Duration::from_secs(act.cfg.probe_interval_s);
+            ctx.run_later(every, |act, ctx| act.probe_round(ctx));
+        }));
+    }
+
+    /// Reads the exchange's maintenance windows through the gateway.
+    fn refresh_schedule(&mut self, ctx: &mut Context<Self>) {
+        let gateway = self.peers.gateway.clone();
+        let fut = async move { gateway.send(GetExchangeSchedule {}).await };
+        ctx.spawn(fut.into_actor(self).map(|answer, act, ctx| match answer {
+            Ok(Ok(resp)) => {
+                let windows = resp.schedule.maintenance_windows;
+                let kept = act.schedule.set_exchange_windows(
+                    windows.iter().map(|w| (w.start_datetime, w.end_datetime)),
+                );
+                act.metrics.exchange_windows = kept;
+                act.metrics.schedule_reads += 1;
+                act.metrics.last_schedule_read = Some(act.clock.now());
+                info!(windows = kept, "read the exchange's maintenance windows");
+                act.reevaluate(ctx);
+            }
+            Ok(Err(error)) => {
+                act.metrics.schedule_errors += 1;
+                warn!(%error, "cannot read the exchange's schedule; keeping the windows known");
+            }
+            Err(error) => {
+                act.metrics.schedule_errors += 1;
+                warn!(%error, "the gateway did not answer; keeping the windows known");
+            }
+        }));
+    }
+}
+
+impl Actor for BlackoutClock {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        if self
+            .probes
+            .iter()
+            .flatten()
+            .any(|p| matches!(p, ProbeTarget::Http { .. }))
+        {
+            let timeout = Duration::from_millis(self.cfg.probe_timeout_ms);
+            match crate::tls::http_client(timeout, true) {
+                Ok(client) => self.http = Some(client),
+                Err(error) => warn!(%error, "cannot build the HTTP client; HTTP probes will fail"),
+            }
+        }
+        self.reevaluate(ctx);
+        if self.cfg.exchange_schedule {
+            self.refresh_schedule(ctx);
+            if self.cfg.schedule_refresh_s > 0 {
+                let every = Duration::from_secs(self.cfg.schedule_refresh_s);
+                ctx.run_interval(every, |act, ctx| act.refresh_schedule(ctx));
+            }
+        }
+    }
+}
+
+impl Handler<SubscribeBlackout> for BlackoutClock {
+    type Result = ();
+
+    fn handle(&mut self, msg: SubscribeBlackout, _ctx: &mut Context<Self>) {
+        // Bring the others up to date first, so the newcomer starts where they are.
+        let now = self.clock.now();
+        self.publish(now);
+        let state = self
+            .last
+            .clone()
+            .unwrap_or_else(|| self.schedule.state_at(now));
+        msg.recipient.do_send(BlackoutChanged { state });
+        self.peers.subscribers.push(msg.recipient);
+    }
+}
+
+impl Handler<GetBlackoutState> for BlackoutClock {
+    type Result = actix::MessageResult<GetBlackoutState>;
+
+    fn handle(&mut self, _msg: GetBlackoutState, _ctx: &mut Context<Self>) -> Self::Result {
+        actix::MessageResult(self.schedule.state_at(self.clock.now()))
+    }
+}
+
+impl Handler<GetMetrics> for BlackoutClock {
+    type Result = actix::MessageResult<GetMetrics>;
+
+    fn handle(&mut self, _msg: GetMetrics, _ctx: &mut Context<Self>) -> Self::Result {
+        self.peers.subscribers.retain(|s| s.connected());
+        actix::MessageResult(BlackoutMetrics {
+            state: self.last.clone(),
+            subscribers: self.peers.subscribers.len(),
+            ..self.metrics.clone()
+        })
+    }
+}
