@@ -15,12 +15,14 @@
 //! - [`book`]: [`book::OrderBook`], the local bids-only book kept from snapshots and deltas.
 //! - [`rest`]: REST request/response bodies, query parameters and the [`rest::Endpoint`] table.
 //! - [`error`]: [`ApiError`], parsed from any of Kalshi's three error-body shapes.
+//! - [`fees`]: the taker/maker fee approximation shared by the simulator and the strategy.
 //! - [`limits`]: rate-limit facts: buckets, endpoint costs, tier budgets.
 //! - [`bucket`]: [`bucket::TokenBucket`], the exact token-bucket arithmetic both sides run.
 
 pub mod book;
 pub mod bucket;
 pub mod error;
+pub mod fees;
 pub mod ids;
 pub mod level;
 pub mod limits;

@@ -11,11 +11,12 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use kalshi::{
     EventTicker, SeriesTicker, Ticker,
+    fees::FeeType,
     num::{PriceLevelStructure, PriceRanges},
 };
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{MarketInfo, Strike, fees::FeeType};
+use crate::engine::{MarketInfo, Strike};
 
 /// One city's series in the catalogue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

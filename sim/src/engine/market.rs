@@ -9,7 +9,9 @@ use kalshi::{
     types::{MarketResult, MarketStatus},
 };
 
-use super::{book::RestingBook, fees::FeeType, notice::TickerSnapshot};
+use kalshi::fees::FeeType;
+
+use super::{book::RestingBook, notice::TickerSnapshot};
 
 /// How a market's strike is defined, as Kalshi's `strike_type`, `floor_strike`, `cap_strike`.
 /// Temperatures in °F, not money, so plain floats are fine here.

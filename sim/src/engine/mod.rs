@@ -10,12 +10,10 @@
 //! - [`lifecycle`]: open, pause, close, determine, settle, expiry (`impl Exchange`).
 //! - [`account`]: cash, collateral, positions, fills, settlements.
 //! - [`market`]: market metadata, state and hidden truth.
-//! - [`fees`]: the fee approximation.
 //! - [`notice`]: what operations report.
 
 pub mod account;
 pub mod book;
-pub mod fees;
 pub mod lifecycle;
 pub mod market;
 pub mod matching;

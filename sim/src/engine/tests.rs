@@ -9,9 +9,10 @@ use kalshi::{
 };
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
+use kalshi::fees::FeeType;
+
 use super::{
     AccountIdx, Exchange, MarketInfo, Notice, OrderRequest, Strike,
-    fees::FeeType,
     modify::{AmendRequest, Decrease},
 };
 

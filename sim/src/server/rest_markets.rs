@@ -27,7 +27,9 @@ use super::{
     routes::json,
     state::{Core, Shared},
 };
-use crate::engine::{SimMarket, fees::FeeType};
+use kalshi::fees::FeeType;
+
+use crate::engine::SimMarket;
 
 fn bad_query(e: QueryError) -> SimError {
     SimError::new(400, "invalid_parameters", e.to_string())

@@ -1,10 +1,11 @@
-//! Trading fees — **the simulator's approximation** of Kalshi's fee schedule, whose official
-//! formula lives in a PDF this project could not read (kalshi-api.md §7): taker fee
+//! Trading fees — **an approximation** of Kalshi's fee schedule, whose official formula lives
+//! in a PDF this project could not read (kalshi-api.md §7). The simulator charges it and the
+//! strategy subtracts it from an edge, so both agree on one formula: taker fee
 //! `ceil(0.07 × C × P × (1 − P))` and, for series that charge makers, maker fee
 //! `ceil(0.0175 × C × P × (1 − P))`, both rounded up to $0.0001 per fill. Kalshi's per-order
 //! rounding accumulator and rebates are not modelled.
 
-use kalshi::{Count, Money, Price};
+use crate::{Count, Money, Price};
 
 /// Which fee model a series uses (`Series.fee_type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
