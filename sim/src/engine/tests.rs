@@ -57,6 +57,7 @@ fn exchange(fee: FeeType) -> (Exchange, AccountIdx, AccountIdx) {
         settlement_timer_seconds: 60,
     });
     x.tick(now());
+    x.drain_notices(); // the listing's `created` event
     (x, a, b)
 }
 
