@@ -7,6 +7,7 @@
 //! - [`market_data`]: messages the feed publishes (books, staleness, fills, lifecycle) and the
 //!   watch list it follows.
 //! - [`metadata`]: the metadata cache — markets, events, series; tells the feed what to watch.
+//! - [`strategy`]: the pure strategy trait, the fair-value strategy and forecasts.
 //! - [`tls`]: base URLs and the HTTP client (rustls, webpki roots).
 
 pub mod blackout;
@@ -14,4 +15,5 @@ pub mod clock;
 pub mod gateway;
 pub mod market_data;
 pub mod metadata;
+pub mod strategy;
 pub mod tls;

@@ -9,7 +9,7 @@
 //! - `routes`: the URL map and the request log.
 //! - [`gate`], [`auth`], [`error`]: admission (auth, faults, token buckets) and error bodies.
 //! - `rest_*`: REST handlers; `convert`: engine records → wire types.
-//! - `admin`: `/_sim/...` over HTTP.
+//! - `admin`: `/_sim/...` over HTTP; `forecast`: the synthetic Open-Meteo ensemble.
 //! - `ws`: WebSocket sessions.
 //! - [`faults`]: the fault switches.
 
@@ -23,6 +23,7 @@ pub mod state;
 mod admin;
 mod conn;
 mod convert;
+mod forecast;
 mod rest_account;
 mod rest_markets;
 mod rest_orders;
