@@ -30,7 +30,10 @@ pub fn scope() -> actix_web::Scope {
         .route("/markets/{ticker}/determine", web::post().to(determine))
         .route("/world/act", web::post().to(act))
         .route("/events", web::post().to(list_event))
-        .route("/forecast/v1/ensemble", web::get().to(super::forecast::ensemble))
+        .route(
+            "/forecast/v1/ensemble",
+            web::get().to(super::forecast::ensemble),
+        )
         .default_service(web::to(|| async {
             SimError::not_found("no such admin endpoint")
         }))
