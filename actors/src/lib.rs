@@ -3,6 +3,7 @@
 //! # Layout
 //! - [`blackout`]: the blackout clock — when new orders pause (forecast cycles, maintenance).
 //! - [`clock`]: injected time ([`clock::Clock`], [`clock::LiveClock`], [`clock::FakeClock`]).
+//! - [`feed`]: the market-data feed — one supervised WebSocket, local books with epochs.
 //! - [`gateway`]: the REST gateway actor — the only door to Kalshi's REST API.
 //! - [`market_data`]: messages the feed publishes (books, staleness, fills, lifecycle) and the
 //!   watch list it follows.
@@ -12,6 +13,7 @@
 
 pub mod blackout;
 pub mod clock;
+pub mod feed;
 pub mod gateway;
 pub mod market_data;
 pub mod metadata;

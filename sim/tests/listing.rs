@@ -38,10 +38,10 @@ async fn a_listed_event_opens_and_is_announced_on_the_lifecycle_channel() {
 
     let mut announced = Vec::new();
     while announced.len() < tickers.len() {
-        if let Incoming::MarketLifecycle(frame) = ws.next().await {
-            if frame.msg.event_type == LifecycleEventType::Created {
-                announced.push(frame.msg.market_ticker.to_string());
-            }
+        if let Incoming::MarketLifecycle(frame) = ws.next().await
+            && frame.msg.event_type == LifecycleEventType::Created
+        {
+            announced.push(frame.msg.market_ticker.to_string());
         }
     }
     assert_eq!(announced, tickers);

@@ -65,19 +65,32 @@ impl<M: Clone> ProbeLog<M> {
         &self,
         timeout: Duration,
         what: &str,
-        mut pred: impl FnMut(&[M]) -> bool,
+        pred: impl FnMut(&[M]) -> bool,
     ) -> Vec<M> {
+        match self.try_wait_until(timeout, pred).await {
+            Some(log) => log,
+            None => panic!("timed out after {timeout:?} waiting for {what}"),
+        }
+    }
+
+    /// Waits until `pred` holds for the messages received; `None` after `timeout`.
+    #[allow(dead_code)] // not every test binary uses it
+    pub async fn try_wait_until(
+        &self,
+        timeout: Duration,
+        mut pred: impl FnMut(&[M]) -> bool,
+    ) -> Option<Vec<M>> {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
             let notified = self.notify.notified();
             {
                 let log = self.log.lock().unwrap();
                 if pred(&log) {
-                    return log.clone();
+                    return Some(log.clone());
                 }
             }
             if tokio::time::timeout_at(deadline, notified).await.is_err() {
-                panic!("timed out after {timeout:?} waiting for {what}");
+                return None;
             }
         }
     }

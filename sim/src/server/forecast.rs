@@ -51,7 +51,9 @@ pub(super) async fn ensemble(
         .0;
     let mut daily: BTreeMap<String, serde_json::Value> = BTreeMap::new();
     daily.insert("time".into(), days.keys().map(|d| d.to_string()).collect());
-    let mut columns = vec![Vec::with_capacity(days.len()); MEMBERS + 1];
+    let mut columns: Vec<Vec<f64>> = (0..=MEMBERS)
+        .map(|_| Vec::with_capacity(days.len()))
+        .collect();
     for (date, (mu, sigma)) in &days {
         use chrono::Datelike;
         let seed = shared.config.seed

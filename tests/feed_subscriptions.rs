@@ -1,0 +1,129 @@
+//! Subscriptions while connected: the watch list changes in place (`update_subscription`,
+//! never a reconnect), a market the exchange does not know is refused alone, and a slow-reader
+//! overflow (error 25) re-creates the subscriptions without dropping the connection.
+
+mod common;
+#[path = "feed_support/mod.rs"]
+mod support;
+
+use std::time::Duration;
+
+use kalshi::Ticker;
+use kalshi_sim::server::faults::FaultPatch;
+use support::Seen;
+use tradewind_actors::{
+    feed::GetBook,
+    market_data::{FeedEvent, StaleReason},
+};
+
+#[actix::test]
+async fn adding_and_removing_markets_changes_subscriptions_without_reconnecting() {
+    let cfg = support::sim_config(2);
+    let mut markets = support::markets(&cfg);
+    // In the feed's order: the first four share a subscription, the fifth starts another.
+    markets.sort();
+    let sim = support::start_sim(cfg);
+    sim.control().act(300);
+    let first = &markets[..5];
+    let (feed, log) = support::start_feed(
+        &sim.ws_url(),
+        support::signer(&sim),
+        support::feed_config(first),
+        Duration::ZERO,
+    );
+    support::all_true(&sim, &feed, first).await;
+    assert_eq!(support::metrics(&feed).await.book_subscriptions, 2);
+
+    // Drops the first market (`delete_markets` on the first subscription) and adds three
+    // (`add_markets` on the second, which has room for them).
+    let second: Vec<Ticker> = markets[1..8].to_vec();
+    support::watch(&feed, &second).await;
+    sim.control().act(200);
+    support::all_true(&sim, &feed, &second).await;
+    let gone = feed
+        .send(GetBook {
+            ticker: markets[0].clone(),
+        })
+        .await
+        .unwrap();
+    assert!(gone.is_none(), "an unwatched book is forgotten");
+    assert!(log.all().iter().any(|(_, s)| matches!(
+        s,
+        Seen::Stale(x) if x.ticker == markets[0] && x.reason == StaleReason::Unwatched
+    )));
+
+    support::watch(&feed, &[]).await;
+    let deadline = std::time::Instant::now() + support::WAIT;
+    while support::metrics(&feed).await.book_subscriptions > 0 {
+        assert!(std::time::Instant::now() < deadline, "never unsubscribed");
+        actix_rt::time::sleep(Duration::from_millis(10)).await;
+    }
+    support::watch(&feed, &markets[3..7]).await;
+    sim.control().act(100);
+    support::all_true(&sim, &feed, &markets[3..7]).await;
+
+    let m = support::metrics(&feed).await;
+    assert_eq!((m.reconnects, m.connect_failures), (0, 0), "{m:?}");
+    let events = log.events();
+    assert_eq!(events.len(), 1, "one connection throughout: {events:?}");
+    assert!(m.messages.get("ok").copied().unwrap_or(0) >= 2, "{m:?}");
+    log.assert_never_vouched_while_stale();
+}
+
+#[actix::test]
+async fn a_market_the_exchange_does_not_know_is_refused_alone() {
+    let cfg = support::sim_config(1);
+    let markets = support::markets(&cfg);
+    let sim = support::start_sim(cfg);
+    sim.control().act(100);
+    let nope = Ticker::new("KXNOPE-26JAN01-B1").unwrap();
+    let mut watch = markets[..3].to_vec();
+    watch.push(nope.clone());
+    let (feed, log) = support::start_feed(
+        &sim.ws_url(),
+        support::signer(&sim),
+        support::feed_config(&watch),
+        Duration::ZERO,
+    );
+    log.wait_events("connected", 1, |e| *e == FeedEvent::Connected)
+        .await;
+    support::all_true(&sim, &feed, &markets[..3]).await;
+    let m = support::metrics(&feed).await;
+    assert_eq!((m.rejected, m.books_stale), (1, 1), "{m:?}");
+    let view = feed.send(GetBook { ticker: nope }).await.unwrap().unwrap();
+    assert!(!view.fresh && view.epoch == 0);
+}
+
+#[actix::test]
+async fn a_slow_reader_overflow_resubscribes_without_reconnecting() {
+    let mut cfg = support::sim_config(2);
+    cfg.ws_buffer = 64;
+    let markets = support::markets(&cfg);
+    let sim = support::start_sim(cfg);
+    sim.control().act(300);
+    let (feed, log) = support::start_feed(
+        &sim.ws_url(),
+        support::signer(&sim),
+        support::feed_config(&markets),
+        Duration::ZERO,
+    );
+    support::all_true(&sim, &feed, &markets).await;
+    let stall = |on| FaultPatch {
+        ws_stall: Some(on),
+        ..FaultPatch::default()
+    };
+    sim.control().set_faults(&stall(true)).unwrap();
+    sim.control().act(100);
+    sim.control().set_faults(&stall(false)).unwrap();
+    log.wait("books stale for a dead subscription", |all| {
+        all.iter()
+            .any(|(_, s)| matches!(s, Seen::Stale(x) if x.reason == StaleReason::SubscriptionError))
+    })
+    .await;
+    support::all_true(&sim, &feed, &markets).await;
+    let m = support::metrics(&feed).await;
+    assert_eq!(m.reconnects, 0, "{m:?}");
+    assert!(m.messages["error"] >= 1, "{m:?}");
+    assert_eq!(m.book_subscriptions, 3, "{m:?}");
+    log.assert_never_vouched_while_stale();
+}
