@@ -1,0 +1,267 @@
+//! The order journal: a SQLite database (WAL mode) of intents, orders and their state
+//! changes, fills, positions, reconciliations and halts — a plain struct the order manager
+//! owns and writes on the order path (never on the market-data path).
+//!
+//! # Durability
+//! Each logical event (an intent, an acknowledgement, a fill with its position and order) is
+//! one transaction, committed by [`Journal::commit`] before the order manager acts on it: the
+//! intent before its first send, a state change before it is answered or reported. With
+//! `synchronous=FULL` (the default) a commit returns after the WAL is fsynced, so neither a
+//! process kill nor a power loss loses it. With `synchronous=NORMAL` a commit returns after
+//! the WAL `write()`, i.e. once the OS holds it: a SIGKILL still loses nothing (the kernel
+//! writes the page cache out), a power loss may lose the last commits. A crash between the
+//! commit and the send is what start-up reconciliation settles.
+//!
+//! # Reading it
+//! `sqlite3 tradewind-journal.sqlite 'SELECT * FROM intent_outcomes ORDER BY seq DESC LIMIT 20'`
+//! works while the bot runs (WAL readers do not block the writer). Tables: `intents`,
+//! `orders`, `order_events`, `fills`, `positions`, `reconciliations`, `differences`, `halts`
+//! ([`schema`]); the schema version is `PRAGMA user_version`.
+
+mod rows;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use kalshi::{Money, Ticker};
+use rusqlite::{Connection, OpenFlags, Transaction, params};
+
+pub use self::rows::{IntentOutcome, Loaded};
+use crate::orders::{
+    config::Synchronous,
+    positions::{FillRecord, Position},
+    reconcile::Difference,
+    state::{Change, OrderRecord},
+};
+
+/// Why the journal failed.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    /// The file could not be opened or set up.
+    #[error("cannot open journal {path}: {source}")]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: rusqlite::Error,
+    },
+    /// The journal was written by a newer Tradewind.
+    #[error("journal schema version {found} is newer than this build's {known}")]
+    TooNew {
+        /// Its version.
+        found: u32,
+        /// Ours.
+        known: u32,
+    },
+    /// A SQLite error.
+    #[error("journal: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A stored value does not read back.
+    #[error("journal row {table}/{key}: {detail}")]
+    Corrupt {
+        /// Table.
+        table: &'static str,
+        /// Row key.
+        key: String,
+        /// What is wrong.
+        detail: String,
+    },
+}
+
+/// One row to write; [`Journal::commit`] writes a batch in one transaction.
+#[derive(Debug, Clone, Copy)]
+pub enum Write<'a> {
+    /// A new intent (before its first send).
+    Intent(&'a OrderRecord),
+    /// An order's current state.
+    Order(&'a OrderRecord),
+    /// A state change of an order (`None`: it was just created or adopted).
+    Event(&'a OrderRecord, Option<&'a Change>),
+    /// A fill, where it came from and the P&L it realised.
+    Fill(&'a FillRecord, &'a str, Money),
+    /// A market's position.
+    Position(&'a Ticker, &'a Position),
+    /// A reconciliation of this kind and its differences.
+    Reconciliation(&'a str, &'a [Difference]),
+    /// The kill switch set (`true`) or lifted, and why.
+    Halt(bool, &'a str),
+}
+
+/// The journal.
+#[derive(Debug)]
+pub struct Journal {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// RFC 3339 UTC with milliseconds: readable and sortable.
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl Journal {
+    /// Opens (creating if needed) the journal at `path`, in WAL mode with `sync`, and
+    /// migrates it to the current schema.
+    pub fn open(path: &Path, sync: Synchronous) -> Result<Journal, JournalError> {
+        let open_err = |source| JournalError::Open {
+            path: path.to_owned(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(open_err)?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(open_err)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(open_err(rusqlite::Error::InvalidParameterName(format!(
+                "journal_mode is {mode}, WAL needed"
+            ))));
+        }
+        let sync = match sync {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
+        };
+        conn.pragma_update(None, "synchronous", sync)
+            .and_then(|()| conn.pragma_update(None, "foreign_keys", "ON"))
+            .and_then(|()| conn.busy_timeout(std::time::Duration::from_secs(5)))
+            .map_err(open_err)?;
+        let mut journal = Journal {
+            conn,
+            path: path.to_owned(),
+        };
+        journal.migrate()?;
+        Ok(journal)
+    }
+
+    /// Opens an existing journal read-only (tools, tests, a second process).
+    pub fn open_read_only(path: &Path) -> Result<Journal, JournalError> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|source| JournalError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(Journal {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version (`PRAGMA user_version`).
+    pub fn schema_version(&self) -> Result<u32, JournalError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn migrate(&mut self) -> Result<(), JournalError> {
+        let found = self.schema_version()?;
+        if found > schema::CURRENT_VERSION {
+            return Err(JournalError::TooNew {
+                found,
+                known: schema::CURRENT_VERSION,
+            });
+        }
+        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Writes `writes` in one transaction, stamped `now` where a row needs a time of its
+    /// own; returns once it is committed (durable per the configured `synchronous`).
+    pub fn commit(&mut self, now: DateTime<Utc>, writes: &[Write<'_>]) -> Result<(), JournalError> {
+        let now = ts(now);
+        let tx = self.conn.transaction()?;
+        for w in writes {
+            write(&tx, w, &now)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Orders open or changed since `since`, every position, fills since `since` with the
+    /// P&L each realised, and the highest intent sequence number.
+    pub fn load(&self, since: DateTime<Utc>) -> Result<Loaded, JournalError> {
+        rows::load(&self.conn, since)
+    }
+
+    /// Every intent with its order's state (`None` if its order row is missing).
+    pub fn intent_outcomes(&self) -> Result<Vec<IntentOutcome>, JournalError> {
+        rows::intent_outcomes(&self.conn)
+    }
+
+    /// Every position row.
+    pub fn positions(&self) -> Result<Vec<(Ticker, Position)>, JournalError> {
+        rows::positions(&self.conn)
+    }
+
+    /// Number of rows in a table (for tests and status lines).
+    pub fn count(&self, table: &str) -> Result<u64, JournalError> {
+        const TABLES: &[&str] = &[
+            "intents",
+            "orders",
+            "order_events",
+            "fills",
+            "positions",
+            "reconciliations",
+            "differences",
+            "halts",
+        ];
+        if !TABLES.contains(&table) {
+            return Err(JournalError::Corrupt {
+                table: "-",
+                key: table.to_owned(),
+                detail: "no such table".into(),
+            });
+        }
+        Ok(self
+            .conn
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?)
+    }
+}
+
+fn write(tx: &Transaction<'_>, w: &Write<'_>, now: &str) -> Result<(), JournalError> {
+    match *w {
+        Write::Intent(o) => rows::insert_intent(tx, o)?,
+        Write::Order(o) => rows::upsert_order(tx, o)?,
+        Write::Event(o, change) => rows::insert_event(tx, o, change)?,
+        Write::Fill(f, source, realized) => rows::insert_fill(tx, f, source, realized)?,
+        Write::Position(t, p) => rows::upsert_position(tx, t, p, now)?,
+        Write::Reconciliation(kind, diffs) => {
+            tx.execute(
+                "INSERT INTO reconciliations (at, kind, differences) VALUES (?1, ?2, ?3)",
+                params![now, kind, diffs.len() as i64],
+            )?;
+            let id = tx.last_insert_rowid();
+            for d in diffs {
+                tx.execute(
+                    "INSERT INTO differences (reconciliation_id, kind, subject, detail)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![id, d.kind, d.subject, d.detail],
+                )?;
+            }
+        }
+        Write::Halt(halted, reason) => {
+            tx.execute(
+                "INSERT INTO halts (at, halted, reason) VALUES (?1, ?2, ?3)",
+                params![now, halted, reason],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

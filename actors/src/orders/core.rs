@@ -1,0 +1,216 @@
+//! Bookkeeping the handlers share: journaling a change before reporting it, adopting an order
+//! found on the exchange, the exposure snapshot the risk check reads, the kill switch, and the
+//! metrics snapshot.
+
+use actix::Context;
+use chrono::{DateTime, Utc};
+use kalshi::{
+    ClientOrderId, Count, OrderId, Price, Ticker,
+    types::{BookSide, OrderStatus, TimeInForce},
+};
+use tracing::{error, warn};
+
+use super::{
+    OrderEvent, Orders,
+    metrics::{OrdersMetrics, PositionMetric},
+    risk::{Exposure, order_cost},
+    state::{Change, Event, OrderRecord, OrderState, Origin},
+};
+use crate::journal::Write;
+
+/// An order the exchange reported that the journal lacks.
+#[derive(Debug, Clone)]
+pub(super) struct Foreign<'a> {
+    pub order_id: &'a OrderId,
+    pub client_order_id: Option<&'a str>,
+    pub ticker: &'a Ticker,
+    pub side: BookSide,
+    pub price: Price,
+    pub filled: Count,
+    pub remaining: Count,
+    pub status: &'a OrderStatus,
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+impl Orders {
+    pub(super) fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Journals a batch; on failure logs and counts it and answers false.
+    pub(super) fn commit(&mut self, writes: &[Write<'_>]) -> bool {
+        let now = self.now();
+        match self.journal.commit(now, writes) {
+            Ok(()) => true,
+            Err(e) => {
+                self.counters.journal_errors += 1;
+                error!(error = %e, "journal write failed");
+                false
+            }
+        }
+    }
+
+    /// Tells every listener.
+    pub(super) fn emit(&self, ev: OrderEvent) {
+        for l in &self.peers.listeners {
+            l.do_send(ev.clone());
+        }
+    }
+
+    /// Applies `ev` to the order `key`, journals the change, then reports it.
+    pub(super) fn change(&mut self, key: &str, ev: &Event) -> Option<Change> {
+        let now = self.now();
+        let change = self.ledger.apply(key, ev, now)?;
+        let order = self.ledger.get(key)?.clone();
+        self.commit(&[Write::Order(&order), Write::Event(&order, Some(&change))]);
+        if change.from != change.to {
+            tracing::debug!(key, from = change.from.as_str(), to = change.to.as_str(), detail = %change.detail, "order changed");
+        }
+        self.emit(OrderEvent::Updated(Box::new(order)));
+        Some(change)
+    }
+
+    /// Records an order the exchange has and the journal lacks (origin `adopted`).
+    pub(super) fn adopt(&mut self, f: Foreign<'_>) -> String {
+        let cid = f.client_order_id.and_then(|c| ClientOrderId::new(c).ok());
+        let key = match &cid {
+            Some(c) if self.ledger.get(c).is_none() => c.to_string(),
+            _ => format!("order:{}", f.order_id),
+        };
+        let now = self.now();
+        let state = match f.status {
+            OrderStatus::Resting => OrderState::Resting,
+            OrderStatus::Executed => OrderState::Executed,
+            _ => OrderState::Canceled,
+        };
+        let order = OrderRecord {
+            key: key.clone(),
+            client_order_id: cid,
+            order_id: Some(f.order_id.clone()),
+            intent_seq: None,
+            origin: Origin::Adopted,
+            ticker: f.ticker.clone(),
+            side: f.side,
+            price: f.price,
+            count: f.filled + f.remaining,
+            fill_sum: Count::ZERO,
+            reported_filled: f.filled,
+            time_in_force: TimeInForce::GoodTillCanceled,
+            post_only: false,
+            reduce_only: false,
+            book_epoch: None,
+            state,
+            reason: Some("adopted from the exchange".into()),
+            created_at: f.created_at.unwrap_or(now),
+            updated_at: now,
+            cancel_requested: false,
+        };
+        warn!(key, ticker = %f.ticker, "adopted an order the journal did not have");
+        self.commit(&[Write::Order(&order), Write::Event(&order, None)]);
+        self.counters.adopted += 1;
+        self.ledger.insert(order.clone());
+        self.emit(OrderEvent::Updated(Box::new(order)));
+        key
+    }
+
+    /// What is open now, for a proposed order on `ticker` (`exclude`: an order being amended).
+    pub(super) fn exposure(&mut self, ticker: &str, exclude: Option<&str>) -> Exposure {
+        let now = self.now();
+        let mut x = Exposure {
+            position: self.positions.count(ticker),
+            total: self.positions.total_exposure(),
+            orders_last_minute: self.rate.count(self.clock.monotonic_ns()),
+            daily_pnl: self.positions.daily_pnl(now),
+            ..Exposure::default()
+        };
+        for o in self
+            .ledger
+            .open()
+            .filter(|o| Some(o.key.as_str()) != exclude)
+        {
+            let remaining = o.remaining();
+            x.open_orders += 1;
+            x.total += order_cost(o.side, o.price, remaining);
+            if o.ticker.as_str() == ticker {
+                match o.side {
+                    BookSide::Bid => x.resting_bids += remaining,
+                    BookSide::Ask => x.resting_asks += remaining,
+                }
+            }
+        }
+        x
+    }
+
+    /// Sets the kill switch (journaled) and cancels resting orders if configured.
+    pub(super) fn halt(&mut self, reason: String, ctx: &mut Context<Self>) {
+        warn!(%reason, "kill switch: new orders halted");
+        self.commit(&[Write::Halt(true, &reason)]);
+        self.halted = Some(reason);
+        if self.cfg.cancel_on_halt {
+            self.cancel_open(None, ctx);
+        }
+    }
+
+    /// Halts when today's loss reaches the limit.
+    pub(super) fn check_loss(&mut self, ctx: &mut Context<Self>) {
+        if self.halted.is_some() {
+            return;
+        }
+        let pnl = self.positions.daily_pnl(self.now());
+        if pnl <= -self.limits.max_daily_loss {
+            self.halt(
+                format!(
+                    "max_daily_loss_dollars: today's P&L {pnl} reached −{}",
+                    self.limits.max_daily_loss
+                ),
+                ctx,
+            );
+        }
+    }
+
+    pub(super) fn position_metrics(&self) -> Vec<PositionMetric> {
+        self.positions
+            .iter()
+            .map(|(t, p)| PositionMetric {
+                ticker: t.to_string(),
+                position: p.position,
+                exposure: p.exposure,
+                realized: p.realized,
+                unrealized: self.positions.unrealized(t),
+            })
+            .collect()
+    }
+
+    pub(super) fn snapshot(&self) -> OrdersMetrics {
+        let c = &self.counters;
+        let open_cost = self
+            .ledger
+            .open()
+            .map(|o| order_cost(o.side, o.price, o.remaining()))
+            .sum::<kalshi::Money>();
+        OrdersMetrics {
+            ready: self.ready,
+            halted: self.halted.clone(),
+            blackout: self.blackout.as_ref().is_some_and(|b| b.active),
+            orders_by_state: self.ledger.count_by_state(),
+            intents: c.intents,
+            refused: c.refused.clone(),
+            unknown_outcomes: c.unknown_outcomes,
+            resent: c.resent,
+            reconciliations: c.reconciliations,
+            reconciliation_failures: c.reconciliation_failures,
+            differences: c.differences.clone(),
+            adopted: c.adopted,
+            fills: c.fills.clone(),
+            duplicate_fills: c.duplicate_fills,
+            unreadable_fills: c.unreadable_fills,
+            cancels: c.cancels,
+            journal_errors: c.journal_errors,
+            positions: self.position_metrics(),
+            exposure: self.positions.total_exposure() + open_cost,
+            realized_pnl: self.positions.total_realized(),
+            unrealized_pnl: self.positions.total_unrealized(),
+            daily_pnl: self.positions.daily_pnl(self.now()),
+        }
+    }
+}

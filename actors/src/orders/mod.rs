@@ -1,0 +1,408 @@
+//! Orders actor (the order manager): the single owner of orders and positions.
+//!
+//! Accepts intents — [`Submit`], [`Cancel`], [`CancelAll`], [`Amend`] — each answered with
+//! its result or a [`Refusal`] naming the reason; the kill switch [`Halt`] / [`Resume`];
+//! views [`GetOrders`], [`GetPositions`], [`GetMetrics`]; [`WaitReady`], [`Reconcile`] and
+//! [`Shutdown`].
+//! From the feed it takes `FillReceived`, `UserOrderReceived`, `FeedEvent` and `BookUpdated`
+//! (marks only); from the blackout clock `BlackoutChanged`. It emits [`OrderEvent`]s to its
+//! listeners and the gateway's order and portfolio requests.
+//!
+//! An intent passes, in order: readiness (nothing before start-up reconciliation), the kill
+//! switch, its own fields, the market (known, open, price on its grid), the blackout gate (only
+//! reduce-only orders while a blackout is active), the market's block (an order with an
+//! unknown outcome there), and the risk limits. It then gets its client order id from
+//! (strategy id, ticker, intent sequence number) and is written to the journal **before** the
+//! first send; retries and re-sends reuse the id. Each order runs through the state machine
+//! in [`state`]; every change is journaled before it is reported. Fills are booked once per
+//! (trade id, order id), whether they come from the WebSocket or REST; after every feed
+//! reconnect the gap's fills are read from `GET /portfolio/fills` and positions are
+//! cross-checked with `GET /portfolio/positions` (also periodically).
+//!
+//! # Layout
+//! - [`state`]: the order state machine and ledger; [`positions`]: positions and P&L;
+//!   [`risk`]: limits; [`reconcile`]: journal vs exchange; [`ids`]: client order ids (all pure).
+//! - `submit`, `cancel`: the intent handlers; `feed`: fills, order updates, connection events;
+//!   `sync`: reconciliations and `fetch` their REST reads; `core`: journaling and
+//!   bookkeeping shared by them.
+//! - [`config`], [`metrics`], [`peers`], [`refusal`].
+
+mod cancel;
+pub mod config;
+mod core;
+mod feed;
+mod fetch;
+pub mod ids;
+pub mod metrics;
+pub mod peers;
+pub mod positions;
+pub mod reconcile;
+pub mod refusal;
+pub mod risk;
+pub mod state;
+mod submit;
+mod sync;
+
+use std::time::Duration;
+
+use actix::{Actor, AsyncContext, Context, Handler, Message, MessageResult, ResponseFuture};
+use kalshi::{
+    ClientOrderId, Count, OrderId, Price, Ticker,
+    types::{BookSide, TimeInForce},
+};
+use tracing::{info, warn};
+
+pub use self::{
+    config::OrdersConfig,
+    metrics::{OrdersMetrics, PositionMetric},
+    peers::OrdersPeers,
+    refusal::Refusal,
+    state::{OrderRecord, OrderState},
+};
+use self::{
+    metrics::Counters,
+    positions::{FillRecord, Positions},
+    risk::{RateWindow, RiskLimits},
+    state::Ledger,
+};
+use crate::{
+    blackout::{BlackoutChanged, BlackoutState, SubscribeBlackout},
+    clock::SharedClock,
+    journal::{Journal, JournalError},
+};
+
+/// Place an order.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "Result<Placed, Refusal>")]
+pub struct Submit {
+    /// Market.
+    pub ticker: Ticker,
+    /// `bid` buys YES, `ask` sells YES (buys NO).
+    pub side: BookSide,
+    /// YES price, on the market's grid.
+    pub price: Price,
+    /// Contracts (> 0).
+    pub count: Count,
+    /// Time in force.
+    pub time_in_force: TimeInForce,
+    /// Refuse rather than take.
+    pub post_only: bool,
+    /// Only shrink the position (needs `immediate_or_cancel`; passes the blackout gate).
+    pub reduce_only: bool,
+    /// The book epoch the intent was priced on.
+    pub book_epoch: Option<u64>,
+}
+
+/// What became of a placement (or an amend).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    /// Ledger key: the client order id.
+    pub key: String,
+    /// The client order id.
+    pub client_order_id: Option<ClientOrderId>,
+    /// The exchange's id, once known.
+    pub order_id: Option<OrderId>,
+    /// State now (`Unknown` when the outcome is not known yet: reconciliation settles it).
+    pub state: OrderState,
+    /// Filled so far.
+    pub filled: Count,
+}
+
+/// Cancel one order; passes the blackout gate and the kill switch.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "Result<OrderState, Refusal>")]
+pub struct Cancel {
+    /// The order's key: its client order id (`order:<id>` for an adopted order without one).
+    pub key: String,
+}
+
+/// Cancel every open order (of one market); answers the number of orders concerned.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "usize")]
+pub struct CancelAll {
+    /// Only this market.
+    pub ticker: Option<Ticker>,
+}
+
+/// Change a resting order's price or size. Same price and a smaller size is a decrease,
+/// which passes the blackout gate; anything else is gated and risk-checked like a new order.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "Result<Placed, Refusal>")]
+pub struct Amend {
+    /// The order's key.
+    pub key: String,
+    /// New YES price.
+    pub price: Price,
+    /// New resting size (> 0; cancel to go to zero).
+    pub remaining: Count,
+}
+
+/// The kill switch: no new orders until [`Resume`]; cancels resting orders when
+/// `cancel_on_halt` is set.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "()")]
+pub struct Halt {
+    /// Why (journaled).
+    pub reason: String,
+}
+
+/// Lifts the kill switch.
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "()")]
+pub struct Resume;
+
+/// Orders held (open ones, and finished ones of the last `history_days`).
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "Vec<OrderRecord>")]
+pub struct GetOrders {
+    /// Only this market.
+    pub ticker: Option<Ticker>,
+    /// Only orders not finished.
+    pub open_only: bool,
+}
+
+/// Positions, every market ever traded.
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "Vec<PositionMetric>")]
+pub struct GetPositions;
+
+/// Asks for the order manager's metrics.
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "OrdersMetrics")]
+pub struct GetMetrics;
+
+/// Reconciles open orders and positions with the exchange now; answers the differences found.
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "Result<usize, String>")]
+pub struct Reconcile;
+
+/// Answers once start-up reconciliation has finished (at once if it has): the root waits for
+/// it before starting the strategy.
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "()")]
+pub struct WaitReady;
+
+/// Shutting down: cancels resting orders when `cancel_on_shutdown` is set (answers how many
+/// cancels were sent) and refuses new intents from then on.
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "usize")]
+pub struct Shutdown;
+
+/// Told to listeners (the strategy): an order changed or a fill was booked.
+#[derive(Debug, Clone, PartialEq, Eq, Message)]
+#[rtype(result = "()")]
+pub enum OrderEvent {
+    /// The order's new state.
+    Updated(Box<OrderRecord>),
+    /// A fill was booked; the market's position after it.
+    Filled {
+        /// The fill.
+        fill: Box<FillRecord>,
+        /// Position after it (+ YES, − NO).
+        position: Count,
+    },
+}
+
+/// The order manager actor.
+#[derive(Debug)]
+pub struct Orders {
+    cfg: OrdersConfig,
+    limits: RiskLimits,
+    peers: OrdersPeers,
+    clock: SharedClock,
+    journal: Journal,
+    ledger: Ledger,
+    positions: Positions,
+    rate: RateWindow,
+    next_seq: u64,
+    ready: bool,
+    reconciling: bool,
+    checking_positions: bool,
+    pending_resends: Vec<String>,
+    ready_waiters: Vec<tokio::sync::oneshot::Sender<()>>,
+    halted: Option<String>,
+    blackout: Option<BlackoutState>,
+    counters: Counters,
+}
+
+impl Orders {
+    /// An order manager over an opened journal, whose orders, positions and fills it loads.
+    /// Fails on an invalid config or an unreadable journal.
+    pub fn new(
+        cfg: OrdersConfig,
+        journal: Journal,
+        peers: OrdersPeers,
+        clock: SharedClock,
+    ) -> Result<Orders, Vec<String>> {
+        cfg.validate()?;
+        let now = clock.now();
+        let since = now - chrono::Duration::days(i64::from(cfg.history_days));
+        let loaded = journal
+            .load(since)
+            .map_err(|e| vec![format!("orders.journal_path: {e}")])?;
+        let mut ledger = Ledger::default();
+        loaded.orders.into_iter().for_each(|o| ledger.insert(o));
+        let mut positions = Positions::default();
+        for (t, p) in loaded.positions {
+            positions.restore(t, p);
+        }
+        for (f, realized) in &loaded.fills {
+            positions.restore_fill(f, *realized);
+        }
+        info!(
+            orders = ledger.len(),
+            open = ledger.open().count(),
+            next_seq = loaded.max_seq + 1,
+            "journal loaded"
+        );
+        Ok(Orders {
+            limits: RiskLimits::from_config(&cfg),
+            cfg,
+            peers,
+            clock,
+            journal,
+            ledger,
+            positions,
+            rate: RateWindow::default(),
+            next_seq: loaded.max_seq + 1,
+            ready: false,
+            reconciling: false,
+            checking_positions: false,
+            pending_resends: Vec::new(),
+            ready_waiters: Vec::new(),
+            halted: None,
+            blackout: None,
+            counters: Counters::default(),
+        })
+    }
+
+    /// Opens the journal at `cfg.journal_path`, then [`Orders::new`].
+    pub fn open(
+        cfg: OrdersConfig,
+        peers: OrdersPeers,
+        clock: SharedClock,
+    ) -> Result<Orders, Vec<String>> {
+        let journal = Journal::open(
+            std::path::Path::new(&cfg.journal_path),
+            cfg.journal_synchronous,
+        )
+        .map_err(|e: JournalError| vec![format!("orders.journal_path: {e}")])?;
+        Orders::new(cfg, journal, peers, clock)
+    }
+}
+
+impl Actor for Orders {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        if let Some(b) = &self.peers.blackout {
+            b.do_send(SubscribeBlackout {
+                recipient: ctx.address().recipient(),
+            });
+        }
+        self.start_reconciliation(ctx);
+        if self.cfg.positions_check_s > 0 {
+            ctx.run_interval(
+                Duration::from_secs(self.cfg.positions_check_s),
+                |act, ctx| {
+                    act.periodic(ctx);
+                },
+            );
+        }
+    }
+}
+
+impl Handler<Halt> for Orders {
+    type Result = ();
+
+    fn handle(&mut self, msg: Halt, ctx: &mut Context<Self>) {
+        self.halt(msg.reason, ctx);
+    }
+}
+
+impl Handler<Resume> for Orders {
+    type Result = ();
+
+    fn handle(&mut self, _msg: Resume, _ctx: &mut Context<Self>) {
+        if self.halted.take().is_some() {
+            info!("kill switch lifted");
+            self.commit(&[crate::journal::Write::Halt(false, "resume")]);
+        }
+    }
+}
+
+impl Handler<BlackoutChanged> for Orders {
+    type Result = ();
+
+    fn handle(&mut self, msg: BlackoutChanged, ctx: &mut Context<Self>) {
+        let starts = msg.state.active && !self.blackout.as_ref().is_some_and(|b| b.active);
+        info!(state = %msg.state, "blackout state");
+        self.blackout = Some(msg.state);
+        if starts && self.cfg.cancel_on_blackout {
+            let n = self.cancel_open(None, ctx);
+            info!(cancels = n, "blackout started: cancelling resting orders");
+        }
+    }
+}
+
+impl Handler<GetOrders> for Orders {
+    type Result = MessageResult<GetOrders>;
+
+    fn handle(&mut self, msg: GetOrders, _ctx: &mut Context<Self>) -> Self::Result {
+        MessageResult(
+            self.ledger
+                .iter()
+                .filter(|o| !msg.open_only || o.state.is_open())
+                .filter(|o| msg.ticker.as_ref().is_none_or(|t| *t == o.ticker))
+                .cloned()
+                .collect(),
+        )
+    }
+}
+
+impl Handler<GetPositions> for Orders {
+    type Result = MessageResult<GetPositions>;
+
+    fn handle(&mut self, _msg: GetPositions, _ctx: &mut Context<Self>) -> Self::Result {
+        MessageResult(self.position_metrics())
+    }
+}
+
+impl Handler<GetMetrics> for Orders {
+    type Result = MessageResult<GetMetrics>;
+
+    fn handle(&mut self, _msg: GetMetrics, _ctx: &mut Context<Self>) -> Self::Result {
+        MessageResult(self.snapshot())
+    }
+}
+
+impl Handler<Shutdown> for Orders {
+    type Result = usize;
+
+    fn handle(&mut self, _msg: Shutdown, ctx: &mut Context<Self>) -> usize {
+        self.ready = false;
+        if !self.cfg.cancel_on_shutdown {
+            return 0;
+        }
+        let n = self.cancel_open(None, ctx);
+        if n > 0 {
+            warn!(cancels = n, "shutting down: cancelling resting orders");
+        }
+        n
+    }
+}
+
+impl Handler<WaitReady> for Orders {
+    type Result = ResponseFuture<()>;
+
+    fn handle(&mut self, _msg: WaitReady, _ctx: &mut Context<Self>) -> Self::Result {
+        if self.ready {
+            return Box::pin(async {});
+        }
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.ready_waiters.push(tx);
+        Box::pin(async move {
+            let _ = rx.await;
+        })
+    }
+}

@@ -1,0 +1,287 @@
+//! Reconciliation, pure: what the journal believes against what the exchange reports, turned
+//! into actions and recorded differences. The actor fetches (orders of the markets concerned,
+//! every resting order, positions, recent fills), calls these functions, applies the
+//! actions, and journals the differences.
+//!
+//! For each order the journal holds open ([`plan_orders`]):
+//! - found on the exchange (by order id, else by client order id, since Kalshi has no lookup
+//!   by client id) → settled to the exchange's state; a placement whose answer was lost is
+//!   recorded as a difference;
+//! - not found, never acknowledged → re-sent under the same client id when younger than the
+//!   resend window and nothing forbids sending (a 409 would adopt it anyway), else marked not
+//!   sent;
+//! - not found although it had an exchange id → marked lost.
+//!
+//! A resting order the journal lacks is adopted and flagged. Client ids of this strategy seen
+//! on the exchange raise the floor of the next intent sequence number, so a lost journal never
+//! reuses one. Positions that still differ after the missing fills were booked are replaced
+//! by the exchange's ([`plan_positions`]).
+
+use std::{collections::BTreeMap, fmt};
+
+use chrono::{DateTime, Duration, Utc};
+use kalshi::{
+    Count, Money, Ticker,
+    rest::{MarketPosition, Order},
+    types::OrderStatus,
+};
+use serde::Serialize;
+
+use super::{
+    ids,
+    state::{Ledger, OrderRecord, OrderState},
+};
+
+/// What to do to one order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrderAction {
+    /// Ours and on the exchange: take its state.
+    Settle {
+        /// Ledger key.
+        key: String,
+        /// The exchange's view.
+        order: Box<Order>,
+    },
+    /// Ours, never placed, still young: send again under the same client id.
+    Resend {
+        /// Ledger key.
+        key: String,
+    },
+    /// Ours, never placed: give up on it (marked not sent).
+    GiveUp {
+        /// Ledger key.
+        key: String,
+        /// Why.
+        reason: String,
+    },
+    /// Ours, acknowledged once, unknown to the exchange now.
+    Lost {
+        /// Ledger key.
+        key: String,
+    },
+    /// Resting on the exchange, unknown to the journal: adopt and flag.
+    Adopt {
+        /// The order.
+        order: Box<Order>,
+    },
+}
+
+/// A difference between the journal and the exchange, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    /// What kind: `unacknowledged_placement`, `finished_while_away`, `never_sent`,
+    /// `lost_order`, `foreign_order`, `position_mismatch`, `fills_recovered`.
+    pub kind: &'static str,
+    /// The order key or market.
+    pub subject: String,
+    /// The details.
+    pub detail: String,
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.kind, self.subject, self.detail)
+    }
+}
+
+/// The actions and differences of one pass over the orders.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// Actions, in order.
+    pub actions: Vec<OrderAction>,
+    /// Differences found.
+    pub differences: Vec<Difference>,
+    /// The next intent sequence number must be at least this.
+    pub next_seq_floor: u64,
+}
+
+/// What the order pass needs besides the orders.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// Our strategy id (the first part of our client ids).
+    pub strategy: &'a str,
+    /// Now.
+    pub now: DateTime<Utc>,
+    /// Intents younger than this may be re-sent.
+    pub resend_window: Duration,
+    /// Why nothing may be sent now (halt, blackout), if so.
+    pub send_blocked: Option<&'a str>,
+}
+
+fn difference(kind: &'static str, subject: &str, detail: String) -> Difference {
+    Difference {
+        kind,
+        subject: subject.to_owned(),
+        detail,
+    }
+}
+
+/// Settles `candidates` (journal orders) against `exchange` (the orders listed for their
+/// markets, plus every resting order); orders in `ledger` are not adopted again.
+pub fn plan_orders(
+    ledger: &Ledger,
+    candidates: &[&OrderRecord],
+    exchange: &[Order],
+    cx: &Context<'_>,
+) -> Plan {
+    let mut plan = Plan::default();
+    let by_order_id: BTreeMap<&str, &Order> =
+        exchange.iter().map(|o| (o.order_id.as_str(), o)).collect();
+    let by_client: BTreeMap<&str, &Order> = exchange
+        .iter()
+        .filter_map(|o| o.client_order_id.as_ref().map(|c| (c.as_str(), o)))
+        .collect();
+    for rec in candidates {
+        let found = rec
+            .order_id
+            .as_ref()
+            .and_then(|id| by_order_id.get(id.as_str()))
+            .or_else(|| {
+                rec.client_order_id
+                    .as_ref()
+                    .and_then(|c| by_client.get(c.as_str()))
+            });
+        match found {
+            Some(o) => {
+                if matches!(rec.state, OrderState::PendingNew | OrderState::Unknown) {
+                    plan.differences.push(difference(
+                        "unacknowledged_placement",
+                        &rec.key,
+                        format!(
+                            "journal {}, exchange {} as {}",
+                            rec.state.as_str(),
+                            o.status,
+                            o.order_id
+                        ),
+                    ));
+                } else if o.status != OrderStatus::Resting {
+                    plan.differences.push(difference(
+                        "finished_while_away",
+                        &rec.key,
+                        format!("journal {}, exchange {}", rec.state.as_str(), o.status),
+                    ));
+                }
+                plan.actions.push(OrderAction::Settle {
+                    key: rec.key.clone(),
+                    order: Box::new((*o).clone()),
+                });
+            }
+            None if rec.order_id.is_some() => {
+                plan.differences.push(difference(
+                    "lost_order",
+                    &rec.key,
+                    format!(
+                        "journal {} with an exchange id, exchange does not list it",
+                        rec.state.as_str()
+                    ),
+                ));
+                plan.actions.push(OrderAction::Lost {
+                    key: rec.key.clone(),
+                });
+            }
+            None => {
+                let age = cx.now - rec.created_at;
+                let why = match cx.send_blocked {
+                    Some(blocked) => Some(format!("not on the exchange; not re-sent: {blocked}")),
+                    None if age > cx.resend_window => Some(format!(
+                        "not on the exchange; not re-sent: {} s old",
+                        age.num_seconds()
+                    )),
+                    None => None,
+                };
+                match why {
+                    Some(reason) => {
+                        plan.differences
+                            .push(difference("never_sent", &rec.key, reason.clone()));
+                        plan.actions.push(OrderAction::GiveUp {
+                            key: rec.key.clone(),
+                            reason,
+                        });
+                    }
+                    None => plan.actions.push(OrderAction::Resend {
+                        key: rec.key.clone(),
+                    }),
+                }
+            }
+        }
+    }
+    for o in exchange {
+        let cid = o.client_order_id.as_ref().map(|c| c.as_str());
+        if let Some(seq) = cid.and_then(|c| ids::seq_of(cx.strategy, c)) {
+            plan.next_seq_floor = plan.next_seq_floor.max(seq + 1);
+        }
+        let known = ledger.find(&o.order_id, cid).is_some();
+        if !known && o.status == OrderStatus::Resting {
+            plan.differences.push(difference(
+                "foreign_order",
+                o.order_id.as_str(),
+                format!(
+                    "resting on the exchange, not in the journal (client id {}, {} {} {} at {})",
+                    cid.unwrap_or("none"),
+                    o.ticker,
+                    o.book_side,
+                    o.remaining_count_fp,
+                    o.yes_price_dollars
+                ),
+            ));
+            plan.actions.push(OrderAction::Adopt {
+                order: Box::new(o.clone()),
+            });
+        }
+    }
+    plan
+}
+
+/// A market whose position the exchange reports differently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PositionFix {
+    /// Market.
+    pub ticker: Ticker,
+    /// Ours.
+    pub ours: Count,
+    /// The exchange's.
+    pub theirs: Count,
+    /// The exchange's cost basis.
+    pub exposure: Money,
+}
+
+impl PositionFix {
+    /// As a recorded difference.
+    pub fn difference(&self) -> Difference {
+        difference(
+            "position_mismatch",
+            self.ticker.as_str(),
+            format!("journal {}, exchange {}", self.ours, self.theirs),
+        )
+    }
+}
+
+/// Markets where `ours` and `theirs` (the exchange's positions; a market it omits is flat)
+/// differ.
+pub fn plan_positions<'a>(
+    ours: impl IntoIterator<Item = (&'a Ticker, Count)>,
+    theirs: &[MarketPosition],
+) -> Vec<PositionFix> {
+    let mut all: BTreeMap<Ticker, (Count, Count, Money)> = BTreeMap::new();
+    for (t, n) in ours {
+        all.entry(t.clone()).or_default().0 = n;
+    }
+    for p in theirs {
+        let e = all.entry(p.ticker.clone()).or_default();
+        e.1 = p.position_fp;
+        e.2 = p.market_exposure_dollars;
+    }
+    all.into_iter()
+        .filter(|(_, (a, b, _))| a != b)
+        .map(|(ticker, (ours, theirs, exposure))| PositionFix {
+            ticker,
+            ours,
+            theirs,
+            exposure,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+#[path = "reconcile_tests.rs"]
+mod tests;

@@ -1,0 +1,319 @@
+//! `Submit`: the checks an intent passes, journaling it under its client order id before the
+//! first send, the placement, and what the gateway's answer does to the order. Re-sends after
+//! reconciliation go through the same placement under the same id.
+
+use std::time::Duration;
+
+use actix::{
+    ActorFutureExt, AsyncContext, Context, Handler, MailboxError, ResponseActFuture, WrapFuture,
+};
+use kalshi::{Count, Price, rest::CreateOrderV2Request, types::TimeInForce};
+use tracing::{debug, info, warn};
+
+use super::{
+    OrderEvent, Orders, Placed, Refusal, Submit, ids,
+    risk::{self, Proposal},
+    state::{Event, Failure, OrderRecord, OrderState, Origin},
+};
+use crate::{
+    gateway::{GatewayError, PlaceOrder, PlaceOrderAck},
+    journal::Write,
+    metadata::{LookupMarket, MetadataError},
+};
+
+type Reply<T> = ResponseActFuture<Orders, Result<T, Refusal>>;
+
+/// How a failed placement leaves its order. Only what provably never left the gateway's
+/// queue (expired, overloaded) or was refused unapplied (429) counts as not sent. A
+/// transport error is treated as unknown: awc reports a connection reset on a reused
+/// keep-alive connection as a connect error even after the exchange accepted the request
+/// (seen against the simulator's `reset_after_accept_next`), and reconciliation settles an
+/// unknown order in one `GET`.
+pub(super) fn failure_of(e: &GatewayError) -> Failure {
+    match e {
+        GatewayError::Rejected(_) | GatewayError::Unauthorized(_) | GatewayError::Invalid(_) => {
+            Failure::Rejected(e.to_string())
+        }
+        GatewayError::Expired | GatewayError::Overloaded { .. } | GatewayError::RateLimited => {
+            Failure::NotSent(e.to_string())
+        }
+        GatewayError::Transport { .. }
+        | GatewayError::Ambiguous { .. }
+        | GatewayError::Server(_)
+        | GatewayError::Decode { .. }
+        | GatewayError::Stopped => Failure::Unknown(e.to_string()),
+    }
+}
+
+fn invalid(field: &'static str, reason: String) -> Refusal {
+    Refusal::Invalid { field, reason }
+}
+
+impl Orders {
+    /// Counts and answers a refusal.
+    pub(super) fn refuse<T: 'static>(&mut self, r: Refusal) -> Reply<T> {
+        self.counters.refuse(&r.reason());
+        // Counted by reason in the metrics; a strategy can ask many times a second.
+        debug!(reason = %r, "intent refused");
+        Box::pin(actix::fut::ready(Err(r)))
+    }
+
+    /// Checks that need no market data: readiness, the kill switch, the fields.
+    fn precheck(&self, msg: &Submit) -> Result<(), Refusal> {
+        if !self.ready {
+            return Err(Refusal::NotReady);
+        }
+        if let Some(why) = &self.halted {
+            return Err(Refusal::Halted(why.clone()));
+        }
+        if !msg.count.is_positive() || msg.count > Count::MAX {
+            return Err(invalid(
+                "count",
+                format!("must be at least 0.01, got {}", msg.count),
+            ));
+        }
+        if msg.price == Price::ZERO || msg.price >= Price::ONE {
+            return Err(invalid("price", format!("{} is outside (0, 1)", msg.price)));
+        }
+        if msg.reduce_only {
+            if msg.time_in_force != TimeInForce::ImmediateOrCancel {
+                return Err(invalid(
+                    "reduce_only",
+                    "requires immediate_or_cancel".into(),
+                ));
+            }
+            let position = self.positions.count(&msg.ticker);
+            if !risk::reduces(position, msg.side, msg.count) {
+                return Err(invalid(
+                    "reduce_only",
+                    format!(
+                        "{} {} would not reduce the position {position}",
+                        msg.side, msg.count
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The checks that need the market, then the gates and limits; journals the intent and
+    /// answers its key.
+    fn admit(
+        &mut self,
+        msg: &Submit,
+        market: Result<Result<kalshi::rest::Market, MetadataError>, MailboxError>,
+    ) -> Result<String, Refusal> {
+        let market = match market {
+            Ok(Ok(m)) => m,
+            Ok(Err(MetadataError::NotFound(t))) => return Err(Refusal::UnknownMarket(t)),
+            Ok(Err(e)) => return Err(Refusal::Metadata(e.to_string())),
+            Err(e) => return Err(Refusal::Metadata(e.to_string())),
+        };
+        self.precheck(msg)?;
+        if !market.is_tradable() {
+            return Err(Refusal::MarketClosed {
+                ticker: msg.ticker.clone(),
+                status: market.status.to_string(),
+            });
+        }
+        if let Err(e) = market.price_grid().validate(msg.price) {
+            return Err(invalid("price", e.to_string()));
+        }
+        if let Some(b) = self.blackout.as_ref().filter(|b| b.active)
+            && !msg.reduce_only
+        {
+            return Err(Refusal::Blackout(b.to_string()));
+        }
+        if let Some(o) = self.ledger.blocking(&msg.ticker) {
+            return Err(Refusal::Blocked {
+                ticker: msg.ticker.clone(),
+                key: o.key.clone(),
+            });
+        }
+        let exposure = self.exposure(&msg.ticker, None);
+        let proposal = Proposal {
+            side: msg.side,
+            price: msg.price,
+            count: msg.count,
+            reduce_only: msg.reduce_only,
+        };
+        risk::check(&self.limits, &exposure, &proposal)?;
+        self.record_intent(msg)
+    }
+
+    /// Gives the intent its client order id and journals it (before any send).
+    fn record_intent(&mut self, msg: &Submit) -> Result<String, Refusal> {
+        let seq = self.next_seq;
+        let cid = ids::client_order_id(&self.cfg.strategy_id, &msg.ticker, seq)
+            .map_err(|e| invalid("ticker", e.to_string()))?;
+        let now = self.now();
+        let order = OrderRecord {
+            key: cid.to_string(),
+            client_order_id: Some(cid),
+            order_id: None,
+            intent_seq: Some(seq),
+            origin: Origin::Intent,
+            ticker: msg.ticker.clone(),
+            side: msg.side,
+            price: msg.price,
+            count: msg.count,
+            fill_sum: Count::ZERO,
+            reported_filled: Count::ZERO,
+            time_in_force: msg.time_in_force,
+            post_only: msg.post_only,
+            reduce_only: msg.reduce_only,
+            book_epoch: msg.book_epoch,
+            state: OrderState::PendingNew,
+            reason: None,
+            created_at: now,
+            updated_at: now,
+            cancel_requested: false,
+        };
+        if !self.commit(&[
+            Write::Intent(&order),
+            Write::Order(&order),
+            Write::Event(&order, None),
+        ]) {
+            return Err(Refusal::Journal(
+                "the intent could not be journaled; not sent".into(),
+            ));
+        }
+        self.next_seq += 1;
+        self.counters.intents += 1;
+        self.rate.record(self.clock.monotonic_ns());
+        let key = order.key.clone();
+        self.ledger.insert(order.clone());
+        self.emit(OrderEvent::Updated(Box::new(order)));
+        Ok(key)
+    }
+
+    /// Sends the journaled order `key` (first send or re-send, same client order id).
+    pub(super) fn place(&mut self, key: String) -> Reply<Placed> {
+        let Some(o) = self.ledger.get(&key) else {
+            return self.refuse(Refusal::NoSuchOrder(key));
+        };
+        let request = CreateOrderV2Request {
+            ticker: o.ticker.clone(),
+            client_order_id: o.client_order_id.clone(),
+            side: o.side,
+            count: o.count,
+            price: o.price,
+            time_in_force: o.time_in_force,
+            self_trade_prevention_type: self.cfg.self_trade_prevention.clone(),
+            expiration_time: None,
+            post_only: o.post_only.then_some(true),
+            cancel_order_on_pause: self.cfg.cancel_order_on_pause.then_some(true),
+            reduce_only: o.reduce_only.then_some(true),
+            subaccount: None,
+            order_group_id: self.cfg.order_group_id.clone(),
+            exchange_index: None,
+        };
+        let send = self.peers.place.send(PlaceOrder {
+            request,
+            deadline: Some(Duration::from_millis(self.cfg.placement_deadline_ms)),
+        });
+        Box::pin(
+            send.into_actor(self)
+                .map(move |res, act, ctx| act.on_placed(&key, res, ctx)),
+        )
+    }
+
+    /// What the gateway's answer does to the order, and the answer to the intent.
+    fn on_placed(
+        &mut self,
+        key: &str,
+        res: Result<Result<PlaceOrderAck, GatewayError>, MailboxError>,
+        ctx: &mut Context<Self>,
+    ) -> Result<Placed, Refusal> {
+        let (ev, error) = match res {
+            Ok(Ok(ack)) => {
+                if ack.adopted {
+                    info!(key, order_id = %ack.response.order_id, "placement adopted after 409");
+                }
+                let r = ack.response;
+                let ev = Event::Acked {
+                    order_id: r.order_id,
+                    filled: r.fill_count,
+                    remaining: r.remaining_count,
+                };
+                (ev, None)
+            }
+            Ok(Err(e)) => (Event::Failed(failure_of(&e)), Some(e)),
+            Err(e) => {
+                let e = GatewayError::Transport {
+                    reason: format!("gateway unavailable: {e}"),
+                };
+                (Event::Failed(Failure::NotSent(e.to_string())), Some(e))
+            }
+        };
+        self.change(key, &ev);
+        let o = self
+            .ledger
+            .get(key)
+            .cloned()
+            .ok_or_else(|| Refusal::NoSuchOrder(key.to_owned()))?;
+        let error = Box::new(error.unwrap_or(GatewayError::Stopped));
+        match o.state {
+            OrderState::Rejected | OrderState::NotSent => {
+                let r = if o.state == OrderState::Rejected {
+                    Refusal::Exchange {
+                        key: key.to_owned(),
+                        error,
+                    }
+                } else {
+                    Refusal::NotSent {
+                        key: key.to_owned(),
+                        error,
+                    }
+                };
+                self.counters.refuse(&r.reason());
+                return Err(r);
+            }
+            OrderState::Unknown => {
+                self.counters.unknown_outcomes += 1;
+                warn!(key, ticker = %o.ticker, %error, "placement outcome unknown; market blocked until settled");
+                let ticker = o.ticker.clone();
+                ctx.run_later(
+                    Duration::from_millis(self.cfg.unknown_recheck_ms),
+                    move |act, ctx| act.settle_unknown(ticker, ctx),
+                );
+            }
+            OrderState::Resting if o.cancel_requested => self.send_cancel(key, ctx),
+            _ => {}
+        }
+        self.placed(key)
+    }
+
+    /// Re-sends a journaled intent under its client order id (after reconciliation found it
+    /// missing from the exchange); the future ends once the answer has been applied.
+    pub(super) fn resend(&mut self, key: &str) -> ResponseActFuture<Self, ()> {
+        self.counters.resent += 1;
+        self.change(key, &Event::Resent);
+        self.rate.record(self.clock.monotonic_ns());
+        info!(key, "re-sending under the same client order id");
+        Box::pin(self.place(key.to_owned()).map(|res, _act, _ctx| {
+            if let Err(e) = res {
+                warn!(error = %e, "re-send failed");
+            }
+        }))
+    }
+}
+
+impl Handler<Submit> for Orders {
+    type Result = ResponseActFuture<Self, Result<Placed, Refusal>>;
+
+    fn handle(&mut self, msg: Submit, _ctx: &mut Context<Self>) -> Self::Result {
+        if let Err(r) = self.precheck(&msg) {
+            return self.refuse(r);
+        }
+        let lookup = self.peers.markets.send(LookupMarket {
+            ticker: msg.ticker.clone(),
+        });
+        Box::pin(lookup.into_actor(self).then(
+            move |market, act, _ctx| match act.admit(&msg, market) {
+                Ok(key) => act.place(key),
+                Err(r) => act.refuse(r),
+            },
+        ))
+    }
+}
