@@ -1,8 +1,21 @@
 //! `tradewind`: the command-line entry point. Thin by design: parse arguments, load config,
-//! start the simulator or (later) the engine, and map failures to exit codes — 0 ok, 1 runtime
+//! start the engine or the simulator, and map failures to exit codes — 0 ok, 1 runtime
 //! failure, 2 bad arguments or config. Everything else lives in the library crates.
+//!
+//! # Layout
+//! - [`cli`]: `run` and `check-config` — loading the config, the production guard, durations.
+//! - [`config`]: the config file — one section per actor, `${ENV}` expansion, validation that
+//!   reports every problem, masked rendering.
+//! - [`journal_cmd`]: `orders` and `positions` — tables read from the order journal.
+//! - [`run`]: the running engine.
+//! - [`sim_cmd`]: `sim` — the simulated exchange alone.
+//! - [`bench`]: `bench` — measurement scenarios.
 
 mod bench;
+mod cli;
+mod config;
+mod journal_cmd;
+mod run;
 mod sim_cmd;
 
 use std::process::ExitCode;
@@ -10,6 +23,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 /// An actor-based trading engine for the Kalshi prediction-market exchange.
+///
+/// With no command, runs the built-in config: the simulated exchange in-process and the
+/// engine against it.
 #[derive(Debug, Parser)]
 #[command(name = "tradewind", version, about, long_about = None)]
 struct Cli {
@@ -19,6 +35,14 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the engine (default: the built-in config with the embedded simulator).
+    Run(cli::RunArgs),
+    /// Validate a config file and print the effective config (key id masked).
+    CheckConfig(cli::CheckArgs),
+    /// Print the orders recorded in the journal.
+    Orders(journal_cmd::OrdersArgs),
+    /// Print the positions recorded in the journal.
+    Positions(journal_cmd::JournalArgs),
     /// Run the simulated Kalshi exchange alone, for any Kalshi client to point at.
     Sim(sim_cmd::SimArgs),
     /// Run measurement scenarios against the in-process simulator.
@@ -28,15 +52,12 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        None => cli::run(cli::RunArgs::default()),
+        Some(Command::Run(args)) => cli::run(args),
+        Some(Command::CheckConfig(args)) => cli::check(args),
+        Some(Command::Orders(args)) => journal_cmd::orders(args),
+        Some(Command::Positions(args)) => journal_cmd::positions(args),
         Some(Command::Sim(args)) => sim_cmd::run(args),
         Some(Command::Bench(args)) => bench::run(args),
-        None => {
-            println!(
-                "tradewind {}: the engine is under construction; `tradewind sim` runs the \
-                 simulated exchange. See --help.",
-                env!("CARGO_PKG_VERSION")
-            );
-            ExitCode::SUCCESS
-        }
     }
 }

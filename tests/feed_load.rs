@@ -176,6 +176,10 @@ async fn until(
     }
 }
 
+fn delta_count(m: &FeedMetrics) -> u64 {
+    m.messages.get("orderbook_delta").copied().unwrap_or(0)
+}
+
 fn pct(samples: &[u64]) -> String {
     let mut v = samples.to_vec();
     v.sort_unstable();
@@ -257,10 +261,10 @@ async fn feed_with_2040_books_under_load() {
         t.elapsed()
     });
     let t0 = Instant::now();
-    let (mut last, mut last_change) = (before.messages["orderbook_delta"], t0);
+    let (mut last, mut last_change) = (delta_count(&before), t0);
     loop {
         actix_rt::time::sleep(Duration::from_millis(20)).await;
-        let n = metrics(&feed).await.messages["orderbook_delta"];
+        let n = delta_count(&metrics(&feed).await);
         if n != last {
             (last, last_change) = (n, Instant::now());
         } else if producer.is_finished() && last_change.elapsed() > Duration::from_millis(500) {
@@ -269,7 +273,7 @@ async fn feed_with_2040_books_under_load() {
     }
     let produced_in = producer.join().unwrap();
     let after = metrics(&feed).await;
-    let deltas = after.messages["orderbook_delta"] - before.messages["orderbook_delta"];
+    let deltas = delta_count(&after) - delta_count(&before);
     let secs = last_change.duration_since(t0).as_secs_f64();
     let (rss2, peak) = rss_mib();
     {

@@ -11,6 +11,7 @@
 //! - [`metadata`]: the metadata cache — markets, events, series; tells the feed what to watch.
 //! - [`orders`]: the order manager — order state machine, risk limits, blackout gate,
 //!   positions and P&L, reconciliation with the exchange.
+//! - [`root`]: the engine — starts every actor in order, restarts them, shuts down cleanly.
 //! - [`strategy`]: the pure strategy trait, the fair-value strategy and forecasts.
 //! - [`tls`]: base URLs and the HTTP client (rustls, webpki roots).
 
@@ -22,5 +23,6 @@ pub mod journal;
 pub mod market_data;
 pub mod metadata;
 pub mod orders;
+pub mod root;
 pub mod strategy;
 pub mod tls;

@@ -4,6 +4,7 @@
 
 mod gateway;
 mod metadata;
+mod tick;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -21,6 +22,9 @@ pub struct BenchArgs {
     /// Orders (each created then canceled) in the gateway scenario.
     #[arg(long, default_value_t = 60)]
     orders: usize,
+    /// Edges in the tick-to-order scenario.
+    #[arg(long, default_value_t = 2_000)]
+    events: usize,
     /// Where JSON results go.
     #[arg(long, default_value = "target/bench")]
     out: PathBuf,
@@ -33,12 +37,14 @@ enum Scenario {
     Gateway,
     /// REST calls per hour of the metadata cache against a 10-second re-fetch loop.
     Metadata,
+    /// Latency from the delta that creates an edge to the engine's order at the exchange.
+    TickToOrder,
 }
 
 /// Runs the chosen scenarios.
 pub fn run(args: BenchArgs) -> ExitCode {
     let scenarios = if args.scenarios.is_empty() {
-        vec![Scenario::Gateway, Scenario::Metadata]
+        vec![Scenario::Gateway, Scenario::Metadata, Scenario::TickToOrder]
     } else {
         args.scenarios.clone()
     };
@@ -50,6 +56,7 @@ pub fn run(args: BenchArgs) -> ExitCode {
         let result = match scenario {
             Scenario::Gateway => gateway::run(args.reads, args.orders),
             Scenario::Metadata => metadata::run(),
+            Scenario::TickToOrder => tick::run(args.events),
         };
         match result {
             Ok(json) => {

@@ -7,12 +7,20 @@
 //! - [`fair_value`] holds the fair-value strategy and its config.
 //! - [`forecast`] holds forecasts (JSON file, Open-Meteo ensembles) and fair probabilities.
 
+mod actor;
+pub mod config;
 pub mod core;
 pub mod fair_value;
 pub mod forecast;
+mod source;
 
 pub use self::{
+    actor::{GetMetrics, StrategyActor, StrategyMetrics, StrategyPeers},
+    config::{ForecastConfig, ForecastSource, StrategyConfig},
     core::{Intent, MarketView, PlaceIntent, Strategy},
     fair_value::{FairValue, FairValueConfig},
     forecast::Forecast,
 };
+
+#[cfg(test)]
+mod actor_tests;

@@ -1,0 +1,224 @@
+//! The strategy actor against stand-in peers: it acts only on fresh books, stamps intents
+//! with the book's epoch, stays silent on a stale book until a newer epoch arrives, and pulls
+//! its quotes when a quoted book goes stale.
+
+use std::sync::{Arc, Mutex};
+
+use actix::{Actor, Context, Handler};
+use chrono::{TimeZone, Utc};
+use kalshi::{
+    Count, Price, Ticker, book::OrderBook, level::PriceLevel, rest::Market, types::BookSide,
+};
+
+use super::{
+    actor::{StrategyActor, StrategyPeers},
+    config::{ForecastSource, StrategyConfig},
+    core::{Intent, MarketView, Strategy},
+};
+use crate::{
+    clock::FakeClock,
+    market_data::{BookStale, BookUpdated, StaleReason},
+    metadata::{LookupMarket, MetadataError},
+    orders::{CancelAll, OrderState, Placed, Refusal, Submit},
+};
+
+/// What the stand-in order manager was asked.
+#[derive(Default)]
+struct Asked {
+    submits: Vec<Submit>,
+    cancels: Vec<CancelAll>,
+}
+
+struct Peer(Arc<Mutex<Asked>>, Market);
+
+impl Actor for Peer {
+    type Context = Context<Self>;
+}
+
+impl Handler<Submit> for Peer {
+    type Result = Result<Placed, Refusal>;
+
+    fn handle(&mut self, msg: Submit, _: &mut Context<Self>) -> Self::Result {
+        self.0.lock().unwrap().submits.push(msg);
+        Ok(Placed {
+            key: "k".into(),
+            client_order_id: None,
+            order_id: None,
+            state: OrderState::Resting,
+            filled: Count::ZERO,
+        })
+    }
+}
+
+impl Handler<CancelAll> for Peer {
+    type Result = usize;
+
+    fn handle(&mut self, msg: CancelAll, _: &mut Context<Self>) -> usize {
+        self.0.lock().unwrap().cancels.push(msg);
+        0
+    }
+}
+
+impl Handler<LookupMarket> for Peer {
+    type Result = Result<Market, MetadataError>;
+
+    fn handle(&mut self, _: LookupMarket, _: &mut Context<Self>) -> Self::Result {
+        Ok(self.1.clone())
+    }
+}
+
+/// Buys whenever asked about a book with a fair value, and quotes: records nothing itself.
+struct Eager;
+
+impl Strategy for Eager {
+    fn on_book(&mut self, view: &MarketView) -> Vec<Intent> {
+        view.fair
+            .map(|_| {
+                vec![Intent::Place(super::PlaceIntent {
+                    ticker: view.ticker.clone(),
+                    side: BookSide::Bid,
+                    price: Price::from_cents(40).unwrap(),
+                    count: Count::ONE,
+                    time_in_force: kalshi::types::TimeInForce::GoodTillCanceled,
+                    post_only: true,
+                    reduce_only: false,
+                    book_epoch: view.epoch,
+                })]
+            })
+            .unwrap_or_default()
+    }
+    fn on_book_stale(&mut self, ticker: &Ticker) -> Vec<Intent> {
+        vec![Intent::CancelMarket(ticker.clone())]
+    }
+    fn on_fill(&mut self, _: &Ticker, _: BookSide, _: Price, _: Count) -> Vec<Intent> {
+        Vec::new()
+    }
+    fn on_order_done(&mut self, _: &Ticker) -> Vec<Intent> {
+        Vec::new()
+    }
+    fn on_timer(&mut self, _: chrono::DateTime<Utc>) -> Vec<Intent> {
+        Vec::new()
+    }
+    fn on_blackout(&mut self, _: bool) -> Vec<Intent> {
+        Vec::new()
+    }
+}
+
+fn market(ticker: &str) -> Market {
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+    serde_json::from_value(serde_json::json!({
+        "ticker": ticker,
+        "event_ticker": ticker.rsplit_once('-').unwrap().0,
+        "market_type": "binary",
+        "created_time": t0, "updated_time": t0, "open_time": t0,
+        "close_time": t0 + chrono::Duration::hours(10),
+        "latest_expiration_time": t0 + chrono::Duration::days(7),
+        "settlement_timer_seconds": 60, "status": "active",
+        "notional_value_dollars": "1.0000",
+        "yes_bid_dollars": "0.4000", "yes_ask_dollars": "0.4200",
+        "no_bid_dollars": "0.5800", "no_ask_dollars": "0.6000",
+        "yes_bid_size_fp": "10.00", "yes_ask_size_fp": "10.00",
+        "last_price_dollars": "0.4100", "volume_fp": "0.00", "open_interest_fp": "0.00",
+        "result": "", "price_level_structure": "linear_cent",
+        "price_ranges": [{"start": "0.0000", "end": "1.0000", "step": "0.0100"}]
+    }))
+    .unwrap()
+}
+
+fn update(ticker: &Ticker, epoch: u64) -> BookUpdated {
+    let level = |c| PriceLevel {
+        price: Price::from_cents(c).unwrap(),
+        count: Count::from_whole(10),
+    };
+    BookUpdated {
+        ticker: ticker.clone(),
+        epoch,
+        seq: 1,
+        book: Arc::new(OrderBook::from_snapshot(&[level(40)], &[level(58)]).unwrap()),
+        exchange_ts_ms: None,
+        received_at: Utc::now(),
+    }
+}
+
+#[actix_rt::test]
+async fn acts_only_on_fresh_books_and_stamps_the_epoch() {
+    let ticker = Ticker::new("KXHIGHNY-26NOV28-B50.5").unwrap();
+    let dir = std::env::temp_dir().join(format!("tw-strategy-actor-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("forecast.json");
+    std::fs::write(
+        &file,
+        format!(r#"{{"probabilities": {{"{ticker}": 0.7}}}}"#),
+    )
+    .unwrap();
+    let asked = Arc::new(Mutex::new(Asked::default()));
+    let peer = Peer(asked.clone(), market(ticker.as_str())).start();
+    let mut cfg = StrategyConfig::default();
+    cfg.forecast.source = ForecastSource::File;
+    cfg.forecast.file = file.display().to_string();
+    let clock = Arc::new(FakeClock::new(Utc::now()));
+    let actor = StrategyActor::new(
+        cfg,
+        Box::new(Eager),
+        String::new(),
+        StrategyPeers {
+            submit: peer.clone().recipient(),
+            cancel_all: peer.clone().recipient(),
+            markets: peer.clone().recipient(),
+        },
+        clock,
+    )
+    .start();
+    let metrics = || async { actor.send(super::GetMetrics).await.unwrap() };
+    let submits = |asked: &Arc<Mutex<Asked>>| -> Vec<Option<u64>> {
+        asked
+            .lock()
+            .unwrap()
+            .submits
+            .iter()
+            .map(|s| s.book_epoch)
+            .collect()
+    };
+
+    // The first update fetches the market's metadata; the next one is acted on.
+    actor.send(update(&ticker, 1)).await.unwrap();
+    assert_eq!(metrics().await.skipped_no_metadata, 1);
+    // The lookup answer arrives through the actor's mailbox: wait for it by asking again.
+    let mut tries = 0;
+    while submits(&asked).is_empty() {
+        actor.send(update(&ticker, 1)).await.unwrap();
+        let _ = peer.send(CancelAll { ticker: None }).await; // a round trip through the peer
+        tries += 1;
+        assert!(tries < 1000, "the strategy never acted");
+    }
+    assert!(submits(&asked).iter().all(|e| *e == Some(1)));
+
+    // Stale: the strategy is told (it pulls its quotes), and epoch-1 updates are ignored.
+    actor
+        .send(BookStale {
+            ticker: ticker.clone(),
+            epoch: 1,
+            reason: StaleReason::Gap,
+        })
+        .await
+        .unwrap();
+    let before = submits(&asked).len();
+    actor.send(update(&ticker, 1)).await.unwrap();
+    assert_eq!(submits(&asked).len(), before, "acted on a stale book");
+    assert!(metrics().await.skipped_stale >= 1);
+    assert!(
+        asked
+            .lock()
+            .unwrap()
+            .cancels
+            .iter()
+            .any(|c| c.ticker.as_ref() == Some(&ticker)),
+        "quotes pulled on BookStale"
+    );
+
+    // A newer epoch is fresh again.
+    actor.send(update(&ticker, 2)).await.unwrap();
+    let _ = peer.send(CancelAll { ticker: None }).await;
+    assert_eq!(submits(&asked).last(), Some(&Some(2)));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,243 @@
+//! `tradewind run`: the engine against the embedded simulator or a real Kalshi environment,
+//! with a status line, per-actor metrics log lines, `/metrics` and `/healthz`, and a summary
+//! at exit.
+//!
+//! SIGINT/SIGTERM: the strategy stops, resting orders are cancelled when
+//! `orders.cancel_on_shutdown`, the summary is printed and the process exits 0. A second
+//! signal exits at once (130).
+
+mod exchange;
+mod http;
+mod logging;
+mod prometheus;
+mod status;
+
+use std::{process::ExitCode, time::Duration};
+
+use tokio::signal::unix::{SignalKind, signal};
+use tracing::{info, warn};
+use tradewind_actors::{
+    clock::LiveClock,
+    orders::GetOrders,
+    root::{Engine, EngineSpec},
+};
+
+use crate::config::{EngineFile, exchange::Mode as ExchangeMode};
+
+/// Options of `tradewind run` besides the config file.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Stop after this long (`None`: until a signal).
+    pub duration: Option<Duration>,
+    /// Logs as JSON lines instead of human-readable text.
+    pub json_logs: bool,
+}
+
+/// Runs the engine with a loaded, validated config until a signal or `duration` ends it.
+/// Answers the process exit code: 0 ok, 1 runtime failure.
+pub fn run(cfg: EngineFile, opts: RunOptions) -> ExitCode {
+    logging::init(opts.json_logs);
+    actix_rt::System::new().block_on(run_async(cfg, opts))
+}
+
+async fn run_async(cfg: EngineFile, opts: RunOptions) -> ExitCode {
+    if cfg.exchange.mode == ExchangeMode::Embedded
+        && let Err(e) = exchange::fresh_journal(&cfg.orders.journal_path)
+    {
+        eprintln!("error: {e}");
+        return ExitCode::from(1);
+    }
+    let target = match exchange::resolve(&cfg) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match &target.sim {
+        Some((sim, _)) => info!(
+            rest = %sim.rest_url(),
+            admin = %format!("{}/_sim", sim.base_url()),
+            "embedded simulator started"
+        ),
+        None => info!(rest = %target.rest_url, "trading a remote exchange"),
+    }
+    let spec = EngineSpec {
+        rest_url: target.rest_url.clone(),
+        ws_url: target.ws_url.clone(),
+        signer: target.signer.clone(),
+        forecast_base: target.forecast_base.clone(),
+        clock: LiveClock::shared(),
+        gateway: cfg.gateway.clone(),
+        feed: cfg.feed.clone(),
+        metadata: cfg.metadata.clone(),
+        blackout: cfg.blackout.clone(),
+        orders: cfg.orders.clone(),
+        strategy: cfg.strategy.clone(),
+        observers: Default::default(),
+    };
+    let engine = match Engine::start(spec).await {
+        Ok(e) => e,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("error: {e}");
+            }
+            return ExitCode::from(1);
+        }
+    };
+    let health = http::Health {
+        max_stale_pct: f64::from(cfg.metrics.healthz_max_stale_pct),
+    };
+    let server = if cfg.metrics.listen.is_empty() {
+        None
+    } else {
+        match http::start(&cfg.metrics.listen, engine.clone(), health) {
+            Ok((addr, handle)) => {
+                info!(
+                    metrics = %format!("http://{addr}/metrics"),
+                    healthz = %format!("http://{addr}/healthz"),
+                    "metrics endpoints listening"
+                );
+                Some(handle)
+            }
+            Err(e) => {
+                eprintln!(
+                    "error: metrics.listen: cannot listen on {}: {e}",
+                    cfg.metrics.listen
+                );
+                return ExitCode::from(1);
+            }
+        }
+    };
+
+    info!(
+        duration = ?opts.duration,
+        "engine running; Ctrl-C (SIGINT) or SIGTERM stops it, cancelling resting orders when \
+         orders.cancel_on_shutdown"
+    );
+    let blackout_s = watch(&engine, &cfg, opts.duration).await;
+
+    // Shut down: the strategy stops, resting orders are cancelled when configured.
+    let cancels = engine.shutdown().await;
+    if cancels > 0 {
+        settle_cancels(&engine).await;
+    }
+    let m = engine.metrics().await;
+    let truth = target.sim.as_ref().map(|(sim, account)| {
+        let stats = sim.control().stats();
+        status::Truth {
+            orders: sim.control().orders(account).len(),
+            fills: sim.control().fills(account).len(),
+            sent_429: stats.sent_429,
+            duplicate_client_order_ids: stats.duplicate_client_order_ids,
+        }
+    });
+    println!("{}", status::summary(&m, blackout_s / 60.0, truth.as_ref()));
+    if let Some(handle) = server {
+        handle.stop(true).await;
+    }
+    if let Some((sim, _)) = target.sim {
+        sim.stop();
+    }
+    ExitCode::SUCCESS
+}
+
+/// Prints the status line and the metrics log lines until a signal or the duration; answers
+/// the seconds spent in blackout.
+async fn watch(engine: &Engine, cfg: &EngineFile, duration: Option<Duration>) -> f64 {
+    let mut sigterm = signal(SignalKind::terminate()).ok();
+    let mut sigint = signal(SignalKind::interrupt()).ok();
+    let deadline = async {
+        match duration {
+            Some(d) => actix_rt::time::sleep(d).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(deadline);
+    // An interval of 0 means never.
+    let every = |s: u64| Duration::from_secs(if s == 0 { 365 * 86_400 } else { s });
+    let status_every = every(cfg.metrics.status_interval_s);
+    let mut status_tick = actix_rt::time::interval(status_every);
+    let mut metrics_tick = actix_rt::time::interval(every(cfg.metrics.interval_s));
+    let mut second = actix_rt::time::interval(Duration::from_secs(1));
+    let (mut last_msgs, mut blackout_s) = (0u64, 0.0);
+    loop {
+        tokio::select! {
+            _ = &mut deadline => {
+                info!("run duration reached; shutting down");
+                break;
+            }
+            _ = recv(&mut sigint) => {
+                info!("SIGINT: shutting down (again to exit at once)");
+                break;
+            }
+            _ = recv(&mut sigterm) => {
+                info!("SIGTERM: shutting down (again to exit at once)");
+                break;
+            }
+            _ = second.tick() => {
+                let active = engine
+                    .blackout
+                    .send(tradewind_actors::blackout::GetBlackoutState)
+                    .await
+                    .is_ok_and(|s| s.active);
+                if active {
+                    blackout_s += 1.0;
+                }
+            }
+            _ = status_tick.tick() => {
+                let m = engine.metrics().await;
+                let msgs: u64 = m.feed.as_ref().map_or(0, |f| f.messages.values().sum());
+                let rate = msgs.saturating_sub(last_msgs) as f64 / status_every.as_secs_f64();
+                last_msgs = msgs;
+                info!(target: "status", "{}", status::status_line(&m, rate));
+            }
+            _ = metrics_tick.tick() => {
+                let m = engine.metrics().await;
+                for (actor, value) in m.by_actor() {
+                    info!(target: "metrics", actor, metrics = %value);
+                }
+            }
+        }
+    }
+    // A second signal exits at once.
+    actix_rt::spawn(async move {
+        tokio::select! {
+            _ = recv(&mut sigint) => {}
+            _ = recv(&mut sigterm) => {}
+        }
+        warn!("second signal: exiting now");
+        std::process::exit(130);
+    });
+    blackout_s
+}
+
+async fn recv(s: &mut Option<tokio::signal::unix::Signal>) {
+    match s {
+        Some(s) => {
+            s.recv().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// Waits (at most 10 s) for the shutdown cancels to be answered.
+async fn settle_cancels(engine: &Engine) {
+    let deadline = actix_rt::time::Instant::now() + Duration::from_secs(10);
+    let mut tick = actix_rt::time::interval(Duration::from_millis(100));
+    while actix_rt::time::Instant::now() < deadline {
+        tick.tick().await;
+        let open = engine
+            .orders
+            .send(GetOrders {
+                ticker: None,
+                open_only: true,
+            })
+            .await
+            .unwrap_or_default();
+        if open.is_empty() {
+            return;
+        }
+    }
+    warn!("some resting orders were not confirmed cancelled before exit");
+}

@@ -1,0 +1,187 @@
+//! `tradewind run` as a user runs it: the real binary with the shipped default config (its
+//! journal moved to a temp dir), the embedded simulator, JSON logs. While it runs, `/metrics`
+//! must parse as Prometheus text carrying every actor's figures, and `/healthz` must turn
+//! unhealthy while the feed is starved and healthy again after. At the end it exits 0 with a
+//! summary showing orders placed and filled, zero 429s and no duplicate client ids.
+
+use std::{
+    io::{BufRead, BufReader, Read, Write},
+    net::TcpStream,
+    process::{Command, Stdio},
+    sync::mpsc,
+    time::{Duration, Instant},
+};
+
+const WAIT: Duration = Duration::from_secs(60);
+
+/// A minimal HTTP/1.1 exchange over loopback: answers (status, body).
+fn http(method: &str, url: &str, body: &str) -> (u16, String) {
+    let rest = url.strip_prefix("http://").expect("http URL");
+    let (host, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
+    let mut s = TcpStream::connect(host).expect("connects");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let status = out
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = out.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_owned();
+    (status, body)
+}
+
+/// Polls `/healthz` until it answers `want` (the engine's state changes on its own time;
+/// there is nothing to subscribe to from outside the process).
+fn healthz_until(url: &str, want: u16) -> (Duration, String) {
+    let started = Instant::now();
+    loop {
+        let (status, body) = http("GET", url, "");
+        if status == want {
+            return (started.elapsed(), body.trim().to_owned());
+        }
+        assert!(
+            started.elapsed() < WAIT,
+            "/healthz stayed {status} ({body}) instead of {want}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Checks every sample line is `name{labels} value` and answers the metric names.
+fn parse_prometheus(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for line in text
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let (series, value) = line.rsplit_once(' ').expect("a sample has a value");
+        value
+            .parse::<f64>()
+            .unwrap_or_else(|_| panic!("value of {line:?}"));
+        let name = series.split('{').next().unwrap();
+        assert!(
+            name.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+                && !name.starts_with(|c: char| c.is_ascii_digit()),
+            "bad metric name in {line:?}"
+        );
+        if let Some(labels) = series.strip_prefix(name) {
+            assert!(
+                labels.is_empty() || (labels.starts_with('{') && labels.ends_with('}')),
+                "bad labels in {line:?}"
+            );
+        }
+        names.push(name.to_owned());
+    }
+    names
+}
+
+#[test]
+fn run_trades_the_embedded_simulator_and_serves_metrics_and_health() {
+    let dir = std::env::temp_dir().join(format!("tradewind-run-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let default = include_str!("../config/default.toml");
+    let journal = dir.join("journal.sqlite");
+    let cfg = default
+        .replace(
+            "journal_path = \"target/tradewind/sim-journal.sqlite\"",
+            &format!("journal_path = {:?}", journal.display().to_string()),
+        )
+        .replace("idle_timeout_ms = 30000", "idle_timeout_ms = 2000");
+    assert_ne!(cfg, default, "the journal path was moved");
+    let cfg_file = dir.join("run.toml");
+    std::fs::write(&cfg_file, cfg).unwrap();
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tradewind"))
+        .args(["run", "--config"])
+        .arg(&cfg_file)
+        .args(["--duration", "40s", "--log-format", "json"])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tradewind starts");
+    let (tx, logs) = mpsc::channel::<serde_json::Value>();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Ok(v) = serde_json::from_str(&line) {
+                let _ = tx.send(v);
+            }
+        }
+    });
+    let field = |v: &serde_json::Value, k: &str| v["fields"][k].as_str().map(str::to_owned);
+    let (mut admin, mut metrics, mut healthz) = (None, None, None);
+    while admin.is_none() || metrics.is_none() {
+        let v = logs
+            .recv_timeout(WAIT)
+            .expect("the engine logs its endpoints");
+        admin = admin.or_else(|| field(&v, "admin"));
+        metrics = metrics.or_else(|| field(&v, "metrics"));
+        healthz = healthz.or_else(|| field(&v, "healthz"));
+    }
+    let (admin, metrics, healthz) = (admin.unwrap(), metrics.unwrap(), healthz.unwrap());
+
+    // Healthy once every book is fresh.
+    healthz_until(&healthz, 200);
+    let (status, text) = http("GET", &metrics, "");
+    assert_eq!(status, 200);
+    let names = parse_prometheus(&text);
+    for actor in [
+        "gateway", "feed", "metadata", "blackout", "orders", "strategy",
+    ] {
+        let prefix = format!("tradewind_{actor}_");
+        assert!(
+            names.iter().any(|n| n.starts_with(&prefix)),
+            "no {prefix}* metric in /metrics"
+        );
+    }
+
+    // Starve the feed: the socket goes silent, the watchdog drops it, and every book is
+    // stale until the stall ends.
+    let (status, _) = http("POST", &format!("{admin}/faults"), r#"{"ws_stall": true}"#);
+    assert_eq!(status, 200);
+    let down = healthz_until(&healthz, 503);
+    let (status, _) = http("POST", &format!("{admin}/faults"), r#"{"clear": true}"#);
+    assert_eq!(status, 200);
+    let up = healthz_until(&healthz, 200);
+    println!("healthz: unhealthy {down:?} after the stall, healthy {up:?} after it ended");
+    assert!(
+        down.1.contains("feed") || down.1.contains("stale"),
+        "unhealthy for the feed: {down:?}"
+    );
+
+    let status = child.wait().expect("tradewind exits");
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    println!("{out}");
+    assert!(status.success(), "exit {status:?}");
+    let row = |name: &str| -> u64 {
+        out.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().last())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} row in the summary:\n{out}"))
+    };
+    assert!(row("orders placed") > 0, "orders were placed");
+    assert!(row("simulator: fills") > 0, "orders were filled");
+    assert_eq!(row("simulator: 429s sent"), 0);
+    assert_eq!(row("429s (engine saw)"), 0);
+    assert_eq!(row("simulator: duplicate client ids"), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
