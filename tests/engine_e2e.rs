@@ -78,11 +78,12 @@ fn the_engine_under_faults_and_a_blackout_keeps_every_invariant() {
         let (resynced, _) = common::probe::probe::<BookResynced>();
         let (order_events, order_log) = common::probe::probe::<OrderEvent>();
 
-        // A blackout window inside the run: from 12 s to 20 s after the start.
+        // A blackout window inside the run: from 25 s to 33 s after the start. The faults
+        // begin at the first fill, well before it (asserted below).
         let t0 = Utc::now();
         let (bo_start, bo_end) = (
-            t0 + chrono::Duration::seconds(12),
-            t0 + chrono::Duration::seconds(20),
+            t0 + chrono::Duration::seconds(25),
+            t0 + chrono::Duration::seconds(33),
         );
         let blackout = BlackoutConfig {
             recurring: Vec::new(),
@@ -144,6 +145,10 @@ fn the_engine_under_faults_and_a_blackout_keeps_every_invariant() {
             })
             .await;
 
+        assert!(
+            Utc::now() < bo_start - chrono::Duration::seconds(5),
+            "trading started too late to put faults before the blackout window"
+        );
         // Faults, all at once and repeated: drops, gaps, 429s, lost responses, a pause.
         let paused = engine
             .orders
@@ -168,9 +173,36 @@ fn the_engine_under_faults_and_a_blackout_keeps_every_invariant() {
                 ..FaultPatch::default()
             },
         );
-        // Through the blackout and a little after it.
+        // Through the blackout and a little after it, and until the feed has been dropped
+        // at least twice.
         let after = (bo_end - Utc::now()).to_std().unwrap_or_default() + Duration::from_secs(4);
         actix_rt::time::sleep(after).await;
+        let deadline = std::time::Instant::now() + WAIT;
+        while engine
+            .feed
+            .send(tradewind_actors::feed::GetMetrics)
+            .await
+            .unwrap()
+            .reconnects
+            < 2
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the feed was never dropped twice"
+            );
+            actix_rt::time::sleep(Duration::from_millis(200)).await;
+        }
+        // The blackout clock did open and close the window.
+        let changes = engine
+            .blackout
+            .send(tradewind_actors::blackout::GetMetrics)
+            .await
+            .unwrap()
+            .changes;
+        assert!(
+            changes >= 3,
+            "blackout changes {changes}: open, active, open"
+        );
         set(
             &sim,
             FaultPatch {
@@ -259,6 +291,5 @@ fn the_engine_under_faults_and_a_blackout_keeps_every_invariant() {
             serde_json::to_string(&m.strategy).unwrap()
         );
         assert!(!ours.is_empty() && fills > 0, "the engine traded");
-        assert!(m.feed.as_ref().is_some_and(|f| f.reconnects >= 2));
     });
 }

@@ -1,8 +1,8 @@
 //! `tradewind run` as a user runs it: the real binary with the shipped default config (its
 //! journal moved to a temp dir), the embedded simulator, JSON logs. While it runs, `/metrics`
 //! must parse as Prometheus text carrying every actor's figures, and `/healthz` must turn
-//! unhealthy while the feed is starved and healthy again after. At the end it exits 0 with a
-//! summary showing orders placed and filled, zero 429s and no duplicate client ids.
+//! unhealthy while the feed is starved and healthy again after. Stopped with SIGTERM, it exits
+//! 0 with a summary showing orders placed and filled, zero 429s and no duplicate client ids.
 
 use std::{
     io::{BufRead, BufReader, Read, Write},
@@ -86,10 +86,9 @@ fn parse_prometheus(text: &str) -> Vec<String> {
     names
 }
 
-#[test]
-fn run_trades_the_embedded_simulator_and_serves_metrics_and_health() {
-    let dir = std::env::temp_dir().join(format!("tradewind-run-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+/// The shipped default config with its journal in `dir` and a 2 s idle watchdog.
+fn config_in(dir: &std::path::Path) -> std::path::PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
     let default = include_str!("../config/default.toml");
     let journal = dir.join("journal.sqlite");
     let cfg = default
@@ -101,16 +100,11 @@ fn run_trades_the_embedded_simulator_and_serves_metrics_and_health() {
     assert_ne!(cfg, default, "the journal path was moved");
     let cfg_file = dir.join("run.toml");
     std::fs::write(&cfg_file, cfg).unwrap();
+    cfg_file
+}
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tradewind"))
-        .args(["run", "--config"])
-        .arg(&cfg_file)
-        .args(["--duration", "40s", "--log-format", "json"])
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("tradewind starts");
+/// Reads the child's JSON log lines on a thread.
+fn json_logs(child: &mut std::process::Child) -> mpsc::Receiver<serde_json::Value> {
     let (tx, logs) = mpsc::channel::<serde_json::Value>();
     let stderr = child.stderr.take().unwrap();
     std::thread::spawn(move || {
@@ -120,6 +114,24 @@ fn run_trades_the_embedded_simulator_and_serves_metrics_and_health() {
             }
         }
     });
+    logs
+}
+
+#[test]
+fn run_trades_the_embedded_simulator_and_serves_metrics_and_health() {
+    let dir = std::env::temp_dir().join(format!("tradewind-run-{}", std::process::id()));
+    let cfg_file = config_in(&dir);
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tradewind"))
+        .args(["run", "--config"])
+        .arg(&cfg_file)
+        .args(["--duration", "600s", "--log-format", "json"])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tradewind starts");
+    let logs = json_logs(&mut child);
     let field = |v: &serde_json::Value, k: &str| v["fields"][k].as_str().map(str::to_owned);
     let (mut admin, mut metrics, mut healthz) = (None, None, None);
     while admin.is_none() || metrics.is_none() {
@@ -161,6 +173,28 @@ fn run_trades_the_embedded_simulator_and_serves_metrics_and_health() {
         "unhealthy for the feed: {down:?}"
     );
 
+    // Let it trade: wait until the strategy has seen fills.
+    let started = Instant::now();
+    loop {
+        let (_, text) = http("GET", &metrics, "");
+        let fills = text
+            .lines()
+            .find_map(|l| l.strip_prefix("tradewind_strategy_fills "))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .unwrap_or(0.0);
+        if fills >= 1.0 {
+            break;
+        }
+        assert!(started.elapsed() < WAIT, "no fill within {WAIT:?}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    // Stop it as a service manager would: SIGTERM, then a clean exit with the summary.
+    let killed = Command::new("sh")
+        .args(["-c", &format!("kill -TERM {}", child.id())])
+        .status()
+        .unwrap();
+    assert!(killed.success());
     let status = child.wait().expect("tradewind exits");
     let mut out = String::new();
     child

@@ -61,7 +61,8 @@ pub struct EngineSpec {
 /// Extra listeners for an engine's traffic: they get what the strategy gets.
 #[derive(Debug, Clone, Default)]
 pub struct Observers {
-    /// Told every book update, staleness and resync (after the strategy).
+    /// Told every book update, staleness and resync (a consumer of its own: conflated
+    /// separately, so it may see fewer updates than the strategy).
     pub books: Vec<BookConsumer>,
     /// Told every order event (after the strategy).
     pub orders: Vec<Recipient<OrderEvent>>,
@@ -164,9 +165,12 @@ impl Engine {
             strategy_ctx.address(),
         );
 
-        // The strategy consumes the books. (The order manager marks positions from books too;
-        // it is not a book consumer yet, so unrealised P&L is marked at fills only.)
-        let mut books = vec![BookConsumer::of(&strategy_addr)];
+        // The strategy decides on the books; the order manager marks positions to them (and
+        // checks the daily loss limit against open losses).
+        let mut books = vec![
+            BookConsumer::of(&strategy_addr),
+            BookConsumer::of(&orders_addr),
+        ];
         books.extend(spec.observers.books.iter().cloned());
         let mut events = vec![orders_addr.clone().recipient()];
         events.extend(spec.observers.feed.iter().cloned());
@@ -210,6 +214,16 @@ impl Engine {
             .await
             .map_err(|e| vec![format!("order manager: {e}")])?;
         info!("order manager reconciled");
+        // The strategy starts knowing the positions the journal and the exchange hold.
+        let held = orders_addr
+            .send(orders::GetPositions)
+            .await
+            .map_err(|e| vec![format!("order manager: {e}")])?;
+        strategy_addr.do_send(strategy::SeedPositions(
+            held.into_iter()
+                .filter_map(|p| kalshi::Ticker::new(p.ticker).ok().map(|t| (t, p.position)))
+                .collect(),
+        ));
 
         let blackout = BlackoutClock::new(
             spec.blackout,

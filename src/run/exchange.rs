@@ -98,8 +98,13 @@ pub fn fresh_journal(path: &str) -> Result<(), String> {
         let aside = format!("{path}.previous");
         std::fs::rename(p, &aside)
             .map_err(|e| format!("orders.journal_path: cannot move {path} aside: {e}"))?;
+        // SQLite's side files move with it, so the old journal stays whole.
         for suffix in ["-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            let side = format!("{path}{suffix}");
+            if std::path::Path::new(&side).exists() {
+                std::fs::rename(&side, format!("{aside}{suffix}"))
+                    .map_err(|e| format!("orders.journal_path: cannot move {side} aside: {e}"))?;
+            }
         }
     }
     Ok(())

@@ -76,12 +76,28 @@ async fn run_async(cfg: EngineFile, opts: RunOptions) -> ExitCode {
         strategy: cfg.strategy.clone(),
         observers: Default::default(),
     };
-    let engine = match Engine::start(spec).await {
-        Ok(e) => e,
-        Err(errors) => {
-            for e in errors {
-                eprintln!("error: {e}");
+    // Signals are handled from here on, start-up included.
+    let mut signals = Signals::new();
+    let engine = tokio::select! {
+        started = Engine::start(spec) => match started {
+            Ok(e) => e,
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("error: {e}");
+                }
+                return ExitCode::from(1);
             }
+        },
+        _ = signals.next() => {
+            info!("signal during start-up: stopping");
+            return ExitCode::SUCCESS;
+        }
+        _ = actix_rt::time::sleep(STARTUP_TIMEOUT) => {
+            eprintln!(
+                "error: the engine did not start within {} s (the exchange unreachable, or the \
+                 key refused? see the warnings above)",
+                STARTUP_TIMEOUT.as_secs()
+            );
             return ExitCode::from(1);
         }
     };
@@ -115,7 +131,7 @@ async fn run_async(cfg: EngineFile, opts: RunOptions) -> ExitCode {
         "engine running; Ctrl-C (SIGINT) or SIGTERM stops it, cancelling resting orders when \
          orders.cancel_on_shutdown"
     );
-    let blackout_s = watch(&engine, &cfg, opts.duration).await;
+    let blackout_s = watch(&engine, &cfg, opts.duration, &mut signals).await;
 
     // Shut down: the strategy stops, resting orders are cancelled when configured.
     let cancels = engine.shutdown().await;
@@ -144,9 +160,12 @@ async fn run_async(cfg: EngineFile, opts: RunOptions) -> ExitCode {
 
 /// Prints the status line and the metrics log lines until a signal or the duration; answers
 /// the seconds spent in blackout.
-async fn watch(engine: &Engine, cfg: &EngineFile, duration: Option<Duration>) -> f64 {
-    let mut sigterm = signal(SignalKind::terminate()).ok();
-    let mut sigint = signal(SignalKind::interrupt()).ok();
+async fn watch(
+    engine: &Engine,
+    cfg: &EngineFile,
+    duration: Option<Duration>,
+    signals: &mut Signals,
+) -> f64 {
     let deadline = async {
         match duration {
             Some(d) => actix_rt::time::sleep(d).await,
@@ -167,12 +186,8 @@ async fn watch(engine: &Engine, cfg: &EngineFile, duration: Option<Duration>) ->
                 info!("run duration reached; shutting down");
                 break;
             }
-            _ = recv(&mut sigint) => {
-                info!("SIGINT: shutting down (again to exit at once)");
-                break;
-            }
-            _ = recv(&mut sigterm) => {
-                info!("SIGTERM: shutting down (again to exit at once)");
+            name = signals.next() => {
+                info!("{name}: shutting down (again to exit at once)");
                 break;
             }
             _ = second.tick() => {
@@ -201,23 +216,47 @@ async fn watch(engine: &Engine, cfg: &EngineFile, duration: Option<Duration>) ->
         }
     }
     // A second signal exits at once.
+    let mut rest = std::mem::take(signals);
     actix_rt::spawn(async move {
-        tokio::select! {
-            _ = recv(&mut sigint) => {}
-            _ = recv(&mut sigterm) => {}
-        }
+        rest.next().await;
         warn!("second signal: exiting now");
         std::process::exit(130);
     });
     blackout_s
 }
 
-async fn recv(s: &mut Option<tokio::signal::unix::Signal>) {
-    match s {
-        Some(s) => {
-            s.recv().await;
+/// How long start-up (limits, metadata, reconciliation) may take.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// SIGINT and SIGTERM.
+#[derive(Default)]
+struct Signals {
+    int: Option<tokio::signal::unix::Signal>,
+    term: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        Signals {
+            int: signal(SignalKind::interrupt()).ok(),
+            term: signal(SignalKind::terminate()).ok(),
         }
-        None => std::future::pending().await,
+    }
+
+    /// The next signal's name.
+    async fn next(&mut self) -> &'static str {
+        async fn one(s: &mut Option<tokio::signal::unix::Signal>) {
+            match s {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending().await,
+            }
+        }
+        tokio::select! {
+            _ = one(&mut self.int) => "SIGINT",
+            _ = one(&mut self.term) => "SIGTERM",
+        }
     }
 }
 

@@ -17,6 +17,17 @@ pub fn render(out: &mut String, actor: &str, metrics: &Value) {
     );
 }
 
+/// Metrics fields that are maps keyed by data (endpoint, lane, message type, reason, state).
+const KEYED_MAPS: [&str; 7] = [
+    "_by_endpoint",
+    "_queue_depth",
+    "_messages",
+    "_refused",
+    "_orders_by_state",
+    "_differences",
+    "orders_fills",
+];
+
 fn walk(out: &mut String, name: &str, label: Option<&str>, value: &Value) {
     match value {
         Value::Number(n) => {
@@ -26,11 +37,13 @@ fn walk(out: &mut String, name: &str, label: Option<&str>, value: &Value) {
         }
         Value::Bool(b) => line(out, name, label, if *b { 1.0 } else { 0.0 }),
         Value::Object(map) => {
-            // A map whose keys are data (not field names) carries them as a label.
-            let data_keys = map.keys().any(|k| {
-                !k.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-            });
+            // A map whose keys are data (not field names) carries them as a label. The known
+            // keyed maps always do, so a series never changes name when a new key appears.
+            let data_keys = KEYED_MAPS.iter().any(|m| name.ends_with(m))
+                || map.keys().any(|k| {
+                    !k.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                });
             for (k, v) in map {
                 if data_keys && label.is_none() {
                     walk(out, name, Some(k), v);
@@ -96,12 +109,20 @@ mod tests {
             "tradewind_gateway_rate_limited 3",
             "tradewind_gateway_read_cooling 1",
             "tradewind_gateway_by_endpoint{key=\"GET /markets 200\"} 5",
-            "tradewind_gateway_queue_depth_metadata 7",
+            "tradewind_gateway_queue_depth{key=\"metadata\"} 7",
             "tradewind_gateway_latency_p99_ms 4",
         ] {
             assert!(lines.contains(&want), "missing {want:?} in\n{out}");
         }
         assert!(!out.contains("skipped"));
+        // A keyed map is labelled even when its keys look like field names.
+        let mut refused = String::new();
+        render(
+            &mut refused,
+            "strategy",
+            &serde_json::json!({"refused": {"blackout": 2}}),
+        );
+        assert_eq!(refused, "tradewind_strategy_refused{key=\"blackout\"} 2\n");
         // Every line is `name[{labels}] value`, as the text format wants.
         for l in lines {
             let (name, value) = l.rsplit_once(' ').unwrap();

@@ -16,7 +16,9 @@ use super::{
 };
 use crate::{
     journal::Write,
-    market_data::{BookUpdated, FeedEvent, FillReceived, UserOrderReceived},
+    market_data::{
+        BookResynced, BookStale, BookUpdated, FeedEvent, FillReceived, UserOrderReceived,
+    },
 };
 
 impl Orders {
@@ -201,4 +203,18 @@ impl Handler<BookUpdated> for Orders {
         self.positions.set_mark(&msg.ticker, mark);
         self.check_loss(ctx);
     }
+}
+
+/// A stale book keeps its last mark; the order manager needs nothing else from it (the
+/// strategy is what stops acting on it).
+impl Handler<BookStale> for Orders {
+    type Result = ();
+
+    fn handle(&mut self, _msg: BookStale, _ctx: &mut Context<Self>) {}
+}
+
+impl Handler<BookResynced> for Orders {
+    type Result = ();
+
+    fn handle(&mut self, _msg: BookResynced, _ctx: &mut Context<Self>) {}
 }

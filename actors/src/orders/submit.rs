@@ -208,14 +208,33 @@ impl Orders {
             order_group_id: self.cfg.order_group_id.clone(),
             exchange_index: None,
         };
+        let deadline = self.send_deadline(o.reduce_only);
         let send = self.peers.place.send(PlaceOrder {
             request,
-            deadline: Some(Duration::from_millis(self.cfg.placement_deadline_ms)),
+            deadline: Some(deadline),
         });
         Box::pin(
             send.into_actor(self)
                 .map(move |res, act, ctx| act.on_placed(&key, res, ctx)),
         )
+    }
+
+    /// How long a placement may wait for the wire: `placement_deadline_ms`, and never past
+    /// the start of the next blackout (a queued or retried order must not reach the exchange
+    /// inside the window); reduce-only orders pass blackouts.
+    fn send_deadline(&self, reduce_only: bool) -> Duration {
+        let configured = Duration::from_millis(self.cfg.placement_deadline_ms);
+        match self.blackout.as_ref() {
+            Some(b) if !b.active && !reduce_only => b
+                .until
+                .map(|start| {
+                    (start - self.clock.now())
+                        .to_std()
+                        .unwrap_or(Duration::ZERO)
+                })
+                .map_or(configured, |left| left.min(configured)),
+            _ => configured,
+        }
     }
 
     /// What the gateway's answer does to the order, and the answer to the intent.

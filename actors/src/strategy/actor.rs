@@ -46,6 +46,12 @@ pub struct StrategyPeers {
     pub markets: Recipient<LookupMarket>,
 }
 
+/// The positions held when the strategy starts (from the order manager, after start-up
+/// reconciliation); later changes come with `OrderEvent::Filled`.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "()")]
+pub struct SeedPositions(pub Vec<(Ticker, Count)>);
+
 /// Asks the strategy actor for its metrics.
 #[derive(Debug, Clone, Copy, Message)]
 #[rtype(result = "StrategyMetrics")]
@@ -64,6 +70,8 @@ pub struct StrategyMetrics {
     pub skipped_no_metadata: u64,
     /// Orders the strategy asked for.
     pub intents: u64,
+    /// Orders dropped because their book went stale before they left the actor.
+    pub dropped_stale: u64,
     /// Of which the order manager accepted.
     pub accepted: u64,
     /// Refused, by reason.
@@ -151,8 +159,19 @@ impl StrategyActor {
         }
         for intent in intents {
             match intent {
+                Intent::Place(p)
+                    if self
+                        .stale
+                        .get(&p.ticker)
+                        .is_some_and(|e| p.book_epoch <= *e) =>
+                {
+                    // Priced on a book the feed has since called stale (a strategy may place
+                    // from a fill or a timer): never sent.
+                    self.m.dropped_stale += 1;
+                }
                 Intent::Place(p) => {
                     self.m.intents += 1;
+                    let ticker = p.ticker.clone();
                     let submit = Submit {
                         ticker: p.ticker,
                         side: p.side,
@@ -164,7 +183,7 @@ impl StrategyActor {
                         book_epoch: Some(p.book_epoch),
                     };
                     let send = self.peers.submit.send(submit);
-                    ctx.spawn(send.into_actor(self).map(|res, act, _| match res {
+                    ctx.spawn(send.into_actor(self).map(move |res, act, ctx| match res {
                         Ok(Ok(placed)) => {
                             act.m.accepted += 1;
                             debug!(key = %placed.key, state = ?placed.state, "order accepted");
@@ -172,6 +191,9 @@ impl StrategyActor {
                         Ok(Err(refusal)) => {
                             *act.m.refused.entry(refusal.reason()).or_default() += 1;
                             debug!(%refusal, "intent refused");
+                            // The strategy may count on the order: tell it there is none.
+                            let intents = act.strategy.on_order_done(&ticker);
+                            act.dispatch(intents, ctx);
                         }
                         Err(e) => {
                             *act.m.refused.entry("mailbox".into()).or_default() += 1;
@@ -298,7 +320,9 @@ impl StrategyActor {
             let next = if got {
                 source::next_fetch(&act.cfg.forecast, now)
             } else {
-                now + chrono::Duration::seconds(60.min(act.cfg.forecast.refresh_s as i64))
+                now + chrono::Duration::seconds(
+                    i64::try_from(act.cfg.forecast.refresh_s.min(60)).unwrap_or(60),
+                )
             };
             let wait = (next - now).to_std().unwrap_or(Duration::from_secs(1));
             ctx.run_later(wait, |act, ctx| act.fetch_open_meteo(ctx));
@@ -414,6 +438,16 @@ impl Handler<BlackoutChanged> for StrategyActor {
         self.m.blackout = msg.state.active;
         let intents = self.strategy.on_blackout(msg.state.active);
         self.dispatch(intents, ctx);
+    }
+}
+
+impl Handler<SeedPositions> for StrategyActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: SeedPositions, _ctx: &mut Context<Self>) {
+        for (ticker, position) in msg.0 {
+            self.positions.insert(ticker, position);
+        }
     }
 }
 

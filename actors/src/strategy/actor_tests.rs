@@ -202,8 +202,10 @@ async fn acts_only_on_fresh_books_and_stamps_the_epoch() {
         })
         .await
         .unwrap();
+    let _ = peer.send(CancelAll { ticker: None }).await;
     let before = submits(&asked).len();
     actor.send(update(&ticker, 1)).await.unwrap();
+    let _ = peer.send(CancelAll { ticker: None }).await; // anything sent has arrived
     assert_eq!(submits(&asked).len(), before, "acted on a stale book");
     assert!(metrics().await.skipped_stale >= 1);
     assert!(

@@ -144,8 +144,11 @@ impl StrategyConfig {
             errors.push("strategy.forecast.file: required when source = \"file\"".into());
         }
         if f.source == ForecastSource::OpenMeteo {
-            if f.refresh_s == 0 {
-                errors.push("strategy.forecast.refresh_s: must be at least 1".into());
+            if !(1..=7 * 86_400).contains(&f.refresh_s) {
+                errors.push(format!(
+                    "strategy.forecast.refresh_s: {} is outside 1..=604800 (a week)",
+                    f.refresh_s
+                ));
             }
             if !(1..=35).contains(&f.forecast_days) {
                 errors.push(format!(
@@ -168,6 +171,9 @@ impl StrategyConfig {
             }
         }
         for (series, c) in &f.cities {
+            if let Err(e) = kalshi::SeriesTicker::new(series.as_str()) {
+                errors.push(format!("strategy.forecast.cities.{series}: {e}"));
+            }
             if !(-90.0..=90.0).contains(&c.latitude) || !(-180.0..=180.0).contains(&c.longitude) {
                 errors.push(format!(
                     "strategy.forecast.cities.{series}: coordinates out of range"

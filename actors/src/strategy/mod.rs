@@ -15,7 +15,7 @@ pub mod forecast;
 mod source;
 
 pub use self::{
-    actor::{GetMetrics, StrategyActor, StrategyMetrics, StrategyPeers},
+    actor::{GetMetrics, SeedPositions, StrategyActor, StrategyMetrics, StrategyPeers},
     config::{ForecastConfig, ForecastSource, StrategyConfig},
     core::{Intent, MarketView, PlaceIntent, Strategy},
     fair_value::{FairValue, FairValueConfig},

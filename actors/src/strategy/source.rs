@@ -11,7 +11,9 @@ const GFS_CYCLES: [u32; 4] = [0, 6, 12, 18];
 /// When to fetch next after a fetch at `last`: `refresh_s` later, or `after_cycle_min`
 /// after the next GFS cycle, whichever is sooner (never before `last`).
 pub fn next_fetch(cfg: &ForecastConfig, last: DateTime<Utc>) -> DateTime<Utc> {
-    let periodic = last + Duration::seconds(i64::try_from(cfg.refresh_s).unwrap_or(i64::MAX / 2));
+    // refresh_s is validated to at most a week; clamp anyway so no value can overflow.
+    let periodic =
+        last + Duration::seconds(i64::try_from(cfg.refresh_s.min(7 * 86_400)).unwrap_or(0));
     let after = Duration::minutes(i64::from(cfg.after_cycle_min));
     let day = last
         .with_minute(0)
