@@ -10,6 +10,7 @@
 //! - [`run`]: the running engine.
 //! - [`sim_cmd`]: `sim` — the simulated exchange alone.
 //! - [`bench`]: `bench` — measurement scenarios.
+//! - [`soak`]: `soak` — the engine under random faults, checking invariants.
 
 mod bench;
 mod cli;
@@ -17,6 +18,7 @@ mod config;
 mod journal_cmd;
 mod run;
 mod sim_cmd;
+mod soak;
 
 use std::process::ExitCode;
 
@@ -47,6 +49,8 @@ enum Command {
     Sim(sim_cmd::SimArgs),
     /// Run measurement scenarios against the in-process simulator.
     Bench(bench::BenchArgs),
+    /// Run the engine against the simulator with random faults, checking invariants.
+    Soak(soak::SoakArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,5 +63,6 @@ fn main() -> ExitCode {
         Some(Command::Positions(args)) => journal_cmd::positions(args),
         Some(Command::Sim(args)) => sim_cmd::run(args),
         Some(Command::Bench(args)) => bench::run(args),
+        Some(Command::Soak(args)) => soak::run(args),
     }
 }

@@ -2,8 +2,11 @@
 //! printing a table and writing JSON to `target/bench/<scenario>.json`. Figures are reported
 //! beside a baseline measured in the same run.
 
+mod feed;
 mod gateway;
+mod memory;
 mod metadata;
+mod reconnect;
 mod tick;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -33,18 +36,46 @@ pub struct BenchArgs {
 /// A bench scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Scenario {
+    /// Feed decode + apply on one core, and simulator → feed → consumer end to end.
+    Feed,
     /// The REST gateway against a naive client (fixed spacing plus backoff) on the same work.
     Gateway,
     /// REST calls per hour of the metadata cache against a 10-second re-fetch loop.
     Metadata,
     /// Latency from the delta that creates an edge to the engine's order at the exchange.
     TickToOrder,
+    /// Time from a forced disconnect to every watched book fresh, for 100 and 2,040 books.
+    Reconnect,
+    /// Engine RSS with 2,040 books and 10,000 resting orders, and idle CPU.
+    Memory,
+}
+
+/// Runs `tradewind bench memory` in a child process (it prints and writes its own JSON).
+fn fresh_process_memory(out: &std::path::Path) -> Result<(), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let status = std::process::Command::new(exe)
+        .args(["bench", "memory", "--out"])
+        .arg(out)
+        .status()
+        .map_err(|e| e.to_string())?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the child exited with {status}"))
+    }
 }
 
 /// Runs the chosen scenarios.
 pub fn run(args: BenchArgs) -> ExitCode {
     let scenarios = if args.scenarios.is_empty() {
-        vec![Scenario::Gateway, Scenario::Metadata, Scenario::TickToOrder]
+        vec![
+            Scenario::Feed,
+            Scenario::Gateway,
+            Scenario::Metadata,
+            Scenario::TickToOrder,
+            Scenario::Reconnect,
+            Scenario::Memory,
+        ]
     } else {
         args.scenarios.clone()
     };
@@ -52,11 +83,25 @@ pub fn run(args: BenchArgs) -> ExitCode {
         eprintln!("error: cannot create {}: {e}", args.out.display());
         return ExitCode::from(2);
     }
+    let alone = scenarios.len() == 1;
     for scenario in scenarios {
+        // Memory is measured in a fresh process: the heap of earlier scenarios stays mapped.
+        if scenario == Scenario::Memory && !alone {
+            match fresh_process_memory(&args.out) {
+                Ok(()) => continue,
+                Err(e) => {
+                    eprintln!("error: Memory bench failed: {e}");
+                    return ExitCode::from(1);
+                }
+            }
+        }
         let result = match scenario {
+            Scenario::Feed => feed::run(),
             Scenario::Gateway => gateway::run(args.reads, args.orders),
             Scenario::Metadata => metadata::run(),
             Scenario::TickToOrder => tick::run(args.events),
+            Scenario::Reconnect => reconnect::run(),
+            Scenario::Memory => memory::run(),
         };
         match result {
             Ok(json) => {

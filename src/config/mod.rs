@@ -332,3 +332,6 @@ mod tests {
         assert!(errs[0].contains("KXHIGHXYZ"), "{errs:?}");
     }
 }
+
+#[cfg(test)]
+mod hostile_tests;
