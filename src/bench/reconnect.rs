@@ -178,7 +178,8 @@ pub fn run() -> Result<String, String> {
                     reconnect_delay_ms: delay.as_secs_f64() * 1e3,
                     fresh_after_delay_ms: total.saturating_sub(delay).as_secs_f64() * 1e3,
                     subscribed_ms: (back - dropped_at).as_secs_f64() * 1e3,
-                    fresh_after_subscribed_ms: last.saturating_duration_since(back).as_secs_f64() * 1e3,
+                    fresh_after_subscribed_ms: last.saturating_duration_since(back).as_secs_f64()
+                        * 1e3,
                     total_ms: (last - dropped_at).as_secs_f64() * 1e3,
                 });
                 // Let the connection count as stable so the next delay starts from the floor.
