@@ -142,7 +142,7 @@ async fn the_blackout_gate_blocks_new_orders_and_passes_cancels_decreases_and_re
     assert_eq!(cancel, Ok(OrderState::PendingCancel));
     let m = bot.orders.send(GetMetrics).await.unwrap();
     assert!(m.blackout);
-    assert_eq!(m.refused.get("blackout"), Some(&2));
+    assert_eq!(m.counters.refused.get("blackout"), Some(&2));
 
     // The window ends (the clock would say so at its end): new orders pass again.
     bot.orders
@@ -202,7 +202,7 @@ async fn resting_orders_are_cancelled_when_a_blackout_starts_only_if_configured(
         } else {
             // A request sent after the BlackoutChanged is answered after it was handled.
             let m = bot.orders.send(GetMetrics).await.unwrap();
-            assert_eq!(m.cancels, 0);
+            assert_eq!(m.counters.cancels, 0);
             assert_eq!(sim.control().orders(&account)[0].status.as_str(), "resting");
         }
     }

@@ -100,9 +100,9 @@ async fn fills_withheld_during_a_gap_are_recovered_from_rest_exactly_once() {
     }
     bot.orders.send(FeedEvent::Connected).await.unwrap();
     let m = bot.orders.send(GetMetrics).await.unwrap();
-    assert_eq!(m.fills.get("ws"), Some(&1));
-    assert_eq!(m.fills.get("rest_gap"), Some(&3));
-    assert_eq!(m.duplicate_fills, 4);
+    assert_eq!(m.counters.fills.get("ws"), Some(&1));
+    assert_eq!(m.counters.fills.get("rest_gap"), Some(&3));
+    assert_eq!(m.counters.duplicate_fills, 4);
     positions_match(&bot, &sim, &ticker).await;
     assert_eq!(filled_count(&log.all()), 4);
     let j = Journal::open_read_only(&bot.journal).unwrap();
@@ -182,8 +182,18 @@ async fn with_the_real_feed_a_forced_websocket_cut_loses_no_fill_and_books_none_
         .await;
 
     let m = bot.orders.send(GetMetrics).await.unwrap();
-    assert_eq!(m.fills.get("ws"), Some(&1), "{:?}", m.fills);
-    assert_eq!(m.fills.get("rest_gap"), Some(&3), "{:?}", m.fills);
+    assert_eq!(
+        m.counters.fills.get("ws"),
+        Some(&1),
+        "{:?}",
+        m.counters.fills
+    );
+    assert_eq!(
+        m.counters.fills.get("rest_gap"),
+        Some(&3),
+        "{:?}",
+        m.counters.fills
+    );
     positions_match(&bot, &sim, &ticker).await;
     let j = Journal::open_read_only(&bot.journal).unwrap();
     assert_eq!(j.count("fills").unwrap(), 4);

@@ -108,9 +108,9 @@ async fn bad_intents_are_refused_with_a_reason_and_change_nothing() {
     assert_eq!(j.count("orders").unwrap(), 0);
     assert!(sim.control().order_log(Some(&account)).is_empty());
     let m = bot.orders.send(GetMetrics).await.unwrap();
-    assert_eq!(m.intents, 0);
-    assert_eq!(m.refused.values().sum::<u64>(), 11);
-    assert_eq!(m.refused.get("invalid:price"), Some(&4));
+    assert_eq!(m.counters.intents, 0);
+    assert_eq!(m.counters.refused.values().sum::<u64>(), 11);
+    assert_eq!(m.counters.refused.get("invalid:price"), Some(&4));
     let ok = bot
         .orders
         .send(gtc(&ticker, BookSide::Bid, 10, 1))
@@ -193,7 +193,7 @@ async fn no_intent_is_accepted_before_start_up_reconciliation_finishes() {
         .unwrap();
     let m = orders.send(GetMetrics).await.unwrap();
     assert!(m.ready);
-    assert!(m.reconciliations >= 1, "{m:?}");
+    assert!(m.counters.reconciliations >= 1, "{m:?}");
     let late = orders
         .send(gtc(&ticker, BookSide::Bid, 10, 1))
         .await

@@ -135,8 +135,11 @@ async fn an_unknown_outcome_blocks_its_market_until_reconciliation_adopts_the_or
     assert_eq!(truth.len(), 1, "adopted, not re-sent: {truth:?}");
     assert_eq!(order.order_id.as_ref(), Some(&truth[0].order_id));
     let m = bot.orders.send(GetMetrics).await.unwrap();
-    assert_eq!(m.unknown_outcomes, 1);
-    assert_eq!(m.differences.get("unacknowledged_placement"), Some(&1));
+    assert_eq!(m.counters.unknown_outcomes, 1);
+    assert_eq!(
+        m.counters.differences.get("unacknowledged_placement"),
+        Some(&1)
+    );
     // The market is open again.
     let next = bot
         .orders

@@ -89,7 +89,7 @@ async fn each_risk_limit_refuses_the_intent_that_would_break_it_naming_the_limit
             "{limit}: nothing sent"
         );
         let m = bot.orders.send(GetMetrics).await.unwrap();
-        assert_eq!(m.refused.get(&format!("risk:{limit}")), Some(&1));
+        assert_eq!(m.counters.refused.get(&format!("risk:{limit}")), Some(&1));
     }
 }
 

@@ -17,7 +17,6 @@ use kalshi::{
     Count, Price, Ticker,
     book::OrderBook,
     level::PriceLevel,
-    sign::SigningKey,
     types::OutcomeSide,
     ws::{BookFrame, Incoming, OrderbookDelta, OrderbookSnapshot, decode},
 };
@@ -203,14 +202,7 @@ fn end_to_end() -> Result<(u64, f64, Vec<u64>, usize), String> {
     let watch: Vec<Ticker> = markets.into_iter().map(|m| m.ticker).collect();
     let sim = Arc::new(SimServer::start(cfg).map_err(|e| e.to_string())?);
     sim.control().act(40_000);
-    let key = SigningKey::generate_ed25519().map_err(|e| e.to_string())?;
-    let ids = sim.control().register_account(
-        &key.public_key_pem().map_err(|e| e.to_string())?,
-        "prime",
-        "1000.00",
-    )?;
-    let signer =
-        Arc::new(kalshi::sign::Signer::new(ids.api_key_id, key).map_err(|e| e.to_string())?);
+    let (signer, _) = crate::sim_cmd::fresh_account(&sim, "prime", "1000.00")?;
     let samples = Arc::new(Mutex::new(Vec::new()));
     let books = watch.len();
     let out = actix::System::new().block_on(async {

@@ -15,7 +15,7 @@ use futures_util::future::join_all;
 use kalshi::{
     ClientOrderId, Count, Price, Ticker, limits,
     rest::{CreateOrderV2Request, CreateOrderV2Response, Endpoint},
-    sign::{Signer, SigningKey},
+    sign::Signer,
     types::BookSide,
 };
 use kalshi_sim::{SimConfig, SimHandle, SimServer, server::faults::FaultPatch};
@@ -50,14 +50,8 @@ fn sim() -> Result<(SimHandle, Arc<Signer>, String), String> {
     cfg.liquidity.actions_per_second = 0.0;
     cfg.workers = 1;
     let sim = SimServer::start(cfg).map_err(|e| e.to_string())?;
-    let key = SigningKey::generate_ed25519().map_err(|e| e.to_string())?;
-    let ids = sim.control().register_account(
-        &key.public_key_pem().map_err(|e| e.to_string())?,
-        "basic",
-        "100000.00",
-    )?;
-    let signer = Arc::new(Signer::new(ids.api_key_id, key).map_err(|e| e.to_string())?);
-    Ok((sim, signer, ids.account_id))
+    let (signer, account_id) = crate::sim_cmd::fresh_account(&sim, "basic", "100000.00")?;
+    Ok((sim, signer, account_id))
 }
 
 fn markets(sim: &SimHandle) -> Vec<Ticker> {

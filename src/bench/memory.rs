@@ -18,7 +18,6 @@ use kalshi::{
 };
 use serde::Serialize;
 use tradewind_actors::{
-    blackout::BlackoutConfig,
     clock::LiveClock,
     feed::FeedConfig,
     gateway::GatewayConfig,
@@ -134,23 +133,10 @@ pub fn run() -> Result<String, String> {
                 ..FeedConfig::default()
             },
             metadata: MetadataConfig {
-                series: [
-                    "KXHIGHNY",
-                    "KXHIGHCHI",
-                    "KXHIGHMIA",
-                    "KXHIGHLAX",
-                    "KXHIGHAUS",
-                    "KXHIGHDEN",
-                ]
-                .map(String::from)
-                .to_vec(),
+                series: crate::bench::temperature_series(),
                 ..MetadataConfig::default()
             },
-            blackout: BlackoutConfig {
-                recurring: Vec::new(),
-                weekly_maintenance: false,
-                ..BlackoutConfig::default()
-            },
+            blackout: crate::bench::no_scheduled_blackouts(),
             orders: OrdersConfig {
                 journal_path: dir.join("journal.sqlite").display().to_string(),
                 journal_synchronous: Synchronous::Normal,

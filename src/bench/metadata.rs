@@ -57,18 +57,8 @@ fn start_sim() -> Result<(kalshi_sim::SimHandle, std::sync::Arc<kalshi::sign::Si
     cfg.catalogue.days = 34;
     cfg.catalogue.brackets = 8; // 6 series × 34 days × 10 markets = 2,040
     let sim = SimServer::start(cfg).map_err(|e| e.to_string())?;
-    let key = kalshi::sign::SigningKey::generate_ed25519().map_err(|e| e.to_string())?;
-    let ids = sim.control().register_account(
-        &key.public_key_pem().map_err(|e| e.to_string())?,
-        "prime",
-        "10.00",
-    )?;
-    Ok((
-        sim,
-        std::sync::Arc::new(
-            kalshi::sign::Signer::new(ids.api_key_id, key).map_err(|e| e.to_string())?,
-        ),
-    ))
+    let (signer, _) = crate::sim_cmd::fresh_account(&sim, "prime", "10.00")?;
+    Ok((sim, signer))
 }
 
 async fn cache() -> Result<Row, String> {

@@ -50,6 +50,24 @@ enum Scenario {
     Memory,
 }
 
+/// The daily-high-temperature series: those the strategy has a forecast city for.
+pub(crate) fn temperature_series() -> Vec<String> {
+    tradewind_actors::strategy::ForecastConfig::default()
+        .cities
+        .into_keys()
+        .collect()
+}
+
+/// A blackout clock with no recurring (GFS) or weekly window, so a measurement is not paused
+/// by the time of day it runs at.
+pub(crate) fn no_scheduled_blackouts() -> tradewind_actors::blackout::BlackoutConfig {
+    tradewind_actors::blackout::BlackoutConfig {
+        recurring: Vec::new(),
+        weekly_maintenance: false,
+        ..Default::default()
+    }
+}
+
 /// Runs `tradewind bench memory` in a child process (it prints and writes its own JSON).
 fn fresh_process_memory(out: &std::path::Path) -> Result<(), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;

@@ -11,7 +11,7 @@ use std::{
 };
 
 use actix::{Actor, Context, Handler};
-use kalshi::{Ticker, sign::SigningKey};
+use kalshi::Ticker;
 use kalshi_sim::{SimConfig, SimServer, server::faults::DropMode};
 use serde::Serialize;
 use tokio::sync::Notify;
@@ -109,14 +109,7 @@ pub fn run() -> Result<String, String> {
     let all: Vec<Ticker> = markets.into_iter().map(|m| m.ticker).collect();
     let sim = SimServer::start(cfg).map_err(|e| e.to_string())?;
     sim.control().act(40_000);
-    let key = SigningKey::generate_ed25519().map_err(|e| e.to_string())?;
-    let ids = sim.control().register_account(
-        &key.public_key_pem().map_err(|e| e.to_string())?,
-        "prime",
-        "1000.00",
-    )?;
-    let signer =
-        Arc::new(kalshi::sign::Signer::new(ids.api_key_id, key).map_err(|e| e.to_string())?);
+    let (signer, _) = crate::sim_cmd::fresh_account(&sim, "prime", "1000.00")?;
     let mut drops = Vec::new();
     for n in [100, all.len()] {
         let tickers = all[..n].to_vec();

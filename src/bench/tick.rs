@@ -10,23 +10,14 @@
 //! the strategy's decision, the order manager's checks and journal commit (fsync), the gateway,
 //! signing and HTTP. The account is Prime (4,000 write tokens/s) so no order waits for a token.
 
-use std::{
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use actix::{Actor, Context, Handler};
-use kalshi::{
-    ClientOrderId, Count, Price, Ticker,
-    rest::CreateOrderV2Request,
-    sign::{Signer, SigningKey},
-    types::BookSide,
-};
+use kalshi::{ClientOrderId, Count, Price, Ticker, rest::CreateOrderV2Request, types::BookSide};
 use kalshi_sim::{SimClock, SimConfig, SimServer};
 use serde::Serialize;
 use tokio::sync::mpsc;
 use tradewind_actors::{
-    blackout::BlackoutConfig,
     clock::LiveClock,
     feed::FeedConfig,
     gateway::{Gateway, GatewayConfig, PlaceOrder},
@@ -71,19 +62,6 @@ fn pct(sorted: &[u128], p: f64) -> f64 {
     sorted[i] as f64 / 1_000.0
 }
 
-fn account(sim: &kalshi_sim::SimHandle) -> Result<(Arc<Signer>, String), String> {
-    let key = SigningKey::generate_ed25519().map_err(|e| e.to_string())?;
-    let ids = sim.control().register_account(
-        &key.public_key_pem().map_err(|e| e.to_string())?,
-        "prime",
-        "10000000.00",
-    )?;
-    Ok((
-        Arc::new(Signer::new(ids.api_key_id, key).map_err(|e| e.to_string())?),
-        ids.account_id,
-    ))
-}
-
 /// Runs `events` edges through the engine, once with the journal fsyncing every commit
 /// (`synchronous = "full"`, the default) and once with `normal` (safe against a process
 /// kill, not a power loss); answers the JSON of both outcomes.
@@ -109,8 +87,8 @@ fn run_once(events: usize, sync: Synchronous) -> Result<Outcome, String> {
         format!(r#"{{"probabilities": {{"{ticker}": 0.80}}}}"#),
     )
     .map_err(|e| e.to_string())?;
-    let (signer, account_id) = account(&sim)?;
-    let (maker_signer, maker_id) = account(&sim)?;
+    let (signer, account_id) = crate::sim_cmd::fresh_account(&sim, "prime", "10000000.00")?;
+    let (maker_signer, maker_id) = crate::sim_cmd::fresh_account(&sim, "prime", "10000000.00")?;
 
     let result = actix::System::new().block_on(async {
         let (tx, mut rx) = mpsc::unbounded_channel();
@@ -143,11 +121,7 @@ fn run_once(events: usize, sync: Synchronous) -> Result<Outcome, String> {
                 series: vec!["KXHIGHNY".into()],
                 ..MetadataConfig::default()
             },
-            blackout: BlackoutConfig {
-                recurring: Vec::new(),
-                weekly_maintenance: false,
-                ..BlackoutConfig::default()
-            },
+            blackout: crate::bench::no_scheduled_blackouts(),
             orders,
             strategy,
             observers: Observers {

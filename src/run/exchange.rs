@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use kalshi::sign::{Signer, SigningKey};
+use kalshi::sign::Signer;
 use kalshi_sim::{SimHandle, SimServer};
 
 use crate::config::{EngineFile, exchange::Mode as ExchangeMode};
@@ -63,15 +63,8 @@ fn embedded(cfg: &EngineFile) -> Result<Target, String> {
         .map_err(|e| format!("sim.config: {e}"))?;
     sim_cfg.port = 0;
     let sim = SimServer::start(sim_cfg).map_err(|e| format!("cannot start the simulator: {e}"))?;
-    let pem = kalshi::sign::generate_ed25519_pem().map_err(|e| format!("generating a key: {e}"))?;
-    let key = SigningKey::from_pem(&pem).map_err(|e| format!("loading the new key: {e}"))?;
-    let public = key
-        .public_key_pem()
-        .map_err(|e| format!("public key: {e}"))?;
-    let ids = sim
-        .control()
-        .register_account(&public, &cfg.sim.tier, &cfg.sim.balance_dollars)?;
-    let signer = Signer::new(ids.api_key_id, key).map_err(|e| format!("signer: {e}"))?;
+    let (signer, account_id) =
+        crate::sim_cmd::fresh_account(&sim, &cfg.sim.tier, &cfg.sim.balance_dollars)?;
     let forecast_base = if cfg.strategy.forecast.base_url.is_empty() {
         format!("{}/_sim/forecast", sim.base_url())
     } else {
@@ -80,9 +73,9 @@ fn embedded(cfg: &EngineFile) -> Result<Target, String> {
     Ok(Target {
         rest_url: sim.rest_url(),
         ws_url: sim.ws_url(),
-        signer: Arc::new(signer),
+        signer,
         forecast_base,
-        sim: Some((sim, ids.account_id)),
+        sim: Some((sim, account_id)),
     })
 }
 

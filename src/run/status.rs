@@ -91,9 +91,9 @@ pub fn summary(m: &EngineMetrics, blackout_minutes: f64, truth: Option<&Truth>) 
         for (state, n) in o.orders_by_state.iter().filter(|(_, n)| **n > 0) {
             rows.push(("  by state", format!("{state}: {n}")));
         }
-        let fills: u64 = o.fills.values().sum();
+        let fills: u64 = o.counters.fills.values().sum();
         rows.push(("fills", fills.to_string()));
-        let refused: u64 = o.refused.values().sum();
+        let refused: u64 = o.counters.refused.values().sum();
         rows.push(("intents refused", refused.to_string()));
         rows.push(("realised P&L", o.realized_pnl.to_string()));
         rows.push(("unrealised P&L", o.unrealized_pnl.to_string()));

@@ -17,7 +17,6 @@ use std::{
 use actix::{Actor, Context, Handler};
 use chrono::{DateTime, Utc};
 use clap::Args;
-use kalshi::sign::{Signer, SigningKey};
 use kalshi_sim::{SimConfig, SimServer, server::faults::FaultPatch};
 use tradewind_actors::{
     blackout::{BlackoutConfig, config::FixedWindowConfig},
@@ -108,14 +107,7 @@ fn soak(args: &SoakArgs) -> Result<bool, String> {
         ..SimConfig::default()
     })
     .map_err(|e| e.to_string())?;
-    let key = SigningKey::generate_ed25519().map_err(|e| e.to_string())?;
-    let ids = sim.control().register_account(
-        &key.public_key_pem().map_err(|e| e.to_string())?,
-        "prime",
-        "1000000.00",
-    )?;
-    let account = ids.account_id.clone();
-    let signer = Arc::new(Signer::new(ids.api_key_id, key).map_err(|e| e.to_string())?);
+    let (signer, account) = crate::sim_cmd::fresh_account(&sim, "prime", "1000000.00")?;
     let dir = std::env::temp_dir().join(format!("tradewind-soak-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let t0 = Utc::now();
@@ -141,21 +133,10 @@ fn soak(args: &SoakArgs) -> Result<bool, String> {
                 ..FeedConfig::default()
             },
             metadata: MetadataConfig {
-                series: [
-                    "KXHIGHNY",
-                    "KXHIGHCHI",
-                    "KXHIGHMIA",
-                    "KXHIGHLAX",
-                    "KXHIGHAUS",
-                    "KXHIGHDEN",
-                ]
-                .map(String::from)
-                .to_vec(),
+                series: crate::bench::temperature_series(),
                 ..MetadataConfig::default()
             },
             blackout: BlackoutConfig {
-                recurring: Vec::new(),
-                weekly_maintenance: false,
                 fixed: windows
                     .iter()
                     .enumerate()
@@ -165,7 +146,7 @@ fn soak(args: &SoakArgs) -> Result<bool, String> {
                         end: e.to_rfc3339(),
                     })
                     .collect(),
-                ..BlackoutConfig::default()
+                ..crate::bench::no_scheduled_blackouts()
             },
             orders: OrdersConfig {
                 journal_path: dir.join("journal.sqlite").display().to_string(),

@@ -182,7 +182,6 @@ impl Orders {
     }
 
     pub(super) fn snapshot(&self) -> OrdersMetrics {
-        let c = &self.counters;
         let open_cost = self
             .ledger
             .open()
@@ -193,19 +192,7 @@ impl Orders {
             halted: self.halted.clone(),
             blackout: self.blackout.as_ref().is_some_and(|b| b.active),
             orders_by_state: self.ledger.count_by_state(),
-            intents: c.intents,
-            refused: c.refused.clone(),
-            unknown_outcomes: c.unknown_outcomes,
-            resent: c.resent,
-            reconciliations: c.reconciliations,
-            reconciliation_failures: c.reconciliation_failures,
-            differences: c.differences.clone(),
-            adopted: c.adopted,
-            fills: c.fills.clone(),
-            duplicate_fills: c.duplicate_fills,
-            unreadable_fills: c.unreadable_fills,
-            cancels: c.cancels,
-            journal_errors: c.journal_errors,
+            counters: self.counters.clone(),
             positions: self.position_metrics(),
             exposure: self.positions.total_exposure() + open_cost,
             realized_pnl: self.positions.total_realized(),

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::reconcile::Difference;
 
-/// Live counters kept by the actor.
-#[derive(Debug, Clone, Default)]
+/// Live counters kept by the actor (and reported, flattened, in [`OrdersMetrics`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Counters {
     /// Intents accepted (journaled and sent).
     pub intents: u64,
@@ -66,32 +66,11 @@ pub struct OrdersMetrics {
     pub blackout: bool,
     /// Orders held, by state.
     pub orders_by_state: BTreeMap<&'static str, usize>,
-    /// Intents accepted.
-    pub intents: u64,
-    /// Intents refused, by reason.
-    pub refused: BTreeMap<String, u64>,
-    /// Placements whose outcome was unknown.
-    pub unknown_outcomes: u64,
-    /// Intents re-sent after reconciliation.
-    pub resent: u64,
-    /// Reconciliations run.
-    pub reconciliations: u64,
-    /// Reconciliations that failed.
-    pub reconciliation_failures: u64,
-    /// Differences found, by kind.
-    pub differences: BTreeMap<&'static str, u64>,
-    /// Orders adopted from the exchange.
-    pub adopted: u64,
-    /// Fills booked, by source.
-    pub fills: BTreeMap<&'static str, u64>,
-    /// Fills seen again and ignored.
-    pub duplicate_fills: u64,
-    /// Fills that could not be read.
-    pub unreadable_fills: u64,
-    /// Cancels sent.
-    pub cancels: u64,
-    /// Journal writes that failed.
-    pub journal_errors: u64,
+    /// The actor's counters: intents, refusals by reason, unknown outcomes, re-sends,
+    /// reconciliations and their differences, adoptions, fills by source, cancels, journal
+    /// errors.
+    #[serde(flatten)]
+    pub counters: Counters,
     /// Positions, by market.
     pub positions: Vec<PositionMetric>,
     /// Cost basis of positions plus the cost of open orders.

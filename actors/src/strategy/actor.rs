@@ -9,6 +9,7 @@
 
 use std::{
     collections::{BTreeMap, HashMap, HashSet},
+    sync::Arc,
     time::{Duration, SystemTime},
 };
 
@@ -17,7 +18,7 @@ use actix::{
     WrapFuture,
 };
 use chrono::{DateTime, Utc};
-use kalshi::{Count, Ticker, rest::Market};
+use kalshi::{Count, Ticker, num::PriceRanges, rest::Market};
 use serde::Serialize;
 use tracing::{debug, info, warn};
 
@@ -94,6 +95,14 @@ pub struct StrategyMetrics {
     pub blackout: bool,
 }
 
+/// What the actor holds per market: its metadata, its price grid and its fair probability under
+/// the current forecast — computed when the market or the forecast arrives, not per update.
+struct Priced {
+    market: Market,
+    grid: Arc<PriceRanges>,
+    fair: Option<f64>,
+}
+
 /// The strategy actor.
 pub struct StrategyActor {
     cfg: StrategyConfig,
@@ -106,9 +115,8 @@ pub struct StrategyActor {
     forecast: Forecast,
     forecast_at: Option<DateTime<Utc>>,
     file_mtime: Option<SystemTime>,
-    markets: HashMap<Ticker, Market>,
+    markets: HashMap<Ticker, Priced>,
     looking_up: HashSet<Ticker>,
-    priced: HashSet<Ticker>,
     positions: HashMap<Ticker, Count>,
     /// Markets whose book went stale, with the epoch that went stale.
     stale: HashMap<Ticker, u64>,
@@ -146,7 +154,6 @@ impl StrategyActor {
             file_mtime: None,
             markets: HashMap::new(),
             looking_up: HashSet::new(),
-            priced: HashSet::new(),
             positions: HashMap::new(),
             stale: HashMap::new(),
             m: StrategyMetrics::default(),
@@ -222,7 +229,10 @@ impl StrategyActor {
             act.looking_up.remove(&ticker);
             match res {
                 Ok(Ok(market)) => {
-                    act.markets.insert(ticker, market);
+                    let fair = act.forecast.fair_probability(&market, act.cfg.bias_f);
+                    let grid = Arc::new(market.price_grid());
+                    act.markets.insert(ticker, Priced { market, grid, fair });
+                    act.count_priced();
                 }
                 Ok(Err(e)) => warn!(%ticker, error = %e, "market metadata unavailable"),
                 Err(e) => warn!(%ticker, error = %e, "metadata cache unreachable"),
@@ -230,9 +240,17 @@ impl StrategyActor {
         }));
     }
 
+    fn count_priced(&mut self) {
+        self.m.markets_priced = self.markets.values().filter(|p| p.fair.is_some()).count();
+    }
+
     fn forecast_loaded(&mut self, forecast: Forecast) {
         self.m.forecast_loads += 1;
         self.forecast = forecast;
+        for p in self.markets.values_mut() {
+            p.fair = self.forecast.fair_probability(&p.market, self.cfg.bias_f);
+        }
+        self.count_priced();
         self.forecast_at = Some(self.clock.now());
         self.m.forecast_entries = self.forecast.probabilities.len() + self.forecast.ensembles.len();
         info!(entries = self.m.forecast_entries, "forecast loaded");
@@ -363,18 +381,14 @@ impl Handler<BookUpdated> for StrategyActor {
             }
             self.stale.remove(&msg.ticker);
         }
-        let Some(market) = self.markets.get(&msg.ticker) else {
+        let Some(priced) = self.markets.get(&msg.ticker) else {
             self.m.skipped_no_metadata += 1;
             self.look_up(msg.ticker, ctx);
             return;
         };
-        let fair = self.forecast.fair_probability(market, self.cfg.bias_f);
-        if fair.is_some() && self.priced.insert(msg.ticker.clone()) {
-            self.m.markets_priced = self.priced.len();
-        }
         let view = MarketView {
-            grid: market.price_grid(),
-            fair,
+            grid: priced.grid.clone(),
+            fair: priced.fair,
             position: self
                 .positions
                 .get(&msg.ticker)

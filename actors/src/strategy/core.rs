@@ -21,8 +21,8 @@ pub struct MarketView {
     pub epoch: u64,
     /// The synced, fresh book.
     pub book: Arc<OrderBook>,
-    /// The market's price grid.
-    pub grid: PriceRanges,
+    /// The market's price grid (shared: built once per market, not per update).
+    pub grid: Arc<PriceRanges>,
     /// The fair YES probability, when the forecast covers the market.
     pub fair: Option<f64>,
     /// The position held (+ YES, − NO).

@@ -36,7 +36,7 @@ fn view(bid: &str, ask: &str, fair: f64, position: i64) -> MarketView {
         ticker: Ticker::new("KXHIGHNY-26NOV28-B50.5").unwrap(),
         epoch: 7,
         book: Arc::new(book),
-        grid: PriceRanges::linear_cent(),
+        grid: Arc::new(PriceRanges::linear_cent()),
         fair: Some(fair),
         position: Count::from_whole(position),
         now: Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap(),
