@@ -87,10 +87,10 @@ fn order_row(o: &OrderRecord) -> Vec<String> {
     vec![
         o.created_at.format("%Y-%m-%d %H:%M:%S").to_string(),
         o.key.clone(),
-        o.ticker.as_str().to_owned(),
-        o.side.as_str().to_owned(),
-        o.price.to_string(),
-        o.count.to_string(),
+        o.spec.ticker.as_str().to_owned(),
+        o.spec.side.as_str().to_owned(),
+        o.spec.price.to_string(),
+        o.spec.count.to_string(),
         o.filled().to_string(),
         o.state.as_str().to_owned(),
         o.order_id

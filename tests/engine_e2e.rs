@@ -160,7 +160,7 @@ fn the_engine_under_faults_and_a_blackout_keeps_every_invariant() {
             .await
             .unwrap()
             .first()
-            .map(|o| o.ticker.to_string());
+            .map(|o| o.spec.ticker.to_string());
         set(
             &sim,
             FaultPatch {
@@ -192,6 +192,7 @@ fn the_engine_under_faults_and_a_blackout_keeps_every_invariant() {
             .send(tradewind_actors::blackout::GetMetrics)
             .await
             .unwrap()
+            .counters
             .changes;
         assert!(
             changes >= 3,
@@ -246,7 +247,7 @@ fn the_engine_under_faults_and_a_blackout_keeps_every_invariant() {
         for o in &ours {
             if let Some(e) = o.book_epoch {
                 assert!(
-                    fresh.contains(&(o.ticker.to_string(), e)),
+                    fresh.contains(&(o.spec.ticker.to_string(), e)),
                     "order {} priced on epoch {e}, never published fresh",
                     o.key
                 );
@@ -279,9 +280,9 @@ fn the_engine_under_faults_and_a_blackout_keeps_every_invariant() {
             ours.len(),
             truth.orders(&account).len(),
             attempts.len(),
-            m.feed.as_ref().map_or(0, |f| f.reconnects),
-            m.feed.as_ref().map_or(0, |f| f.resyncs),
-            m.gateway.as_ref().map_or(0, |g| g.rate_limited),
+            m.feed.as_ref().map_or(0, |f| f.counters.reconnects),
+            m.feed.as_ref().map_or(0, |f| f.counters.resyncs),
+            m.gateway.as_ref().map_or(0, |g| g.counters.rate_limited),
             serde_json::to_string(&m.strategy).unwrap()
         );
         assert!(!ours.is_empty() && fills > 0, "the engine traded");

@@ -46,10 +46,9 @@ async fn a_slow_consumer_sees_only_conflated_current_books() {
     let before = updates(&log).len();
     let deltas_before = support::metrics(&feed)
         .await
+        .counters
         .messages
-        .get("orderbook_delta")
-        .copied()
-        .unwrap_or(0);
+        .get("orderbook_delta");
 
     // About 1.5 s of traffic, paced so that it flows while the consumer sleeps.
     for _ in 0..50 {
@@ -77,7 +76,7 @@ async fn a_slow_consumer_sees_only_conflated_current_books() {
     .await;
 
     let m = support::metrics(&feed).await;
-    let deltas = m.messages["orderbook_delta"] - deltas_before;
+    let deltas = m.counters.messages.get("orderbook_delta") - deltas_before;
     let got = &updates(&log)[before..];
     let capacity = (t0.elapsed().as_millis() / PAUSE.as_millis()) as usize + markets.len() + 2;
     eprintln!(

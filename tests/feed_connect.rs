@@ -57,7 +57,7 @@ async fn a_refused_connection_is_retried_with_growing_delays() {
     retried(&log, &cfg, 5).await;
     let m = support::metrics(&feed).await;
     assert!(
-        m.connect_failures >= 5 && !m.connected && m.reconnects == 0,
+        m.counters.connect_failures >= 5 && !m.connected && m.counters.reconnects == 0,
         "{m:?}"
     );
 }

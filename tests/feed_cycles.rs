@@ -59,7 +59,7 @@ async fn anomaly_after(feed: &actix::Addr<Feed>, before: u64) {
     let deadline = Instant::now() + support::WAIT;
     loop {
         let m = support::metrics(feed).await;
-        if m.gaps + m.duplicates + m.out_of_order > before {
+        if m.counters.gaps + m.counters.duplicates + m.counters.out_of_order > before {
             return;
         }
         assert!(Instant::now() < deadline, "no anomaly seen: {m:?}");
@@ -108,7 +108,7 @@ async fn fifty_cycles_of_random_faults_end_true_with_a_backoff_as_designed() {
         let kind = rng.below(7) as usize;
         kinds[kind] += 1;
         let m = support::metrics(&feed).await;
-        let anomalies = m.gaps + m.duplicates + m.out_of_order;
+        let anomalies = m.counters.gaps + m.counters.duplicates + m.counters.out_of_order;
         match kind {
             0 => drop_and_reconnect(&sim, &log, DropMode::Close).await,
             1 => drop_and_reconnect(&sim, &log, DropMode::Cut).await,

@@ -81,9 +81,12 @@ async fn drop_heals(mode: DropMode) {
     stale_then_resynced(&log, &markets, StaleReason::Reconnect);
     log.assert_never_vouched_while_stale();
     let m = support::metrics(&feed).await;
-    assert_eq!(m.reconnects, 1, "{m:?}");
+    assert_eq!(m.counters.reconnects, 1, "{m:?}");
     assert_eq!(m.books_stale, 0);
-    assert!(m.last_recovery_ms.is_some(), "recovery time measured");
+    assert!(
+        m.counters.last_recovery_ms.is_some(),
+        "recovery time measured"
+    );
     let events = log.events();
     assert!(
         events
@@ -158,8 +161,11 @@ async fn seq_fault_heals(
     support::all_true(&sim, &feed, &markets).await;
     assert!(log.assert_never_vouched_while_stale() > 0);
     let m = support::metrics(&feed).await;
-    assert_eq!(m.reconnects, 0, "healed without reconnecting: {m:?}");
-    assert!(m.resyncs > 0, "{m:?}");
+    assert_eq!(
+        m.counters.reconnects, 0,
+        "healed without reconnecting: {m:?}"
+    );
+    assert!(m.counters.resyncs > 0, "{m:?}");
     m
 }
 
@@ -173,7 +179,7 @@ async fn a_skipped_seq_resyncs_the_subscription_in_place() {
         StaleReason::Gap,
     )
     .await;
-    assert_eq!(m.gaps, 1, "{m:?}");
+    assert_eq!(m.counters.gaps, 1, "{m:?}");
 }
 
 #[actix::test]
@@ -186,7 +192,7 @@ async fn a_duplicated_delta_resyncs_its_book_in_place() {
         StaleReason::Duplicate,
     )
     .await;
-    assert_eq!((m.duplicates, m.gaps), (1, 0), "{m:?}");
+    assert_eq!((m.counters.duplicates, m.counters.gaps), (1, 0), "{m:?}");
 }
 
 #[actix::test]
@@ -199,5 +205,5 @@ async fn a_swapped_pair_of_deltas_resyncs_in_place() {
         StaleReason::Gap,
     )
     .await;
-    assert_eq!((m.gaps, m.out_of_order), (1, 1), "{m:?}");
+    assert_eq!((m.counters.gaps, m.counters.out_of_order), (1, 1), "{m:?}");
 }

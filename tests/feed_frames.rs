@@ -50,18 +50,31 @@ async fn malformed_and_unknown_frames_are_counted_and_skipped() {
     support::all_true(&sim, &feed, &markets).await;
 
     proxy.inject_text("{not json at all");
-    until(&feed, "counted the bad JSON", |m| m.decode_errors == 1).await;
+    until(&feed, "counted the bad JSON", |m| {
+        m.counters.decode_errors == 1
+    })
+    .await;
     proxy.inject_text(r#"{"type":"orderbook_delta","sid":1,"seq":2,"msg":{"side":"maybe"}}"#);
-    until(&feed, "counted the bad delta", |m| m.decode_errors == 2).await;
+    until(&feed, "counted the bad delta", |m| {
+        m.counters.decode_errors == 2
+    })
+    .await;
     proxy.inject_binary(&[0xde, 0xad, 0xbe, 0xef]);
-    until(&feed, "counted the binary frame", |m| m.decode_errors == 3).await;
+    until(&feed, "counted the binary frame", |m| {
+        m.counters.decode_errors == 3
+    })
+    .await;
     proxy.inject_text(r#"{"type":"event_fee_update","sid":9,"msg":{"series_ticker":"X"}}"#);
     until(&feed, "counted the unknown type", |m| m.unknown_types == 1).await;
 
     sim.control().act(100);
     support::all_true(&sim, &feed, &markets).await;
     let m = support::metrics(&feed).await;
-    assert_eq!((m.reconnects, m.gaps, m.resyncs), (0, 0, 0), "{m:?}");
+    assert_eq!(
+        (m.counters.reconnects, m.counters.gaps, m.counters.resyncs),
+        (0, 0, 0),
+        "{m:?}"
+    );
     assert!(m.connected);
     assert_eq!(log.events().len(), 1, "one connection throughout");
 }

@@ -177,7 +177,7 @@ async fn until(
 }
 
 fn delta_count(m: &FeedMetrics) -> u64 {
-    m.messages.get("orderbook_delta").copied().unwrap_or(0)
+    m.counters.messages.get("orderbook_delta")
 }
 
 fn pct(samples: &[u64]) -> String {
@@ -242,7 +242,7 @@ async fn feed_with_2040_books_under_load() {
         "{} books synced in {sync_time:?} ({} subscriptions, {:.1} MB of snapshots); RSS {rss0:.1} MiB before the feed, {rss1:.1} MiB with every book (+{:.1} MiB)",
         synced.books,
         synced.book_subscriptions,
-        synced.bytes as f64 / 1e6,
+        synced.counters.bytes as f64 / 1e6,
         rss1 - rss0
     );
 
@@ -281,11 +281,11 @@ async fn feed_with_2040_books_under_load() {
         println!(
             "{deltas} deltas ({:.1} MB) through the feed in {secs:.3} s = {:.0} msgs/s (the makers produced them in {produced_in:?}); \
              {} conflated states delivered, {} folded; gaps {}",
-            (after.bytes - before.bytes) as f64 / 1e6,
+            (after.counters.bytes - before.counters.bytes) as f64 / 1e6,
             deltas as f64 / secs,
             c.updates,
             after.conflated - before.conflated,
-            after.gaps
+            after.counters.gaps
         );
         println!(
             "added latency (feed received the frame → consumer has the book): {}",
@@ -303,16 +303,19 @@ async fn feed_with_2040_books_under_load() {
     for (i, mode) in ["cut", "close", "cut"].iter().enumerate() {
         admin(&addr, "/faults", &format!(r#"{{"ws_drop_now":"{mode}"}}"#));
         let m = until(&feed, "recovered", |m| {
-            m.reconnects == i as u64 + 1 && m.books_stale == 0 && m.connected
+            m.counters.reconnects == i as u64 + 1 && m.books_stale == 0 && m.connected
         })
         .await;
         println!(
             "drop ({mode}) → every one of {} books fresh again in {:?} ms",
-            m.books, m.last_recovery_ms
+            m.books, m.counters.last_recovery_ms
         );
     }
     let m = metrics(&feed).await;
-    println!("recovery over {} drops: {:?}", m.reconnects, m.recovery);
+    println!(
+        "recovery over {} drops: {:?}",
+        m.counters.reconnects, m.recovery
+    );
     let _ = child.kill();
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&dir);

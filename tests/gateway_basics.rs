@@ -81,7 +81,7 @@ async fn server_errors_on_reads_are_retried_to_success() {
         .unwrap();
     assert_eq!(m.market.ticker, ticker);
     let metrics = gw.send(GetMetrics).await.unwrap();
-    assert_eq!(metrics.retries, 3);
+    assert_eq!(metrics.counters.retries, 3);
     assert_eq!(sim.control().stats().sent_5xx, 3);
 }
 
@@ -104,7 +104,7 @@ async fn unauthorized_is_not_retried() {
     let sent = sim.control().stats().sent_401 - before;
     assert!((1..=2).contains(&sent), "{sent} 401s");
     let metrics = gw.send(GetMetrics).await.unwrap();
-    assert_eq!(metrics.retries, 0);
+    assert_eq!(metrics.counters.retries, 0);
 }
 
 #[actix::test]
@@ -133,7 +133,7 @@ async fn an_expired_placement_is_never_sent() {
         sim.control().order_log(Some(&account_id)).is_empty(),
         "the simulator never saw it"
     );
-    assert_eq!(gw.send(GetMetrics).await.unwrap().expired, 1);
+    assert_eq!(gw.send(GetMetrics).await.unwrap().counters.expired, 1);
 }
 
 #[actix::test]
@@ -185,5 +185,43 @@ async fn a_lost_create_response_ends_as_exactly_one_adopted_order() {
     assert_eq!(attempts.len(), 2, "{attempts:?}");
     assert_eq!(attempts[0].outcome, "accepted_response_dropped");
     assert_eq!(attempts[1].status, 409);
-    assert_eq!(gw.send(GetMetrics).await.unwrap().adoptions, 1);
+    assert_eq!(gw.send(GetMetrics).await.unwrap().counters.adoptions, 1);
+}
+
+#[actix::test]
+async fn a_thirty_millisecond_request_reads_back_as_thirty_milliseconds() {
+    let sim = common::quiet_sim();
+    let (signer, _) = common::ed25519_account(&sim, "prime");
+    let gw = common::gateway(&sim, signer, GatewayConfig::default());
+    let ticker = common::ny_market(&sim);
+    // The start-up limit reads go through before the delay is switched on.
+    gw.send(GetMarket {
+        ticker: ticker.clone(),
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let before = gw.send(GetMetrics).await.unwrap().latency.count;
+    sim.control()
+        .set_faults(&FaultPatch {
+            latency_ms: Some(30),
+            ..Default::default()
+        })
+        .unwrap();
+    for _ in 0..20 {
+        gw.send(GetMarket {
+            ticker: ticker.clone(),
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    }
+    let m = gw.send(GetMetrics).await.unwrap();
+    // The 20 delayed requests are most of the samples (the start-up limit reads may be
+    // counted too): each took at least 30 ms, and the histogram keeps that size (one that
+    // cannot grow past its start would report ~2 µs here).
+    assert!(m.latency.count >= before + 20, "{:?}", m.latency);
+    assert!(m.latency.p50_ms >= 30.0, "{:?}", m.latency);
+    assert!(m.latency.p99_ms >= 30.0, "{:?}", m.latency);
+    assert!(m.latency.p99_ms < 1_000.0, "{:?}", m.latency);
 }

@@ -41,7 +41,7 @@ async fn saturating_reads_on_basic_meet_no_429_at_the_bucket_rate() {
     let minimum = (5_020.0 - 200.0) / 200.0;
     eprintln!("500 reads on Basic: {elapsed:.2} s (bucket minimum {minimum:.1} s)");
     assert_eq!(sim.control().stats().sent_429, 0, "no 429 in steady state");
-    assert_eq!(gw.send(GetMetrics).await.unwrap().rate_limited, 0);
+    assert_eq!(gw.send(GetMetrics).await.unwrap().counters.rate_limited, 0);
     assert!(
         elapsed >= minimum,
         "{elapsed:.2} s is faster than the budget allows"
@@ -153,7 +153,7 @@ async fn a_429_burst_cools_the_bucket_down_with_one_probe_at_a_time() {
     let log = api_log(&sim)[mark..].to_vec();
     let rate_limited = log.iter().filter(|r| r.status == 429).count();
     assert_eq!(rate_limited, 12);
-    assert_eq!(gw.send(GetMetrics).await.unwrap().rate_limited, 12);
+    assert_eq!(gw.send(GetMetrics).await.unwrap().counters.rate_limited, 12);
     // After the first 429 is answered, every request sent until the first success is a lone
     // probe: it goes out only after the previous one was answered.
     let first_429_done = log.iter().find(|r| r.status == 429).unwrap().done_ns;

@@ -77,11 +77,11 @@ async fn the_selection_is_paginated_watched_and_counted_like_the_simulator_count
             .all(|t| t.as_str().starts_with("KXHIGHNY-"))
     );
     let m = cache.send(GetMetrics).await.unwrap();
-    assert_eq!(m.pages, 4);
+    assert_eq!(m.counters.pages, 4);
     assert_eq!(m.markets, 18);
     assert_eq!(cache.send(ListMarkets::default()).await.unwrap().len(), 18);
     // 4 market pages + 1 events page + 1 series = 6 calls, exactly what the simulator saw.
-    assert_eq!(m.rest_calls, 6);
+    assert_eq!(m.counters.rest_calls, 6);
     assert_eq!(metadata_requests(&sim), 6);
 
     // A lookup of a held market is a hit and costs nothing.
@@ -92,7 +92,10 @@ async fn the_selection_is_paginated_watched_and_counted_like_the_simulator_count
         .unwrap()
         .unwrap();
     let m = cache.send(GetMetrics).await.unwrap();
-    assert_eq!((m.hits, m.misses, m.rest_calls), (1, 0, 6));
+    assert_eq!(
+        (m.counters.hits, m.counters.misses, m.counters.rest_calls),
+        (1, 0, 6)
+    );
     assert_eq!(metadata_requests(&sim), 6);
 }
 
@@ -138,7 +141,7 @@ async fn a_lifecycle_event_refreshes_that_market_exactly_once() {
     let refreshed = async {
         loop {
             let m = cache.send(GetMetrics).await.unwrap();
-            if m.market_refreshes >= 1
+            if m.counters.market_refreshes >= 1
                 && sim
                     .control()
                     .stats()
@@ -156,7 +159,7 @@ async fn a_lifecycle_event_refreshes_that_market_exactly_once() {
     let m = actix_rt::time::timeout(WAIT, refreshed)
         .await
         .expect("one refresh");
-    assert_eq!(m.market_refreshes, 1);
+    assert_eq!(m.counters.market_refreshes, 1);
     assert_eq!(
         sim.control()
             .stats()

@@ -17,9 +17,7 @@ use tradewind_actors::{
         config::FixedWindowConfig,
     },
     clock::FakeClock,
-    orders::{
-        Amend, Cancel, GetMetrics, GetPositions, OrderEvent, OrderState, Reconcile, Refusal, Submit,
-    },
+    orders::{Amend, Cancel, GetMetrics, GetPositions, OrderEvent, OrderState, Reconcile, Refusal},
 };
 
 /// A blackout clock whose only window, "test window", covers its fake clock's present.
@@ -121,10 +119,8 @@ async fn the_blackout_gate_blocks_new_orders_and_passes_cancels_decreases_and_re
         .expect("a decrease passes");
     assert_eq!(decreased.state, OrderState::Resting);
     maker.rest(&ticker, BookSide::Bid, 55, 2).await;
-    let reduce = Submit {
-        reduce_only: true,
-        ..ioc(&ticker, BookSide::Ask, 55, 2)
-    };
+    let mut reduce = ioc(&ticker, BookSide::Ask, 55, 2);
+    reduce.spec.reduce_only = true;
     let reduced = bot
         .orders
         .send(reduce)

@@ -36,39 +36,40 @@ async fn bad_intents_are_refused_with_a_reason_and_change_nothing() {
         ),
         (
             "off-tick price",
-            with(&|s| s.price = Price::from_micros(105_000).unwrap()),
+            with(&|s| s.spec.price = Price::from_micros(105_000).unwrap()),
             "invalid:price",
         ),
         (
             "zero price",
-            with(&|s| s.price = Price::ZERO),
+            with(&|s| s.spec.price = Price::ZERO),
             "invalid:price",
         ),
         (
             "price of one dollar",
-            with(&|s| s.price = Price::ONE),
+            with(&|s| s.spec.price = Price::ONE),
             "invalid:price",
         ),
         (
             "zero count",
-            with(&|s| s.count = Count::ZERO),
+            with(&|s| s.spec.count = Count::ZERO),
             "invalid:count",
         ),
         (
             "negative count",
-            with(&|s| s.count = Count::from_whole(-3)),
+            with(&|s| s.spec.count = Count::from_whole(-3)),
             "invalid:count",
         ),
         (
             "reduce-only GTC",
-            with(&|s| s.reduce_only = true),
+            with(&|s| s.spec.reduce_only = true),
             "invalid:reduce_only",
         ),
         (
             "reduce-only with nothing to reduce",
-            Submit {
-                reduce_only: true,
-                ..ioc(&ticker, BookSide::Ask, 10, 1)
+            {
+                let mut s = ioc(&ticker, BookSide::Ask, 10, 1);
+                s.spec.reduce_only = true;
+                s
             },
             "invalid:reduce_only",
         ),
@@ -81,7 +82,9 @@ async fn bad_intents_are_refused_with_a_reason_and_change_nothing() {
     }
     let off_tick = bot
         .orders
-        .send(with(&|s| s.price = Price::from_micros(105_000).unwrap()))
+        .send(with(&|s| {
+            s.spec.price = Price::from_micros(105_000).unwrap()
+        }))
         .await
         .unwrap()
         .unwrap_err();

@@ -15,6 +15,7 @@
 //! - [`strategy`]: the pure strategy trait, the fair-value strategy and forecasts.
 //! - [`tls`]: base URLs and the HTTP client (rustls, webpki roots).
 
+pub mod backoff;
 pub mod blackout;
 pub mod clock;
 pub mod feed;
@@ -22,6 +23,7 @@ pub mod gateway;
 pub mod journal;
 pub mod market_data;
 pub mod metadata;
+pub mod metrics;
 pub mod orders;
 pub mod root;
 pub mod strategy;

@@ -277,21 +277,7 @@ impl Engine {
     /// orders when `cancel_on_shutdown` (answers how many cancels were sent) and its journal
     /// is flushed on every write already.
     pub async fn shutdown(&self) -> usize {
-        self.strategy.do_send(StopStrategy);
+        self.strategy.do_send(strategy::StopStrategy);
         self.orders.send(orders::Shutdown).await.unwrap_or(0)
-    }
-}
-
-/// Stops the strategy actor.
-#[derive(Debug, Clone, Copy, actix::Message)]
-#[rtype(result = "()")]
-struct StopStrategy;
-
-impl actix::Handler<StopStrategy> for StrategyActor {
-    type Result = ();
-
-    fn handle(&mut self, _: StopStrategy, ctx: &mut Context<Self>) {
-        use actix::ActorContext;
-        ctx.stop();
     }
 }

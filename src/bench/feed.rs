@@ -237,9 +237,8 @@ fn end_to_end() -> Result<(u64, f64, Vec<u64>, usize), String> {
         if let Ok(mut v) = samples.lock() {
             v.clear();
         }
-        let deltas = |m: &tradewind_actors::feed::FeedMetrics| {
-            m.messages.get("orderbook_delta").copied().unwrap_or(0)
-        };
+        let deltas =
+            |m: &tradewind_actors::feed::FeedMetrics| m.counters.messages.get("orderbook_delta");
         let before = deltas(&metrics().await?);
         let producer_sim = sim.clone();
         let producer = std::thread::spawn(move || {

@@ -22,7 +22,7 @@ use tradewind_actors::{
     feed::FeedConfig,
     gateway::GatewayConfig,
     metadata::MetadataConfig,
-    orders::{GetOrders, OrdersConfig, Submit, config::Synchronous},
+    orders::{GetOrders, OrderSpec, OrdersConfig, Submit, config::Synchronous},
     root::{Engine, EngineSpec, Observers},
     strategy::{ForecastSource, StrategyConfig},
 };
@@ -183,13 +183,15 @@ pub fn run() -> Result<String, String> {
         for chunk in (0..ORDERS).collect::<Vec<_>>().chunks(200) {
             let sends = chunk.iter().map(|i| {
                 engine.orders.send(Submit {
-                    ticker: markets[i % markets.len()].clone(),
-                    side: BookSide::Bid,
-                    price: prices[(*i / markets.len()) % prices.len()],
-                    count: Count::ONE,
-                    time_in_force: TimeInForce::GoodTillCanceled,
-                    post_only: true,
-                    reduce_only: false,
+                    spec: OrderSpec {
+                        ticker: markets[i % markets.len()].clone(),
+                        side: BookSide::Bid,
+                        price: prices[(*i / markets.len()) % prices.len()],
+                        count: Count::ONE,
+                        time_in_force: TimeInForce::GoodTillCanceled,
+                        post_only: true,
+                        reduce_only: false,
+                    },
                     book_epoch: None,
                 })
             });

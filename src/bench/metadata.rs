@@ -86,7 +86,7 @@ async fn cache() -> Result<Row, String> {
     let start = Instant::now();
     let m = loop {
         let m = cache.send(GetMetrics).await.map_err(|e| e.to_string())?;
-        if m.selection_refreshes >= 1 {
+        if m.counters.selection_refreshes >= 1 {
             break m;
         }
         if start.elapsed() > Duration::from_secs(60) {

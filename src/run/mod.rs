@@ -202,7 +202,7 @@ async fn watch(
             }
             _ = status_tick.tick() => {
                 let m = engine.metrics().await;
-                let msgs: u64 = m.feed.as_ref().map_or(0, |f| f.messages.values().sum());
+                let msgs: u64 = m.feed.as_ref().map_or(0, |f| f.counters.messages.total());
                 let rate = msgs.saturating_sub(last_msgs) as f64 / status_every.as_secs_f64();
                 last_msgs = msgs;
                 info!(target: "status", "{}", status::status_line(&m, rate));

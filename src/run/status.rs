@@ -31,7 +31,7 @@ pub fn status_line(m: &EngineMetrics, msgs_per_s: f64) -> String {
             g.write_tokens,
             queued,
             g.in_flight,
-            g.rate_limited,
+            g.counters.rate_limited,
             if g.read_cooling || g.write_cooling {
                 " COOLING"
             } else {
@@ -99,11 +99,11 @@ pub fn summary(m: &EngineMetrics, blackout_minutes: f64, truth: Option<&Truth>) 
         rows.push(("unrealised P&L", o.unrealized_pnl.to_string()));
     }
     if let Some(g) = &m.gateway {
-        rows.push(("429s (engine saw)", g.rate_limited.to_string()));
+        rows.push(("429s (engine saw)", g.counters.rate_limited.to_string()));
     }
     if let Some(f) = &m.feed {
-        rows.push(("feed reconnects", f.reconnects.to_string()));
-        rows.push(("gaps resynced", f.resyncs.to_string()));
+        rows.push(("feed reconnects", f.counters.reconnects.to_string()));
+        rows.push(("gaps resynced", f.counters.resyncs.to_string()));
     }
     rows.push(("blackout minutes", format!("{blackout_minutes:.1}")));
     if let Some(t) = truth {

@@ -94,7 +94,7 @@ pub async fn running(
     let fresh = published.0.lock().map(|s| s.clone()).unwrap_or_default();
     for o in &ours {
         if let Some(e) = o.book_epoch
-            && !fresh.contains(&(o.ticker.to_string(), e))
+            && !fresh.contains(&(o.spec.ticker.to_string(), e))
         {
             v.orders_on_stale_books.insert(o.key.clone());
         }

@@ -226,7 +226,7 @@ fn soak(args: &SoakArgs) -> Result<bool, String> {
                     injected.values().sum::<u64>(),
                     sim.control().orders(&account).len(),
                     sim.control().fills(&account).len(),
-                    m.feed.as_ref().map_or(0, |f| f.reconnects),
+                    m.feed.as_ref().map_or(0, |f| f.counters.reconnects),
                     violations.total()
                 );
             }
@@ -284,17 +284,17 @@ fn soak(args: &SoakArgs) -> Result<bool, String> {
     println!(
         "  {:<28} {:.1}",
         "feed messages/s",
-        feed.map_or(0, |f| f.messages.values().sum::<u64>()) as f64 / elapsed.as_secs_f64()
+        feed.map_or(0, |f| f.counters.messages.total()) as f64 / elapsed.as_secs_f64()
     );
     println!(
         "  {:<28} {}",
         "feed reconnects",
-        feed.map_or(0, |f| f.reconnects)
+        feed.map_or(0, |f| f.counters.reconnects)
     );
     println!(
         "  {:<28} {}",
         "books resynced",
-        feed.map_or(0, |f| f.resyncs)
+        feed.map_or(0, |f| f.counters.resyncs)
     );
     println!("  {:<28} {}", "blackout windows", windows.len());
     Ok(violations.total() == 0 && total > 0)

@@ -28,7 +28,7 @@ use tradewind_actors::{
     gateway::{Gateway, GatewayConfig, PlaceOrder},
     journal::Journal,
     metadata::{Metadata, MetadataConfig, MetadataPeers},
-    orders::{OrderEvent, Orders, OrdersConfig, OrdersPeers, Submit, WaitReady},
+    orders::{OrderEvent, OrderSpec, Orders, OrdersConfig, OrdersPeers, Submit, WaitReady},
 };
 
 use super::common;
@@ -162,23 +162,24 @@ pub async fn start_bot_at(rest_url: &str, signer: Arc<Signer>, dir: &TempDir, se
 /// A good-till-canceled limit intent.
 pub fn gtc(ticker: &Ticker, side: BookSide, cents: u32, count: i64) -> Submit {
     Submit {
-        ticker: ticker.clone(),
-        side,
-        price: Price::from_cents(cents).expect("price"),
-        count: Count::from_whole(count),
-        time_in_force: TimeInForce::GoodTillCanceled,
-        post_only: false,
-        reduce_only: false,
+        spec: OrderSpec {
+            ticker: ticker.clone(),
+            side,
+            price: Price::from_cents(cents).expect("price"),
+            count: Count::from_whole(count),
+            time_in_force: TimeInForce::GoodTillCanceled,
+            post_only: false,
+            reduce_only: false,
+        },
         book_epoch: Some(1),
     }
 }
 
 /// An immediate-or-cancel intent.
 pub fn ioc(ticker: &Ticker, side: BookSide, cents: u32, count: i64) -> Submit {
-    Submit {
-        time_in_force: TimeInForce::ImmediateOrCancel,
-        ..gtc(ticker, side, cents, count)
-    }
+    let mut s = gtc(ticker, side, cents, count);
+    s.spec.time_in_force = TimeInForce::ImmediateOrCancel;
+    s
 }
 
 /// Another account that rests orders for the bot to trade against.

@@ -228,7 +228,7 @@ async fn transitions_are_broadcast_exactly_once_each_in_order() {
         want.push(open(&format!("2024-01-{next}:00Z")));
     }
     assert_eq!(rig.seen().await, want);
-    assert_eq!(rig.metrics().await.changes, want.len() as u64);
+    assert_eq!(rig.metrics().await.counters.changes, want.len() as u64);
 }
 
 #[actix::test]
@@ -272,7 +272,11 @@ async fn exchange_windows_join_the_schedule_and_survive_a_failed_refresh() {
     assert_eq!(rig.gateway.send(Reads).await.unwrap(), 3);
     let m = rig.metrics().await;
     assert_eq!(
-        (m.schedule_reads, m.schedule_errors, m.exchange_windows),
+        (
+            m.counters.schedule_reads,
+            m.counters.schedule_errors,
+            m.exchange_windows
+        ),
         (1, 2, 1)
     );
     assert_eq!(m.last_schedule_read, Some(t("2024-01-10T01:00:00Z")));
@@ -308,7 +312,7 @@ async fn a_gated_window_ends_when_its_probe_finds_the_data() {
     ];
     assert_eq!(rig.seen().await, want, "held past the nominal 00:02");
     assert_eq!(
-        rig.metrics().await.probes,
+        rig.metrics().await.counters.probes,
         3,
         "probed at 00:02:00, 00:02:30, 00:03:00"
     );
@@ -321,7 +325,11 @@ async fn a_gated_window_ends_when_its_probe_finds_the_data() {
     rig.walk_to("2024-01-10T01:00:00Z", TimeDelta::seconds(30))
         .await;
     let m = rig.metrics().await;
-    assert_eq!((m.probes, m.probes_ready), (4, 1), "no probing once ready");
+    assert_eq!(
+        (m.counters.probes, m.counters.probes_ready),
+        (4, 1),
+        "no probing once ready"
+    );
     assert_eq!(rig.seen().await, want);
     std::fs::remove_dir_all(dir).unwrap();
 }
@@ -341,11 +349,11 @@ async fn a_gated_window_whose_data_never_comes_ends_at_its_hard_maximum() {
     want.push(open("2024-01-10T05:55:00Z"));
     assert_eq!(rig.seen().await, want, "ends at 23:55 + 30 min");
 
-    let probes = rig.metrics().await.probes;
+    let probes = rig.metrics().await.counters.probes;
     rig.walk_to("2024-01-10T01:00:00Z", TimeDelta::seconds(30))
         .await;
     assert_eq!(
-        rig.metrics().await.probes,
+        rig.metrics().await.counters.probes,
         probes,
         "probing stops with the window"
     );

@@ -17,9 +17,10 @@
 //!
 //! # Layout
 //! - [`schedule`]: the pure schedule (`state_at`, `next_transition`).
-//! - [`config`]: `[blackout]`; [`probe`]: file and HTTP readiness checks.
+//! - [`config`]: `[blackout]`; [`probe`]: file and HTTP readiness checks; [`metrics`].
 
 pub mod config;
+pub mod metrics;
 pub mod probe;
 pub mod schedule;
 
@@ -35,11 +36,12 @@ use actix::{
     WrapFuture,
 };
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use tracing::{info, warn};
 
+use self::metrics::Counters;
 pub use self::{
     config::BlackoutConfig,
+    metrics::BlackoutMetrics,
     probe::ProbeTarget,
     schedule::{BlackoutState, Schedule},
 };
@@ -74,31 +76,6 @@ pub struct GetBlackoutState;
 #[rtype(result = "BlackoutMetrics")]
 pub struct GetMetrics;
 
-/// A snapshot answered to [`GetMetrics`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct BlackoutMetrics {
-    /// The state last broadcast.
-    pub state: Option<BlackoutState>,
-    /// State changes broadcast.
-    pub changes: u64,
-    /// Subscribers.
-    pub subscribers: usize,
-    /// Maintenance windows known from the exchange.
-    pub exchange_windows: usize,
-    /// Successful reads of `GET /exchange/schedule`.
-    pub schedule_reads: u64,
-    /// Failed reads.
-    pub schedule_errors: u64,
-    /// When the exchange's schedule was last read.
-    pub last_schedule_read: Option<DateTime<Utc>>,
-    /// Probes asked.
-    pub probes: u64,
-    /// Probes that answered "ready".
-    pub probes_ready: u64,
-    /// Probes that failed (transport errors; "not there yet" is not a failure).
-    pub probe_errors: u64,
-}
-
 /// Who the blackout clock talks to, given at start.
 #[derive(Debug, Clone)]
 pub struct BlackoutPeers {
@@ -119,7 +96,9 @@ pub struct BlackoutClock {
     last: Option<BlackoutState>,
     wake: Option<SpawnHandle>,
     probing: bool,
-    metrics: BlackoutMetrics,
+    counters: Counters,
+    /// Maintenance windows known from the exchange, and when they were read.
+    exchange_windows: (usize, Option<DateTime<Utc>>),
 }
 
 impl std::fmt::Debug for BlackoutClock {
@@ -149,7 +128,8 @@ impl BlackoutClock {
             last: None,
             wake: None,
             probing: false,
-            metrics: BlackoutMetrics::default(),
+            counters: Counters::default(),
+            exchange_windows: (0, None),
         })
     }
 
@@ -166,7 +146,7 @@ impl BlackoutClock {
                 state: state.clone(),
             });
         }
-        self.metrics.changes += 1;
+        self.counters.changes += 1;
         self.last = Some(state);
     }
 
@@ -241,16 +221,16 @@ impl BlackoutClock {
         ctx.spawn(fut.map(|results, act, ctx| {
             let now = act.clock.now();
             for (occurrence, ready) in results {
-                act.metrics.probes += 1;
+                act.counters.probes += 1;
                 match ready {
                     Ok(true) => {
-                        act.metrics.probes_ready += 1;
+                        act.counters.probes_ready += 1;
                         info!(cycle = %occurrence.cycle, "readiness probe: data is there");
                         act.schedule.mark_ready(occurrence, now);
                     }
                     Ok(false) => {}
                     Err(error) => {
-                        act.metrics.probe_errors += 1;
+                        act.counters.probe_errors += 1;
                         warn!(%error, "readiness probe failed");
                     }
                 }
@@ -272,18 +252,17 @@ impl BlackoutClock {
                 let kept = act.schedule.set_exchange_windows(
                     windows.iter().map(|w| (w.start_datetime, w.end_datetime)),
                 );
-                act.metrics.exchange_windows = kept;
-                act.metrics.schedule_reads += 1;
-                act.metrics.last_schedule_read = Some(act.clock.now());
+                act.exchange_windows = (kept, Some(act.clock.now()));
+                act.counters.schedule_reads += 1;
                 info!(windows = kept, "read the exchange's maintenance windows");
                 act.reevaluate(ctx);
             }
             Ok(Err(error)) => {
-                act.metrics.schedule_errors += 1;
+                act.counters.schedule_errors += 1;
                 warn!(%error, "cannot read the exchange's schedule; keeping the windows known");
             }
             Err(error) => {
-                act.metrics.schedule_errors += 1;
+                act.counters.schedule_errors += 1;
                 warn!(%error, "the gateway did not answer; keeping the windows known");
             }
         }));
@@ -347,9 +326,11 @@ impl Handler<GetMetrics> for BlackoutClock {
     fn handle(&mut self, _msg: GetMetrics, _ctx: &mut Context<Self>) -> Self::Result {
         self.peers.subscribers.retain(|s| s.connected());
         actix::MessageResult(BlackoutMetrics {
+            counters: self.counters.clone(),
             state: self.last.clone(),
             subscribers: self.peers.subscribers.len(),
-            ..self.metrics.clone()
+            exchange_windows: self.exchange_windows.0,
+            last_schedule_read: self.exchange_windows.1,
         })
     }
 }

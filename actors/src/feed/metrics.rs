@@ -2,42 +2,130 @@
 //! reconnects, connection age, books not fresh, exchange-to-local delay and the time from a
 //! lost connection to every book fresh again.
 
-use std::collections::BTreeMap;
+use serde::{Serialize, ser::SerializeMap};
 
-use hdrhistogram::Histogram;
-use serde::Serialize;
+use crate::metrics::{DurationHistogram, Percentiles};
 
-pub use crate::gateway::metrics::Percentiles;
-
-/// The frame types counted, in [`Counters::by_kind`] order.
-pub const KINDS: [&str; 12] = [
-    "orderbook_snapshot",
-    "orderbook_delta",
-    "subscribed",
-    "ok",
-    "unsubscribed",
-    "error",
-    "fill",
-    "user_order",
-    "market_lifecycle_v2",
-    "event_lifecycle",
-    "other",
-    "unknown",
-];
-
-/// Index of a frame type in [`KINDS`].
-pub fn kind_index(kind: &str) -> usize {
-    KINDS
-        .iter()
-        .position(|k| *k == kind)
-        .unwrap_or(KINDS.len() - 2)
+/// The type of a frame, as counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameKind {
+    /// `orderbook_snapshot`.
+    OrderbookSnapshot,
+    /// `orderbook_delta`.
+    OrderbookDelta,
+    /// `subscribed`.
+    Subscribed,
+    /// `ok`.
+    Ok,
+    /// `unsubscribed`.
+    Unsubscribed,
+    /// `error`.
+    Error,
+    /// `fill`.
+    Fill,
+    /// `user_order`.
+    UserOrder,
+    /// `market_lifecycle_v2`.
+    MarketLifecycle,
+    /// `event_lifecycle`.
+    EventLifecycle,
+    /// A known type the feed does not use (`ticker`, `trade`, …).
+    Other,
+    /// A `type` the decoder does not know.
+    Unknown,
 }
 
-/// Live counters kept by the actor.
-#[derive(Debug)]
+impl FrameKind {
+    /// Every kind, in counting order.
+    pub const ALL: [FrameKind; 12] = [
+        FrameKind::OrderbookSnapshot,
+        FrameKind::OrderbookDelta,
+        FrameKind::Subscribed,
+        FrameKind::Ok,
+        FrameKind::Unsubscribed,
+        FrameKind::Error,
+        FrameKind::Fill,
+        FrameKind::UserOrder,
+        FrameKind::MarketLifecycle,
+        FrameKind::EventLifecycle,
+        FrameKind::Other,
+        FrameKind::Unknown,
+    ];
+
+    /// Its name in metrics (the frame's `type` where it has one).
+    pub fn name(self) -> &'static str {
+        match self {
+            FrameKind::OrderbookSnapshot => "orderbook_snapshot",
+            FrameKind::OrderbookDelta => "orderbook_delta",
+            FrameKind::Subscribed => "subscribed",
+            FrameKind::Ok => "ok",
+            FrameKind::Unsubscribed => "unsubscribed",
+            FrameKind::Error => "error",
+            FrameKind::Fill => "fill",
+            FrameKind::UserOrder => "user_order",
+            FrameKind::MarketLifecycle => "market_lifecycle_v2",
+            FrameKind::EventLifecycle => "event_lifecycle",
+            FrameKind::Other => "other",
+            FrameKind::Unknown => "unknown",
+        }
+    }
+
+    /// The kind of a decoded frame's `type` (`Other` for the types not counted apart).
+    pub fn of(kind: &str) -> FrameKind {
+        FrameKind::ALL
+            .into_iter()
+            .find(|k| k.name() == kind)
+            .unwrap_or(FrameKind::Other)
+    }
+}
+
+/// Frames counted by kind; reported as a map of the kinds seen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrameCounts([u64; FrameKind::ALL.len()]);
+
+impl FrameCounts {
+    /// Counts one frame.
+    pub fn add(&mut self, kind: FrameKind) {
+        self.0[kind as usize] += 1;
+    }
+
+    /// Frames of the kind named `name` (0 for a name never counted).
+    pub fn get(&self, name: &str) -> u64 {
+        FrameKind::ALL
+            .into_iter()
+            .find(|k| k.name() == name)
+            .map_or(0, |k| self.0[k as usize])
+    }
+
+    /// Frames of every kind.
+    pub fn total(&self) -> u64 {
+        self.0.iter().sum()
+    }
+
+    /// The kinds seen, with their counts.
+    pub fn seen(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+        FrameKind::ALL
+            .into_iter()
+            .map(|k| (k.name(), self.0[k as usize]))
+            .filter(|(_, n)| *n > 0)
+    }
+}
+
+impl Serialize for FrameCounts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        for (name, n) in self.seen() {
+            map.serialize_entry(name, &n)?;
+        }
+        map.end()
+    }
+}
+
+/// Live counters kept by the actor (and reported, flattened, in [`FeedMetrics`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Counters {
-    /// Frames by type ([`KINDS`]).
-    pub by_kind: [u64; KINDS.len()],
+    /// Frames by type.
+    pub messages: FrameCounts,
     /// Text bytes received.
     pub bytes: u64,
     /// Frames that did not decode (bad JSON, wrong shape, not UTF-8, binary).
@@ -68,83 +156,32 @@ pub struct Counters {
     pub pongs: u64,
     /// `BookUpdated` deliveries.
     pub deliveries: u64,
-    /// Exchange timestamp to local receipt of deltas, µs (clamped at 0).
-    pub exchange_delay_us: Histogram<u64>,
-    /// Connection lost to every book fresh again, µs.
-    pub recovery_us: Histogram<u64>,
-    /// The last recovery, ms.
+    /// The last recovery (connection lost to every book fresh), ms.
     pub last_recovery_ms: Option<f64>,
 }
 
-impl Default for Counters {
-    fn default() -> Self {
-        // Bounded: `saturating_record` does not grow an auto-resizing histogram, so one made
-        // with `Histogram::new` would pin every sample at its initial top (2 µs).
-        // unwrap: 1 µs to an hour at 3 significant figures are valid bounds.
-        let h = || Histogram::new_with_bounds(1, 3_600_000_000, 3).unwrap();
-        Counters {
-            by_kind: [0; KINDS.len()],
-            bytes: 0,
-            decode_errors: 0,
-            gaps: 0,
-            duplicates: 0,
-            out_of_order: 0,
-            integrity_errors: 0,
-            resyncs: 0,
-            snapshots: 0,
-            dropped_while_stale: 0,
-            snapshot_requests: 0,
-            resubscribes: 0,
-            reconnects: 0,
-            connect_failures: 0,
-            pongs: 0,
-            deliveries: 0,
-            exchange_delay_us: h(),
-            recovery_us: h(),
-            last_recovery_ms: None,
-        }
-    }
+/// The actor's duration distributions (reported as [`Percentiles`]).
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// Exchange timestamp to local receipt of deltas (clamped at 0).
+    pub exchange_delay: DurationHistogram,
+    /// Connection lost to every book fresh again.
+    pub recovery: DurationHistogram,
 }
 
 /// A snapshot answered to `GetMetrics`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct FeedMetrics {
-    /// Frames by type.
-    pub messages: BTreeMap<&'static str, u64>,
-    /// Text bytes received.
-    pub bytes: u64,
-    /// Frames that did not decode.
-    pub decode_errors: u64,
+    /// Frames by type, bytes, bad frames, sequence anomalies, snapshots and resyncs,
+    /// reconnects, pongs, deliveries.
+    #[serde(flatten)]
+    pub counters: Counters,
     /// Frames of an unknown `type`.
     pub unknown_types: u64,
-    /// Gaps in `seq`.
-    pub gaps: u64,
-    /// Repeated `seq`s.
-    pub duplicates: u64,
-    /// `seq`s below the last one.
-    pub out_of_order: u64,
-    /// Integrity errors.
-    pub integrity_errors: u64,
-    /// Resyncs (snapshots replacing a book synced before).
-    pub resyncs: u64,
-    /// Snapshots applied.
-    pub snapshots: u64,
-    /// Deltas dropped while their book waited for a snapshot.
-    pub dropped_while_stale: u64,
-    /// Snapshot requests.
-    pub snapshot_requests: u64,
-    /// Subscriptions re-created.
-    pub resubscribes: u64,
-    /// Connections lost.
-    pub reconnects: u64,
-    /// Failed connect attempts.
-    pub connect_failures: u64,
     /// Whether a connection is up.
     pub connected: bool,
     /// Age of the current connection, s.
     pub connection_age_s: Option<f64>,
-    /// Pings answered.
-    pub pongs: u64,
     /// Watched books.
     pub books: usize,
     /// Books not fresh now.
@@ -153,47 +190,22 @@ pub struct FeedMetrics {
     pub rejected: usize,
     /// `orderbook_delta` subscriptions on the connection.
     pub book_subscriptions: usize,
-    /// `BookUpdated` deliveries.
-    pub deliveries: u64,
     /// Book updates folded into a newer queued state.
     pub conflated: u64,
     /// Exchange-to-local delay of deltas.
     pub exchange_delay: Percentiles,
     /// Connection lost to all books fresh.
     pub recovery: Percentiles,
-    /// The last recovery, ms.
-    pub last_recovery_ms: Option<f64>,
 }
 
-impl Counters {
-    /// The counter part of a [`FeedMetrics`]; the actor fills in the state part.
-    pub fn snapshot(&self) -> FeedMetrics {
+impl FeedMetrics {
+    /// The counter and timing part of a snapshot; the actor fills in the state part.
+    pub fn of(counters: &Counters, timings: &Timings) -> FeedMetrics {
         FeedMetrics {
-            messages: KINDS
-                .iter()
-                .zip(self.by_kind)
-                .filter(|(_, n)| *n > 0)
-                .map(|(k, n)| (*k, n))
-                .collect(),
-            bytes: self.bytes,
-            decode_errors: self.decode_errors,
-            unknown_types: self.by_kind[KINDS.len() - 1],
-            gaps: self.gaps,
-            duplicates: self.duplicates,
-            out_of_order: self.out_of_order,
-            integrity_errors: self.integrity_errors,
-            resyncs: self.resyncs,
-            snapshots: self.snapshots,
-            dropped_while_stale: self.dropped_while_stale,
-            snapshot_requests: self.snapshot_requests,
-            resubscribes: self.resubscribes,
-            reconnects: self.reconnects,
-            connect_failures: self.connect_failures,
-            pongs: self.pongs,
-            deliveries: self.deliveries,
-            exchange_delay: Percentiles::of(&self.exchange_delay_us),
-            recovery: Percentiles::of(&self.recovery_us),
-            last_recovery_ms: self.last_recovery_ms,
+            counters: counters.clone(),
+            unknown_types: counters.messages.get(FrameKind::Unknown.name()),
+            exchange_delay: timings.exchange_delay.percentiles(),
+            recovery: timings.recovery.percentiles(),
             ..FeedMetrics::default()
         }
     }
@@ -206,36 +218,42 @@ mod tests {
     #[test]
     fn kinds_map_to_their_counter_and_the_rest_to_other() {
         let table = [
-            ("orderbook_delta", 1),
-            ("error", 5),
-            ("event_lifecycle", 9),
-            ("ticker", 10),
-            ("trade", 10),
-            ("unknown", 11),
+            ("orderbook_delta", FrameKind::OrderbookDelta),
+            ("error", FrameKind::Error),
+            ("event_lifecycle", FrameKind::EventLifecycle),
+            ("ticker", FrameKind::Other),
+            ("trade", FrameKind::Other),
+            ("unknown", FrameKind::Unknown),
         ];
-        for (kind, i) in table {
-            assert_eq!(kind_index(kind), i, "{kind}");
+        for (kind, expected) in table {
+            assert_eq!(FrameKind::of(kind), expected, "{kind}");
         }
     }
 
     #[test]
     fn delays_are_recorded_at_their_size() {
-        let mut c = Counters::default();
-        c.exchange_delay_us.saturating_record(60_000);
-        c.exchange_delay_us.saturating_record(u64::MAX);
-        let p = c.snapshot().exchange_delay;
+        let mut t = Timings::default();
+        t.exchange_delay.record_us(60_000);
+        t.exchange_delay.record_us(u64::MAX);
+        let p = FeedMetrics::of(&Counters::default(), &t).exchange_delay;
         assert!((p.p50_ms - 60.0).abs() < 0.1, "{p:?}");
-        assert!(p.max_ms >= 3_600_000.0, "{p:?}");
+        assert!(p.max_ms >= 3_600_000.0 * 0.999, "{p:?}");
     }
 
     #[test]
     fn the_snapshot_lists_only_types_seen() {
         let mut c = Counters::default();
-        c.by_kind[kind_index("orderbook_delta")] = 3;
-        c.by_kind[KINDS.len() - 1] = 2;
-        let m = c.snapshot();
-        assert_eq!(m.messages.len(), 2);
-        assert_eq!(m.messages["orderbook_delta"], 3);
+        for _ in 0..3 {
+            c.messages.add(FrameKind::OrderbookDelta);
+        }
+        c.messages.add(FrameKind::Unknown);
+        c.messages.add(FrameKind::Unknown);
+        let m = FeedMetrics::of(&c, &Timings::default());
+        assert_eq!(m.counters.messages.seen().count(), 2);
+        assert_eq!(m.counters.messages.get("orderbook_delta"), 3);
         assert_eq!(m.unknown_types, 2);
+        let json = serde_json::to_value(&m).unwrap();
+        assert_eq!(json["messages"]["orderbook_delta"], 3);
+        assert_eq!(json["gaps"], 0);
     }
 }

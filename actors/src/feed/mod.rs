@@ -44,8 +44,13 @@ use rand::{Rng, SeedableRng, rngs::StdRng};
 use tracing::info;
 
 use self::{
-    books::Books, config::ms, conflate::Conflator, conn::Link, metrics::Counters,
-    reconnect::ReconnectPolicy, subs::Subs,
+    books::Books,
+    config::ms,
+    conflate::Conflator,
+    conn::Link,
+    metrics::{Counters, Timings},
+    reconnect::ReconnectPolicy,
+    subs::Subs,
 };
 pub use self::{
     config::FeedConfig,
@@ -53,8 +58,8 @@ pub use self::{
     peers::{BookConsumer, FeedPeers},
 };
 use crate::{
+    backoff::Backoff,
     clock::SharedClock,
-    gateway::backoff::Backoff,
     market_data::{BookStale, FeedEvent, SetWatchlist, StaleReason},
     tls::BaseUrl,
 };
@@ -104,6 +109,7 @@ pub struct Feed {
     subs: Subs,
     conflator: Conflator,
     counters: Counters,
+    timings: Timings,
     policy: ReconnectPolicy,
     rng: StdRng,
     started_once: bool,
@@ -160,6 +166,7 @@ impl Feed {
             peers,
             books,
             counters: Counters::default(),
+            timings: Timings::default(),
             policy,
             rng: StdRng::from_os_rng(),
             started_once: false,
@@ -192,7 +199,7 @@ impl Feed {
         }
         if let Some(since) = self.recovering_since.take() {
             let us = u64::try_from(self.now_ns().saturating_sub(since) / 1000).unwrap_or(u64::MAX);
-            self.counters.recovery_us.saturating_record(us);
+            self.timings.recovery.record_us(us);
             self.counters.last_recovery_ms = Some(us as f64 / 1000.0);
             info!(
                 ms = us / 1000,
@@ -223,7 +230,7 @@ impl Feed {
 
     fn metrics(&self) -> FeedMetrics {
         let now = self.now_ns();
-        let mut m = self.counters.snapshot();
+        let mut m = FeedMetrics::of(&self.counters, &self.timings);
         m.connected = self.link.is_open();
         m.connection_age_s = self.policy.uptime(now).map(|d| d.as_secs_f64());
         m.books = self.books.len();

@@ -12,7 +12,7 @@
 
 use std::time::Duration;
 
-use crate::gateway::backoff::Backoff;
+use crate::backoff::Backoff;
 
 /// The reconnect schedule and where it stands.
 #[derive(Debug, Clone)]

@@ -15,7 +15,7 @@ use tracing::{debug, warn};
 use super::{
     Feed,
     books::{Applied, SeqCheck},
-    metrics::{KINDS, kind_index},
+    metrics::FrameKind,
     subs::Plan,
 };
 use crate::market_data::{
@@ -26,8 +26,6 @@ use crate::market_data::{
 /// Longest payload quoted in a log line.
 const LOG_PAYLOAD: usize = 200;
 
-const DELTA: usize = 1;
-
 /// The start of `s`, at most [`LOG_PAYLOAD`] bytes, cut on a character boundary.
 fn truncated(s: &str) -> &str {
     let mut end = s.len().min(LOG_PAYLOAD);
@@ -36,8 +34,6 @@ fn truncated(s: &str) -> &str {
     }
     &s[..end]
 }
-const UNKNOWN: usize = KINDS.len() - 1;
-
 impl Feed {
     /// One text frame.
     pub(super) fn on_text(&mut self, bytes: &[u8], ctx: &mut Context<Self>) {
@@ -64,10 +60,10 @@ impl Feed {
 
     fn on_other(&mut self, frame: Incoming<'_>, ctx: &mut Context<Self>) {
         let kind = match &frame {
-            Incoming::Unknown(_) => UNKNOWN,
-            known => kind_index(known.kind()),
+            Incoming::Unknown(_) => FrameKind::Unknown,
+            known => FrameKind::of(known.kind()),
         };
-        self.counters.by_kind[kind] += 1;
+        self.counters.messages.add(kind);
         let plan = match frame {
             Incoming::OrderbookSnapshot(f) => return self.on_snapshot(&f, ctx),
             Incoming::Subscribed(s) => self.subs.on_subscribed(s.id, &s.subscription),
@@ -107,7 +103,7 @@ impl Feed {
     }
 
     fn on_delta(&mut self, f: &BookFrame<OrderbookDelta<'_>>, ctx: &mut Context<Self>) {
-        self.counters.by_kind[DELTA] += 1;
+        self.counters.messages.add(FrameKind::OrderbookDelta);
         match self.books.seqs.check(f.sid, f.seq) {
             SeqCheck::InOrder => {}
             SeqCheck::UnknownSid => return,
@@ -120,7 +116,7 @@ impl Feed {
                 .timestamp_micros()
                 .saturating_sub(ts.saturating_mul(1000))
                 .max(0) as u64;
-            self.counters.exchange_delay_us.saturating_record(us);
+            self.timings.exchange_delay.record_us(us);
         }
         match self.books.apply_delta(&f.msg, f.seq, now) {
             Applied::Updated(id) => {

@@ -24,9 +24,7 @@ impl Gateway {
         ctx: &mut Context<Self>,
     ) {
         let now = self.clock.monotonic_ns();
-        self.counters
-            .latency_us
-            .saturating_record(u64::try_from((now - sent_at) / 1000).unwrap_or(u64::MAX));
+        self.timings.latency.record_between_ns(sent_at, now);
         let (bucket, generation) = (ticket.bucket, ticket.generation);
         let job = &mut ticket.payload;
         job.attempts += 1;

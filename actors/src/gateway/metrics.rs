@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use hdrhistogram::Histogram;
 use serde::Serialize;
 
-/// Live counters kept by the actor.
-#[derive(Debug)]
+use crate::metrics::{DurationHistogram, Percentiles};
+
+/// Live counters kept by the actor (and reported, flattened, in [`GatewayMetrics`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Counters {
     /// Answers by `METHOD /template STATUS` (status 0 = no answer).
     pub by_endpoint: BTreeMap<String, u64>,
@@ -23,73 +24,24 @@ pub struct Counters {
     pub overloaded: u64,
     /// Answers that never came (timeouts, resets).
     pub no_answer: u64,
-    /// Round-trip latency, µs.
-    pub latency_us: Histogram<u64>,
-    /// Time from queueing to sending, µs.
-    pub wait_us: Histogram<u64>,
 }
 
-impl Default for Counters {
-    fn default() -> Self {
-        // unwrap: 3 significant figures with auto-resize is a valid histogram.
-        let h = || Histogram::new(3).unwrap();
-        Counters {
-            by_endpoint: BTreeMap::new(),
-            rate_limited: 0,
-            retries: 0,
-            adoptions: 0,
-            expired: 0,
-            overloaded: 0,
-            no_answer: 0,
-            latency_us: h(),
-            wait_us: h(),
-        }
-    }
-}
-
-/// Percentiles of a duration distribution, milliseconds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct Percentiles {
-    /// Samples.
-    pub count: u64,
-    /// Median.
-    pub p50_ms: f64,
-    /// 99th percentile.
-    pub p99_ms: f64,
-    /// Largest.
-    pub max_ms: f64,
-}
-
-impl Percentiles {
-    /// From a histogram of microseconds.
-    pub fn of(h: &Histogram<u64>) -> Percentiles {
-        let ms = |us: u64| us as f64 / 1000.0;
-        Percentiles {
-            count: h.len(),
-            p50_ms: ms(h.value_at_quantile(0.5)),
-            p99_ms: ms(h.value_at_quantile(0.99)),
-            max_ms: ms(h.max()),
-        }
-    }
+/// The actor's duration distributions (reported as [`Percentiles`]).
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// Round-trip latency of each attempt.
+    pub latency: DurationHistogram,
+    /// Time from queueing to sending.
+    pub wait: DurationHistogram,
 }
 
 /// A snapshot answered to `GetMetrics`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GatewayMetrics {
-    /// Answers by `METHOD /template STATUS`.
-    pub by_endpoint: BTreeMap<String, u64>,
-    /// 429s received.
-    pub rate_limited: u64,
-    /// Retries sent.
-    pub retries: u64,
-    /// 409s adopted as "already placed".
-    pub adoptions: u64,
-    /// Requests expired unsent.
-    pub expired: u64,
-    /// Requests refused with `Overloaded`.
-    pub overloaded: u64,
-    /// Answers that never came.
-    pub no_answer: u64,
+    /// Answers by endpoint and status, 429s, retries, adoptions, expiries, refusals and
+    /// answers that never came.
+    #[serde(flatten)]
+    pub counters: Counters,
     /// Queue depth per lane.
     pub queue_depth: BTreeMap<&'static str, usize>,
     /// Requests on the wire.

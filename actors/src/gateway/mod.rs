@@ -19,10 +19,9 @@
 //! - [`request`]: the request messages and [`request::ApiRequest`].
 //! - `http`: one signed attempt over awc.
 //! - [`retry`]: the retry table; [`offset`]: the exchange clock estimate (both pure).
-//! - [`backoff`], [`config`], [`error`], [`metrics`].
+//! - [`config`], [`error`], [`metrics`]; the backoff delays are [`crate::backoff`]'s.
 
 mod answer;
-pub mod backoff;
 pub mod config;
 pub mod dispatch;
 pub mod error;
@@ -47,18 +46,17 @@ use rand::{SeedableRng, rngs::StdRng};
 use tokio::sync::oneshot;
 use tracing::{info, warn};
 
-use self::{
-    backoff::Backoff,
-    dispatch::{Dispatcher, Limits, Outcome, Step, Ticket},
-    http::Wire,
-    jobs::{Job, Reply},
-    metrics::{Counters, Percentiles},
-    offset::OffsetEstimator,
-};
 pub use self::{
     config::GatewayConfig, dispatch::Lane, error::GatewayError, metrics::GatewayMetrics, request::*,
 };
-use crate::{clock::SharedClock, tls::BaseUrl};
+use self::{
+    dispatch::{Dispatcher, Limits, Outcome, Step, Ticket},
+    http::Wire,
+    jobs::{Job, Reply},
+    metrics::{Counters, Timings},
+    offset::OffsetEstimator,
+};
+use crate::{backoff::Backoff, clock::SharedClock, tls::BaseUrl};
 
 /// Asks the gateway for its metrics.
 #[derive(Debug, Clone, Copy, Message)]
@@ -86,6 +84,7 @@ pub struct Gateway {
     dispatcher: Dispatcher<Job>,
     costs: EndpointCosts,
     counters: Counters,
+    timings: Timings,
     backoff: Backoff,
     rng: StdRng,
     wake: Option<(u128, SpawnHandle)>,
@@ -148,6 +147,7 @@ impl Gateway {
             dispatcher,
             costs: EndpointCosts::documented(),
             counters: Counters::default(),
+            timings: Timings::default(),
             rng: StdRng::from_os_rng(),
             wake: None,
             offsets: OffsetEstimator::default(),
@@ -239,9 +239,7 @@ impl Gateway {
 
     fn send(&mut self, ticket: Ticket<Job>, ctx: &mut Context<Self>) {
         let now = self.clock.monotonic_ns();
-        self.counters.wait_us.saturating_record(
-            u64::try_from((now - ticket.enqueued_ns) / 1000).unwrap_or(u64::MAX),
-        );
+        self.timings.wait.record_between_ns(ticket.enqueued_ns, now);
         if ticket.payload.attempts > 0 {
             self.counters.retries += 1;
         }
@@ -319,13 +317,7 @@ impl Gateway {
     fn snapshot(&self) -> GatewayMetrics {
         let now = self.clock.monotonic_ns();
         GatewayMetrics {
-            by_endpoint: self.counters.by_endpoint.clone(),
-            rate_limited: self.counters.rate_limited,
-            retries: self.counters.retries,
-            adoptions: self.counters.adoptions,
-            expired: self.counters.expired,
-            overloaded: self.counters.overloaded,
-            no_answer: self.counters.no_answer,
+            counters: self.counters.clone(),
             queue_depth: Lane::ALL
                 .iter()
                 .map(|l| (l.name(), self.dispatcher.depth(*l)))
@@ -342,8 +334,8 @@ impl Gateway {
             limits_from_exchange: self.limits_from_exchange,
             clock_offset_ms: self.offsets.median(),
             clock_offset_warning: self.offsets.median().abs() > self.cfg.clock_offset_warn_ms,
-            wait: Percentiles::of(&self.counters.wait_us),
-            latency: Percentiles::of(&self.counters.latency_us),
+            wait: self.timings.wait.percentiles(),
+            latency: self.timings.latency.percentiles(),
         }
     }
 }

@@ -7,7 +7,10 @@ use kalshi::{
 };
 
 use super::*;
-use crate::orders::state::{Event, Ledger, OrderState, Origin};
+use crate::orders::{
+    spec::OrderSpec,
+    state::{Event, Ledger, OrderState, Origin},
+};
 
 /// A fresh journal path in the temp dir; the directory is removed on drop.
 struct TempPath(PathBuf);
@@ -47,15 +50,17 @@ fn intent(seq: u64) -> OrderRecord {
         order_id: None,
         intent_seq: Some(seq),
         origin: Origin::Intent,
-        ticker: Ticker::new("T-1").unwrap(),
-        side: BookSide::Bid,
-        price: Price::from_cents(40).unwrap(),
-        count: Count::from_whole(5),
+        spec: OrderSpec {
+            ticker: Ticker::new("T-1").unwrap(),
+            side: BookSide::Bid,
+            price: Price::from_cents(40).unwrap(),
+            count: Count::from_whole(5),
+            time_in_force: TimeInForce::GoodTillCanceled,
+            post_only: true,
+            reduce_only: false,
+        },
         fill_sum: Count::ZERO,
         reported_filled: Count::ZERO,
-        time_in_force: TimeInForce::GoodTillCanceled,
-        post_only: true,
-        reduce_only: false,
         book_epoch: Some(7),
         state: OrderState::PendingNew,
         reason: None,
@@ -121,7 +126,7 @@ fn intents_orders_events_fills_and_positions_read_back() {
         trade_id: "t-1".into(),
         order_id: OrderId::new("o-1").unwrap(),
         client_order_id: Some("s:T-1:1".into()),
-        ticker: o.ticker.clone(),
+        ticker: o.spec.ticker.clone(),
         side: BookSide::Bid,
         yes_price: Price::from_cents(40).unwrap(),
         count: Count::from_whole(2),
@@ -135,7 +140,7 @@ fn intents_orders_events_fills_and_positions_read_back() {
         Write::Order(&o),
         Write::Event(&o, Some(&change)),
         Write::Fill(&fill, "ws", realized),
-        Write::Position(&o.ticker, &pos),
+        Write::Position(&o.spec.ticker, &pos),
     ];
     j.commit(now(), &writes).unwrap();
     // A fill written twice is stored once.
@@ -147,7 +152,7 @@ fn intents_orders_events_fills_and_positions_read_back() {
     assert_eq!(loaded.max_seq, 1);
     assert_eq!(loaded.orders, vec![o.clone()]);
     assert_eq!(loaded.fills, vec![(fill, realized)]);
-    assert_eq!(loaded.positions, vec![(o.ticker.clone(), pos)]);
+    assert_eq!(loaded.positions, vec![(o.spec.ticker.clone(), pos)]);
     assert_eq!(ro.count("order_events").unwrap(), 2);
     let outcomes = ro.intent_outcomes().unwrap();
     assert_eq!(outcomes.len(), 1);

@@ -13,9 +13,10 @@
 //!
 //! # Layout
 //! - [`store`] holds the pure state (selection, watch set, schedule).
-//! - [`config`] holds the `[metadata]` section.
+//! - [`config`] holds the `[metadata]` section; [`metrics`] its metrics.
 
 pub mod config;
+pub mod metrics;
 pub mod store;
 
 use std::{
@@ -36,11 +37,10 @@ use kalshi::{
     },
     types::{LifecycleEventType, MarketStatus},
 };
-use serde::Serialize;
 use tracing::{info, warn};
 
-pub use self::config::MetadataConfig;
-use self::store::Store;
+pub use self::{config::MetadataConfig, metrics::MetadataMetrics};
+use self::{metrics::Counters, store::Store};
 use crate::{
     clock::SharedClock,
     gateway::{self, Gateway, GatewayError, GetEvents, GetMarkets, GetSeries},
@@ -86,35 +86,6 @@ pub enum MetadataError {
     /// The gateway failed.
     #[error("fetching metadata: {0}")]
     Gateway(GatewayError),
-}
-
-/// The cache's counters.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct MetadataMetrics {
-    /// Markets held.
-    pub markets: usize,
-    /// Events and series held.
-    pub events: usize,
-    /// Series held.
-    pub series: usize,
-    /// Markets watched (open and selected).
-    pub watched: usize,
-    /// Lookups answered from memory.
-    pub hits: u64,
-    /// Lookups that had to fetch.
-    pub misses: u64,
-    /// Whole-selection refreshes completed.
-    pub selection_refreshes: u64,
-    /// Single-market refreshes sent.
-    pub market_refreshes: u64,
-    /// REST calls made through the gateway.
-    pub rest_calls: u64,
-    /// Pages of market lists read.
-    pub pages: u64,
-    /// Seconds since the last complete selection refresh (None before the first).
-    pub last_refresh_age_s: Option<f64>,
-    /// Refreshes that failed.
-    pub failures: u64,
 }
 
 /// Where the cache sends its requests and watch lists.
@@ -254,7 +225,7 @@ pub struct Metadata {
     refreshing: bool,
     last_refresh: Option<DateTime<Utc>>,
     schedule_timer: Option<SpawnHandle>,
-    metrics: MetadataMetrics,
+    counters: Counters,
 }
 
 impl Metadata {
@@ -276,7 +247,7 @@ impl Metadata {
             refreshing: false,
             last_refresh: None,
             schedule_timer: None,
-            metrics: MetadataMetrics::default(),
+            counters: Counters::default(),
         })
     }
 
@@ -292,8 +263,8 @@ impl Metadata {
         let fut = fetch_selection(self.peers.clone(), self.cfg.clone());
         ctx.spawn(fut.into_actor(self).map(|(fetched, result), act, ctx| {
             act.refreshing = false;
-            act.metrics.rest_calls += fetched.calls;
-            act.metrics.pages += fetched.pages;
+            act.counters.rest_calls += fetched.calls;
+            act.counters.pages += fetched.pages;
             let now = act.clock.now();
             match result {
                 Ok(()) => {
@@ -304,11 +275,11 @@ impl Metadata {
                     );
                     act.store.replace_selection(fetched.markets, now);
                     act.store.put_details(fetched.events, fetched.series);
-                    act.metrics.selection_refreshes += 1;
+                    act.counters.selection_refreshes += 1;
                     act.last_refresh = Some(now);
                 }
                 Err(e) => {
-                    act.metrics.failures += 1;
+                    act.counters.failures += 1;
                     warn!(error = %e, retry_s = act.cfg.retry_s, "metadata refresh failed");
                     ctx.run_later(Duration::from_secs(act.cfg.retry_s), |act, ctx| {
                         act.refresh_selection(ctx)
@@ -324,8 +295,8 @@ impl Metadata {
         if !self.in_flight.insert(ticker.clone()) {
             return;
         }
-        self.metrics.market_refreshes += 1;
-        self.metrics.rest_calls += 1;
+        self.counters.market_refreshes += 1;
+        self.counters.rest_calls += 1;
         let fut = self.peers.market.send(gateway::GetMarket {
             ticker: ticker.clone(),
         });
@@ -353,7 +324,6 @@ impl Metadata {
         let set = self.store.watch_set(now);
         if set != self.watched {
             self.watched = set.clone();
-            self.metrics.watched = set.len();
             for w in &self.peers.watchers {
                 w.do_send(SetWatchlist {
                     tickers: set.clone(),
@@ -382,10 +352,11 @@ impl Metadata {
             markets: self.store.len(),
             events,
             series,
+            watched: self.watched.len(),
             last_refresh_age_s: self
                 .last_refresh
                 .map(|t| (self.clock.now() - t).num_milliseconds() as f64 / 1000.0),
-            ..self.metrics.clone()
+            counters: self.counters.clone(),
         }
     }
 }
@@ -416,7 +387,7 @@ impl Handler<LookupMarket> for Metadata {
     fn handle(&mut self, msg: LookupMarket, _ctx: &mut Context<Self>) -> Self::Result {
         let now = self.clock.now();
         if self.store.is_fresh(msg.ticker.as_str(), now, self.ttl()) {
-            self.metrics.hits += 1;
+            self.counters.hits += 1;
             let market = self
                 .store
                 .get(msg.ticker.as_str())
@@ -425,8 +396,8 @@ impl Handler<LookupMarket> for Metadata {
                 market.ok_or(MetadataError::NotFound(msg.ticker)),
             ));
         }
-        self.metrics.misses += 1;
-        self.metrics.rest_calls += 1;
+        self.counters.misses += 1;
+        self.counters.rest_calls += 1;
         let ticker = msg.ticker.clone();
         let fut = self
             .peers

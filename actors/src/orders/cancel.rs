@@ -33,7 +33,7 @@ impl Orders {
         let Some(o) = self.ledger.get(key) else {
             return;
         };
-        let (Some(order_id), ticker) = (o.order_id.clone(), o.ticker.clone()) else {
+        let (Some(order_id), ticker) = (o.order_id.clone(), o.spec.ticker.clone()) else {
             return;
         };
         if self.change(key, &Event::CancelSent).is_none() {
@@ -82,7 +82,7 @@ impl Orders {
         let keys: Vec<(String, OrderState)> = self
             .ledger
             .open()
-            .filter(|o| ticker.is_none_or(|t| *t == o.ticker))
+            .filter(|o| ticker.is_none_or(|t| *t == o.spec.ticker))
             .map(|o| (o.key.clone(), o.state))
             .collect();
         for (key, state) in &keys {
@@ -184,7 +184,7 @@ impl Orders {
                 ),
             });
         }
-        if msg.price == o.price && msg.remaining < o.remaining() {
+        if msg.price == o.spec.price && msg.remaining < o.remaining() {
             return Ok(AmendPlan::Decrease(order_id, o.remaining() - msg.remaining));
         }
         let market = match market {
@@ -205,10 +205,10 @@ impl Orders {
         if let Some(b) = self.blackout.as_ref().filter(|b| b.active) {
             return Err(Refusal::Blackout(b.to_string()));
         }
-        let mut x = self.exposure(&o.ticker, Some(&o.key));
+        let mut x = self.exposure(&o.spec.ticker, Some(&o.key));
         x.orders_last_minute = 0;
         let p = Proposal {
-            side: o.side,
+            side: o.spec.side,
             price: msg.price,
             count: msg.remaining,
             reduce_only: false,
@@ -217,8 +217,8 @@ impl Orders {
         Ok(AmendPlan::Amend(
             order_id,
             AmendOrderV2Request {
-                ticker: o.ticker.clone(),
-                side: o.side,
+                ticker: o.spec.ticker.clone(),
+                side: o.spec.side,
                 price: msg.price,
                 count: o.filled() + msg.remaining,
                 client_order_id: o.client_order_id.clone(),
@@ -248,7 +248,7 @@ impl Handler<Amend> for Orders {
         // The new total: filled + the new resting size.
         let total = o.filled() + msg.remaining;
         let lookup = self.peers.markets.send(LookupMarket {
-            ticker: o.ticker.clone(),
+            ticker: o.spec.ticker.clone(),
         });
         Box::pin(lookup.into_actor(self).then(move |market, act, _ctx| {
             let sent = match act.check_amend(&msg, market) {

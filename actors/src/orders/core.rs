@@ -14,6 +14,7 @@ use super::{
     OrderEvent, Orders,
     metrics::{OrdersMetrics, PositionMetric},
     risk::{Exposure, order_cost},
+    spec::OrderSpec,
     state::{Change, Event, OrderRecord, OrderState, Origin},
 };
 use crate::journal::Write;
@@ -89,15 +90,17 @@ impl Orders {
             order_id: Some(f.order_id.clone()),
             intent_seq: None,
             origin: Origin::Adopted,
-            ticker: f.ticker.clone(),
-            side: f.side,
-            price: f.price,
-            count: f.filled + f.remaining,
+            spec: OrderSpec {
+                ticker: f.ticker.clone(),
+                side: f.side,
+                price: f.price,
+                count: f.filled + f.remaining,
+                time_in_force: TimeInForce::GoodTillCanceled,
+                post_only: false,
+                reduce_only: false,
+            },
             fill_sum: Count::ZERO,
             reported_filled: f.filled,
-            time_in_force: TimeInForce::GoodTillCanceled,
-            post_only: false,
-            reduce_only: false,
             book_epoch: None,
             state,
             reason: Some("adopted from the exchange".into()),
@@ -130,9 +133,9 @@ impl Orders {
         {
             let remaining = o.remaining();
             x.open_orders += 1;
-            x.total += order_cost(o.side, o.price, remaining);
-            if o.ticker.as_str() == ticker {
-                match o.side {
+            x.total += order_cost(o.spec.side, o.spec.price, remaining);
+            if o.spec.ticker.as_str() == ticker {
+                match o.spec.side {
                     BookSide::Bid => x.resting_bids += remaining,
                     BookSide::Ask => x.resting_asks += remaining,
                 }
@@ -185,7 +188,7 @@ impl Orders {
         let open_cost = self
             .ledger
             .open()
-            .map(|o| order_cost(o.side, o.price, o.remaining()))
+            .map(|o| order_cost(o.spec.side, o.spec.price, o.remaining()))
             .sum::<kalshi::Money>();
         OrdersMetrics {
             ready: self.ready,

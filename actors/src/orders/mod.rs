@@ -39,6 +39,7 @@ pub mod positions;
 pub mod reconcile;
 pub mod refusal;
 pub mod risk;
+pub mod spec;
 pub mod state;
 mod submit;
 mod sync;
@@ -46,10 +47,7 @@ mod sync;
 use std::time::Duration;
 
 use actix::{Actor, AsyncContext, Context, Handler, Message, MessageResult, ResponseFuture};
-use kalshi::{
-    ClientOrderId, Count, OrderId, Price, Ticker,
-    types::{BookSide, TimeInForce},
-};
+use kalshi::{ClientOrderId, Count, OrderId, Price, Ticker};
 use tracing::{info, warn};
 
 pub use self::{
@@ -57,6 +55,7 @@ pub use self::{
     metrics::{OrdersMetrics, PositionMetric},
     peers::OrdersPeers,
     refusal::Refusal,
+    spec::OrderSpec,
     state::{OrderRecord, OrderState},
 };
 use self::{
@@ -75,20 +74,8 @@ use crate::{
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "Result<Placed, Refusal>")]
 pub struct Submit {
-    /// Market.
-    pub ticker: Ticker,
-    /// `bid` buys YES, `ask` sells YES (buys NO).
-    pub side: BookSide,
-    /// YES price, on the market's grid.
-    pub price: Price,
-    /// Contracts (> 0).
-    pub count: Count,
-    /// Time in force.
-    pub time_in_force: TimeInForce,
-    /// Refuse rather than take.
-    pub post_only: bool,
-    /// Only shrink the position (needs `immediate_or_cancel`; passes the blackout gate).
-    pub reduce_only: bool,
+    /// What to place.
+    pub spec: OrderSpec,
     /// The book epoch the intent was priced on.
     pub book_epoch: Option<u64>,
 }
@@ -353,7 +340,7 @@ impl Handler<GetOrders> for Orders {
             self.ledger
                 .iter()
                 .filter(|o| !msg.open_only || o.state.is_open())
-                .filter(|o| msg.ticker.as_ref().is_none_or(|t| *t == o.ticker))
+                .filter(|o| msg.ticker.as_ref().is_none_or(|t| *t == o.spec.ticker))
                 .cloned()
                 .collect(),
         )

@@ -2,7 +2,7 @@ use chrono::TimeZone;
 use kalshi::{ClientOrderId, OrderId, Price, types::BookSide, types::TimeInForce};
 
 use super::*;
-use crate::orders::state::Origin;
+use crate::orders::{spec::OrderSpec, state::Origin};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap()
@@ -28,15 +28,17 @@ fn ours(seq: u64, state: OrderState, order_id: Option<&str>, age_s: i64) -> Orde
         order_id: order_id.map(|o| OrderId::new(o).unwrap()),
         intent_seq: Some(seq),
         origin: Origin::Intent,
-        ticker: Ticker::new("T-1").unwrap(),
-        side: BookSide::Bid,
-        price: Price::from_cents(40).unwrap(),
-        count: Count::from_whole(5),
+        spec: OrderSpec {
+            ticker: Ticker::new("T-1").unwrap(),
+            side: BookSide::Bid,
+            price: Price::from_cents(40).unwrap(),
+            count: Count::from_whole(5),
+            time_in_force: TimeInForce::GoodTillCanceled,
+            post_only: false,
+            reduce_only: false,
+        },
         fill_sum: Count::ZERO,
         reported_filled: Count::ZERO,
-        time_in_force: TimeInForce::GoodTillCanceled,
-        post_only: false,
-        reduce_only: false,
         book_epoch: None,
         state,
         reason: None,

@@ -18,11 +18,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use kalshi::{
-    ClientOrderId, Count, OrderId, Price, Ticker,
-    types::{BookSide, OrderStatus, TimeInForce},
-};
+use kalshi::{ClientOrderId, Count, OrderId, Price, types::OrderStatus};
 use serde::Serialize;
+
+use super::spec::OrderSpec;
 
 /// Where an order is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -118,24 +117,13 @@ pub struct OrderRecord {
     pub intent_seq: Option<u64>,
     /// Where it came from.
     pub origin: Origin,
-    /// Market.
-    pub ticker: Ticker,
-    /// Side on the YES book.
-    pub side: BookSide,
-    /// YES price.
-    pub price: Price,
-    /// Total size, filled included (changes on amend and decrease).
-    pub count: Count,
+    /// Its terms (price and count change on amend and decrease).
+    #[serde(flatten)]
+    pub spec: OrderSpec,
     /// Sum of the fills seen for it.
     pub fill_sum: Count,
     /// Filled count the exchange last reported.
     pub reported_filled: Count,
-    /// Time in force.
-    pub time_in_force: TimeInForce,
-    /// Post-only.
-    pub post_only: bool,
-    /// Reduce-only.
-    pub reduce_only: bool,
     /// The book epoch the intent was priced on.
     pub book_epoch: Option<u64>,
     /// State.
@@ -161,7 +149,7 @@ impl OrderRecord {
         if self.state.is_terminal() {
             Count::ZERO
         } else {
-            (self.count - self.filled()).max(Count::ZERO)
+            (self.spec.count - self.filled()).max(Count::ZERO)
         }
     }
 }
@@ -260,7 +248,7 @@ fn apply_event(o: &mut OrderRecord, ev: &Event) -> Option<String> {
                 } else {
                     S::Resting
                 }
-            } else if o.filled() >= o.count && o.count.is_positive() {
+            } else if o.filled() >= o.spec.count && o.spec.count.is_positive() {
                 S::Executed
             } else {
                 S::Canceled
@@ -297,9 +285,9 @@ fn apply_event(o: &mut OrderRecord, ev: &Event) -> Option<String> {
             o.reported_filled = *filled;
             if *status == OrderStatus::Resting {
                 // Amends and decreases change the total; a finished order keeps its own.
-                o.count = *filled + *remaining;
+                o.spec.count = *filled + *remaining;
             } else {
-                o.count = o.count.max(*filled);
+                o.spec.count = o.spec.count.max(*filled);
             }
             o.state = match status {
                 OrderStatus::Resting if o.state == S::PendingCancel => S::PendingCancel,
@@ -315,7 +303,7 @@ fn apply_event(o: &mut OrderRecord, ev: &Event) -> Option<String> {
         }
         Event::Filled(n) => {
             o.fill_sum += *n;
-            if !o.state.is_terminal() && o.state != S::Unknown && o.filled() >= o.count {
+            if !o.state.is_terminal() && o.state != S::Unknown && o.filled() >= o.spec.count {
                 o.state = S::Executed;
             }
             Some(format!("filled {n}"))
@@ -333,8 +321,8 @@ fn apply_event(o: &mut OrderRecord, ev: &Event) -> Option<String> {
             Some("canceled".into())
         }
         Event::Amended { price, count } if !o.state.is_terminal() => {
-            o.price = *price;
-            o.count = *count;
+            o.spec.price = *price;
+            o.spec.count = *count;
             Some(format!("amended to {count} at {price}"))
         }
         Event::Resent if o.state == S::Unknown => {
@@ -430,7 +418,7 @@ impl Ledger {
     /// An `Unknown` order on `ticker`, which blocks new orders there.
     pub fn blocking(&self, ticker: &str) -> Option<&OrderRecord> {
         self.open()
-            .find(|o| o.state == OrderState::Unknown && o.ticker.as_str() == ticker)
+            .find(|o| o.state == OrderState::Unknown && o.spec.ticker.as_str() == ticker)
     }
 
     /// Orders per state (every state listed).

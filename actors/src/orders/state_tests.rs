@@ -1,4 +1,10 @@
 use chrono::TimeZone;
+use kalshi::{
+    Ticker,
+    types::{BookSide, TimeInForce},
+};
+
+use crate::orders::spec::OrderSpec;
 
 use super::*;
 
@@ -21,15 +27,17 @@ fn order(state: OrderState) -> OrderRecord {
         order_id: None,
         intent_seq: Some(1),
         origin: Origin::Intent,
-        ticker: Ticker::new("T-1").unwrap(),
-        side: BookSide::Bid,
-        price: Price::from_cents(40).unwrap(),
-        count: c(10),
+        spec: OrderSpec {
+            ticker: Ticker::new("T-1").unwrap(),
+            side: BookSide::Bid,
+            price: Price::from_cents(40).unwrap(),
+            count: c(10),
+            time_in_force: TimeInForce::GoodTillCanceled,
+            post_only: false,
+            reduce_only: false,
+        },
         fill_sum: Count::ZERO,
         reported_filled: Count::ZERO,
-        time_in_force: TimeInForce::GoodTillCanceled,
-        post_only: false,
-        reduce_only: false,
         book_epoch: None,
         state,
         reason: None,
@@ -204,7 +212,7 @@ fn amends_change_price_and_total_size() {
         now(),
     );
     let o = ledger.get(k).unwrap();
-    assert_eq!(o.price, Price::from_cents(45).unwrap());
+    assert_eq!(o.spec.price, Price::from_cents(45).unwrap());
     assert_eq!(o.remaining(), c(3));
 }
 

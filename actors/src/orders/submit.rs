@@ -7,7 +7,7 @@ use std::time::Duration;
 use actix::{
     ActorFutureExt, AsyncContext, Context, Handler, MailboxError, ResponseActFuture, WrapFuture,
 };
-use kalshi::{Count, Price, rest::CreateOrderV2Request, types::TimeInForce};
+use kalshi::{Count, Price, types::TimeInForce};
 use tracing::{debug, info, warn};
 
 use super::{
@@ -66,29 +66,32 @@ impl Orders {
         if let Some(why) = &self.halted {
             return Err(Refusal::Halted(why.clone()));
         }
-        if !msg.count.is_positive() || msg.count > Count::MAX {
+        if !msg.spec.count.is_positive() || msg.spec.count > Count::MAX {
             return Err(invalid(
                 "count",
-                format!("must be at least 0.01, got {}", msg.count),
+                format!("must be at least 0.01, got {}", msg.spec.count),
             ));
         }
-        if msg.price == Price::ZERO || msg.price >= Price::ONE {
-            return Err(invalid("price", format!("{} is outside (0, 1)", msg.price)));
+        if msg.spec.price == Price::ZERO || msg.spec.price >= Price::ONE {
+            return Err(invalid(
+                "price",
+                format!("{} is outside (0, 1)", msg.spec.price),
+            ));
         }
-        if msg.reduce_only {
-            if msg.time_in_force != TimeInForce::ImmediateOrCancel {
+        if msg.spec.reduce_only {
+            if msg.spec.time_in_force != TimeInForce::ImmediateOrCancel {
                 return Err(invalid(
                     "reduce_only",
                     "requires immediate_or_cancel".into(),
                 ));
             }
-            let position = self.positions.count(&msg.ticker);
-            if !risk::reduces(position, msg.side, msg.count) {
+            let position = self.positions.count(&msg.spec.ticker);
+            if !risk::reduces(position, msg.spec.side, msg.spec.count) {
                 return Err(invalid(
                     "reduce_only",
                     format!(
                         "{} {} would not reduce the position {position}",
-                        msg.side, msg.count
+                        msg.spec.side, msg.spec.count
                     ),
                 ));
             }
@@ -112,30 +115,30 @@ impl Orders {
         self.precheck(msg)?;
         if !market.is_tradable() {
             return Err(Refusal::MarketClosed {
-                ticker: msg.ticker.clone(),
+                ticker: msg.spec.ticker.clone(),
                 status: market.status.to_string(),
             });
         }
-        if let Err(e) = market.price_grid().validate(msg.price) {
+        if let Err(e) = market.price_grid().validate(msg.spec.price) {
             return Err(invalid("price", e.to_string()));
         }
         if let Some(b) = self.blackout.as_ref().filter(|b| b.active)
-            && !msg.reduce_only
+            && !msg.spec.reduce_only
         {
             return Err(Refusal::Blackout(b.to_string()));
         }
-        if let Some(o) = self.ledger.blocking(&msg.ticker) {
+        if let Some(o) = self.ledger.blocking(&msg.spec.ticker) {
             return Err(Refusal::Blocked {
-                ticker: msg.ticker.clone(),
+                ticker: msg.spec.ticker.clone(),
                 key: o.key.clone(),
             });
         }
-        let exposure = self.exposure(&msg.ticker, None);
+        let exposure = self.exposure(&msg.spec.ticker, None);
         let proposal = Proposal {
-            side: msg.side,
-            price: msg.price,
-            count: msg.count,
-            reduce_only: msg.reduce_only,
+            side: msg.spec.side,
+            price: msg.spec.price,
+            count: msg.spec.count,
+            reduce_only: msg.spec.reduce_only,
         };
         risk::check(&self.limits, &exposure, &proposal)?;
         self.record_intent(msg)
@@ -144,7 +147,7 @@ impl Orders {
     /// Gives the intent its client order id and journals it (before any send).
     fn record_intent(&mut self, msg: &Submit) -> Result<String, Refusal> {
         let seq = self.next_seq;
-        let cid = ids::client_order_id(&self.cfg.strategy_id, &msg.ticker, seq)
+        let cid = ids::client_order_id(&self.cfg.strategy_id, &msg.spec.ticker, seq)
             .map_err(|e| invalid("ticker", e.to_string()))?;
         let now = self.now();
         let order = OrderRecord {
@@ -153,15 +156,9 @@ impl Orders {
             order_id: None,
             intent_seq: Some(seq),
             origin: Origin::Intent,
-            ticker: msg.ticker.clone(),
-            side: msg.side,
-            price: msg.price,
-            count: msg.count,
+            spec: msg.spec.clone(),
             fill_sum: Count::ZERO,
             reported_filled: Count::ZERO,
-            time_in_force: msg.time_in_force,
-            post_only: msg.post_only,
-            reduce_only: msg.reduce_only,
             book_epoch: msg.book_epoch,
             state: OrderState::PendingNew,
             reason: None,
@@ -192,23 +189,8 @@ impl Orders {
         let Some(o) = self.ledger.get(&key) else {
             return self.refuse(Refusal::NoSuchOrder(key));
         };
-        let request = CreateOrderV2Request {
-            ticker: o.ticker.clone(),
-            client_order_id: o.client_order_id.clone(),
-            side: o.side,
-            count: o.count,
-            price: o.price,
-            time_in_force: o.time_in_force,
-            self_trade_prevention_type: self.cfg.self_trade_prevention.clone(),
-            expiration_time: None,
-            post_only: o.post_only.then_some(true),
-            cancel_order_on_pause: self.cfg.cancel_order_on_pause.then_some(true),
-            reduce_only: o.reduce_only.then_some(true),
-            subaccount: None,
-            order_group_id: self.cfg.order_group_id.clone(),
-            exchange_index: None,
-        };
-        let deadline = self.send_deadline(o.reduce_only);
+        let request = o.spec.create_request(o.client_order_id.clone(), &self.cfg);
+        let deadline = self.send_deadline(o.spec.reduce_only);
         let send = self.peers.place.send(PlaceOrder {
             request,
             deadline: Some(deadline),
@@ -290,8 +272,8 @@ impl Orders {
             }
             OrderState::Unknown => {
                 self.counters.unknown_outcomes += 1;
-                warn!(key, ticker = %o.ticker, %error, "placement outcome unknown; market blocked until settled");
-                let ticker = o.ticker.clone();
+                warn!(key, ticker = %o.spec.ticker, %error, "placement outcome unknown; market blocked until settled");
+                let ticker = o.spec.ticker.clone();
                 ctx.run_later(
                     Duration::from_millis(self.cfg.unknown_recheck_ms),
                     move |act, ctx| act.settle_unknown(ticker, ctx),
@@ -326,7 +308,7 @@ impl Handler<Submit> for Orders {
             return self.refuse(r);
         }
         let lookup = self.peers.markets.send(LookupMarket {
-            ticker: msg.ticker.clone(),
+            ticker: msg.spec.ticker.clone(),
         });
         Box::pin(lookup.into_actor(self).then(
             move |market, act, _ctx| match act.admit(&msg, market) {

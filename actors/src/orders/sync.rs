@@ -75,7 +75,7 @@ impl Orders {
     fn markets_for(&self, kind: Kind) -> BTreeSet<Ticker> {
         self.candidates(kind)
             .iter()
-            .map(|o| o.ticker.clone())
+            .map(|o| o.spec.ticker.clone())
             .collect()
     }
 

@@ -13,12 +13,13 @@ use kalshi::{
 use super::{
     actor::{StrategyActor, StrategyPeers},
     config::{ForecastSource, StrategyConfig},
-    core::{Intent, MarketView, Strategy},
+    interface::{Intent, MarketView, Strategy},
 };
 use crate::{
     clock::FakeClock,
     market_data::{BookStale, BookUpdated, StaleReason},
     metadata::{LookupMarket, MetadataError},
+    orders::OrderSpec,
     orders::{CancelAll, OrderState, Placed, Refusal, Submit},
 };
 
@@ -75,13 +76,15 @@ impl Strategy for Eager {
         view.fair
             .map(|_| {
                 vec![Intent::Place(super::PlaceIntent {
-                    ticker: view.ticker.clone(),
-                    side: BookSide::Bid,
-                    price: Price::from_cents(40).unwrap(),
-                    count: Count::ONE,
-                    time_in_force: kalshi::types::TimeInForce::GoodTillCanceled,
-                    post_only: true,
-                    reduce_only: false,
+                    spec: OrderSpec {
+                        ticker: view.ticker.clone(),
+                        side: BookSide::Bid,
+                        price: Price::from_cents(40).unwrap(),
+                        count: Count::ONE,
+                        time_in_force: kalshi::types::TimeInForce::GoodTillCanceled,
+                        post_only: true,
+                        reduce_only: false,
+                    },
                     book_epoch: view.epoch,
                 })]
             })
@@ -182,7 +185,7 @@ async fn acts_only_on_fresh_books_and_stamps_the_epoch() {
 
     // The first update fetches the market's metadata; the next one is acted on.
     actor.send(update(&ticker, 1)).await.unwrap();
-    assert_eq!(metrics().await.skipped_no_metadata, 1);
+    assert_eq!(metrics().await.counters.skipped_no_metadata, 1);
     // The lookup answer arrives through the actor's mailbox: wait for it by asking again.
     let mut tries = 0;
     while submits(&asked).is_empty() {
@@ -207,7 +210,7 @@ async fn acts_only_on_fresh_books_and_stamps_the_epoch() {
     actor.send(update(&ticker, 1)).await.unwrap();
     let _ = peer.send(CancelAll { ticker: None }).await; // anything sent has arrived
     assert_eq!(submits(&asked).len(), before, "acted on a stale book");
-    assert!(metrics().await.skipped_stale >= 1);
+    assert!(metrics().await.counters.skipped_stale >= 1);
     assert!(
         asked
             .lock()

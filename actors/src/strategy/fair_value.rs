@@ -17,7 +17,8 @@ use kalshi::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::core::{Intent, MarketView, PlaceIntent, Strategy};
+use super::interface::{Intent, MarketView, PlaceIntent, Strategy};
+use crate::orders::OrderSpec;
 
 /// Settings of the fair-value strategy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,13 +161,15 @@ impl FairValue {
         let place = |side, level: kalshi::level::PriceLevel, kelly: f64, room: i64| {
             let count = self.size(level.price, kelly, level.count, room);
             (count >= Count::ONE && view.grid.is_valid(level.price)).then(|| PlaceIntent {
-                ticker: view.ticker.clone(),
-                side,
-                price: level.price,
-                count,
-                time_in_force: TimeInForce::ImmediateOrCancel,
-                post_only: false,
-                reduce_only: false,
+                spec: OrderSpec {
+                    ticker: view.ticker.clone(),
+                    side,
+                    price: level.price,
+                    count,
+                    time_in_force: TimeInForce::ImmediateOrCancel,
+                    post_only: false,
+                    reduce_only: false,
+                },
                 book_epoch: view.epoch,
             })
         };
@@ -193,13 +196,15 @@ impl FairValue {
         let quote = |side, price: Option<Price>| {
             price.map(|price| {
                 Intent::Place(PlaceIntent {
-                    ticker: view.ticker.clone(),
-                    side,
-                    price,
-                    count: size,
-                    time_in_force: TimeInForce::GoodTillCanceled,
-                    post_only: true,
-                    reduce_only: false,
+                    spec: OrderSpec {
+                        ticker: view.ticker.clone(),
+                        side,
+                        price,
+                        count: size,
+                        time_in_force: TimeInForce::GoodTillCanceled,
+                        post_only: true,
+                        reduce_only: false,
+                    },
                     book_epoch: view.epoch,
                 })
             })

@@ -8,7 +8,7 @@ use kalshi::{
 };
 
 use super::*;
-use crate::strategy::core::MarketView;
+use crate::strategy::interface::MarketView;
 
 fn p(s: &str) -> Price {
     Price::parse(s).unwrap()
@@ -47,7 +47,7 @@ fn places(intents: &[Intent]) -> Vec<(BookSide, Price, i64)> {
     intents
         .iter()
         .filter_map(|i| match i {
-            Intent::Place(p) => Some((p.side, p.price, p.count.centis() / 100)),
+            Intent::Place(p) => Some((p.spec.side, p.spec.price, p.spec.count.centis() / 100)),
             Intent::CancelMarket(_) => None,
         })
         .collect()
@@ -89,7 +89,7 @@ fn sizes_by_fractional_kelly_under_the_caps_and_stamps_the_epoch() {
     assert_eq!(places(&intents), vec![(BookSide::Bid, p("0.40"), 10)]);
     match &intents[0] {
         Intent::Place(pl) => assert_eq!(
-            (pl.book_epoch, pl.time_in_force),
+            (pl.book_epoch, pl.spec.time_in_force),
             (7, TimeInForce::ImmediateOrCancel)
         ),
         other => panic!("{other:?}"),

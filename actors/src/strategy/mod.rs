@@ -1,25 +1,31 @@
-//! The strategy: a pure [`Strategy`] trait with the built-in fair-value strategy, and the
-//! forecasts it prices from. (The actor that feeds it books and forwards its intents to the
-//! order manager comes with the engine.)
+//! The strategy: a pure [`Strategy`] trait with the built-in fair-value strategy, the
+//! forecasts it prices from, and the thin actor that feeds it books and forwards its intents to
+//! the order manager.
 //!
 //! # Layout
-//! - [`core`] holds `MarketView`, `Intent` and the `Strategy` trait.
+//! - [`interface`] holds `MarketView`, `Intent`, `PlaceIntent` and the `Strategy` trait.
 //! - [`fair_value`] holds the fair-value strategy and its config.
 //! - [`forecast`] holds forecasts (JSON file, Open-Meteo ensembles) and fair probabilities.
+//! - [`source`] fetches and watches them: Open-Meteo's schedule and requests, the file.
+//! - `actor` holds [`StrategyActor`] (glue: books, metadata, positions, blackout, forecast
+//!   refreshes → the strategy → the order manager); [`config`] the `[strategy]` section;
+//!   [`metrics`] its metrics.
 
 mod actor;
 pub mod config;
-pub mod core;
 pub mod fair_value;
 pub mod forecast;
-mod source;
+pub mod interface;
+pub mod metrics;
+pub mod source;
 
 pub use self::{
-    actor::{GetMetrics, SeedPositions, StrategyActor, StrategyMetrics, StrategyPeers},
+    actor::{GetMetrics, SeedPositions, StopStrategy, StrategyActor, StrategyPeers},
     config::{ForecastConfig, ForecastSource, StrategyConfig},
-    core::{Intent, MarketView, PlaceIntent, Strategy},
     fair_value::{FairValue, FairValueConfig},
     forecast::Forecast,
+    interface::{Intent, MarketView, PlaceIntent, Strategy},
+    metrics::StrategyMetrics,
 };
 
 #[cfg(test)]

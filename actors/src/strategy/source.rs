@@ -1,9 +1,22 @@
-//! Where the strategy's forecast comes from, as pure functions: when to fetch Open-Meteo next
-//! and the request URL for a city. The actor does the I/O.
+//! Where the strategy's forecast comes from: when to fetch Open-Meteo next and the request
+//! URL for a city (pure), the fetch of every city's ensemble, and the forecast file watched for
+//! changes. The actor decides when to call them and what to do with the result.
+
+use std::{
+    path::PathBuf,
+    time::{Duration as StdDuration, SystemTime},
+};
 
 use chrono::{DateTime, Duration, Timelike, Utc};
+use kalshi::SeriesTicker;
 
-use super::config::{City, ForecastConfig};
+use super::{
+    config::{City, ForecastConfig},
+    forecast::Forecast,
+};
+
+/// Largest Open-Meteo answer read, bytes.
+const MAX_ANSWER_BYTES: usize = 8 << 20;
 
 /// GFS cycle hours, UTC.
 const GFS_CYCLES: [u32; 4] = [0, 6, 12, 18];
@@ -44,6 +57,122 @@ pub fn ensemble_url(base: &str, cfg: &ForecastConfig, city: &City) -> String {
         city.timezone.replace('/', "%2F"),
         cfg.forecast_days
     )
+}
+
+/// When to fetch again after a fetch at `now`: on schedule ([`next_fetch`]) when it brought
+/// data, else after `refresh_s` capped at a minute.
+pub fn next_attempt(cfg: &ForecastConfig, now: DateTime<Utc>, got: bool) -> DateTime<Utc> {
+    if got {
+        next_fetch(cfg, now)
+    } else {
+        now + Duration::seconds(i64::try_from(cfg.refresh_s.min(60)).unwrap_or(60))
+    }
+}
+
+/// One `/v1/ensemble` request per configured city: (series, URL).
+pub fn ensemble_requests(base: &str, cfg: &ForecastConfig) -> Vec<(SeriesTicker, String)> {
+    cfg.cities
+        .iter()
+        .filter_map(|(series, city)| {
+            let url = ensemble_url(base, cfg, city);
+            SeriesTicker::new(series).ok().map(|s| (s, url))
+        })
+        .collect()
+}
+
+/// Fetches every request in turn; answers the ensembles that arrived and one error per city
+/// that did not.
+pub async fn fetch_ensembles(
+    client: awc::Client,
+    requests: Vec<(SeriesTicker, String)>,
+) -> (Forecast, Vec<String>) {
+    let mut forecast = Forecast::default();
+    let mut errors = Vec::new();
+    for (series, url) in requests {
+        let text = fetch_text(&client, &url).await;
+        if let Err(e) = text.and_then(|t| forecast.add_open_meteo(&series, &t)) {
+            errors.push(format!("{series}: {e}"));
+        }
+    }
+    (forecast, errors)
+}
+
+/// The body of a successful GET, as text.
+async fn fetch_text(client: &awc::Client, url: &str) -> Result<String, String> {
+    let body = match client.get(url).send().await {
+        Ok(mut resp) if resp.status().is_success() => resp
+            .body()
+            .limit(MAX_ANSWER_BYTES)
+            .await
+            .map_err(|e| e.to_string()),
+        Ok(resp) => Err(format!("HTTP {}", resp.status())),
+        Err(e) => Err(e.to_string()),
+    };
+    body.and_then(|b| String::from_utf8(b.to_vec()).map_err(|e| e.to_string()))
+}
+
+/// What a look at the forecast file found.
+#[derive(Debug)]
+pub enum FileCheck {
+    /// Not changed since the last look.
+    Unchanged,
+    /// Not there, and never loaded (told once).
+    Missing,
+    /// Changed and read.
+    Loaded(Forecast),
+    /// Changed but unreadable (the last forecast stays).
+    Failed(String),
+}
+
+/// The forecast file, reloaded when its modification time changes.
+#[derive(Debug)]
+pub struct ForecastFile {
+    path: PathBuf,
+    mtime: Option<SystemTime>,
+    told_missing: bool,
+}
+
+impl ForecastFile {
+    /// Watches `path`.
+    pub fn new(path: impl Into<PathBuf>) -> ForecastFile {
+        ForecastFile {
+            path: path.into(),
+            mtime: None,
+            told_missing: false,
+        }
+    }
+
+    /// The file watched.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// Looks at the file: reads it when it changed since the last look.
+    pub fn check(&mut self) -> FileCheck {
+        let mtime = std::fs::metadata(&self.path)
+            .and_then(|m| m.modified())
+            .ok();
+        if mtime.is_none() || mtime == self.mtime {
+            if mtime.is_none() && self.mtime.is_none() && !self.told_missing {
+                self.told_missing = true;
+                return FileCheck::Missing;
+            }
+            return FileCheck::Unchanged;
+        }
+        self.mtime = mtime;
+        match std::fs::read_to_string(&self.path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| Forecast::from_file_json(&text))
+        {
+            Ok(f) => FileCheck::Loaded(f),
+            Err(e) => FileCheck::Failed(e),
+        }
+    }
+
+    /// How often to look, from the config.
+    pub fn every(cfg: &ForecastConfig) -> StdDuration {
+        StdDuration::from_secs(cfg.reload_check_s.max(1))
+    }
 }
 
 #[cfg(test)]

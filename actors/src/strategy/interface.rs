@@ -5,12 +5,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use kalshi::{
-    Count, Price, Ticker,
-    book::OrderBook,
-    num::PriceRanges,
-    types::{BookSide, TimeInForce},
-};
+use kalshi::{Count, Price, Ticker, book::OrderBook, num::PriceRanges, types::BookSide};
+
+use crate::orders::{OrderSpec, Submit};
 
 /// What the strategy knows about one market when its book changes.
 #[derive(Debug, Clone)]
@@ -34,22 +31,19 @@ pub struct MarketView {
 /// An order the strategy wants.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlaceIntent {
-    /// Market.
-    pub ticker: Ticker,
-    /// `Bid` buys YES, `Ask` sells YES.
-    pub side: BookSide,
-    /// YES price, on the market's grid.
-    pub price: Price,
-    /// Contracts.
-    pub count: Count,
-    /// Time in force.
-    pub time_in_force: TimeInForce,
-    /// Rest only if it would not trade.
-    pub post_only: bool,
-    /// Only reduce the position.
-    pub reduce_only: bool,
+    /// Its terms (price on the market's grid).
+    pub spec: OrderSpec,
     /// Epoch of the book it was priced on.
     pub book_epoch: u64,
+}
+
+impl From<PlaceIntent> for Submit {
+    fn from(p: PlaceIntent) -> Submit {
+        Submit {
+            spec: p.spec,
+            book_epoch: Some(p.book_epoch),
+        }
+    }
 }
 
 /// What a strategy asks the order manager for.

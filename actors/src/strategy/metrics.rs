@@ -1,0 +1,52 @@
+//! The strategy actor's metrics: books seen and evaluated or skipped, intents asked for,
+//! accepted, refused and dropped, cancels, fills and forecast loads (counters), and the
+//! forecast's coverage and age, markets priced and the blackout now.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// Live counters kept by the actor (and reported, flattened, in [`StrategyMetrics`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counters {
+    /// Book updates received.
+    pub books_seen: u64,
+    /// Book updates the strategy was asked about.
+    pub books_evaluated: u64,
+    /// Updates ignored because their book was stale.
+    pub skipped_stale: u64,
+    /// Updates ignored because the market's metadata was not yet known.
+    pub skipped_no_metadata: u64,
+    /// Orders the strategy asked for.
+    pub intents: u64,
+    /// Orders dropped because their book went stale before they left the actor.
+    pub dropped_stale: u64,
+    /// Of which the order manager accepted.
+    pub accepted: u64,
+    /// Refused, by reason.
+    pub refused: BTreeMap<String, u64>,
+    /// Per-market cancels asked for.
+    pub cancels: u64,
+    /// Fills booked on our orders.
+    pub fills: u64,
+    /// Forecast loads that worked.
+    pub forecast_loads: u64,
+    /// Forecast loads that failed.
+    pub forecast_errors: u64,
+}
+
+/// A snapshot answered to `GetMetrics`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct StrategyMetrics {
+    /// Books, intents and their outcomes, cancels, fills, forecast loads.
+    #[serde(flatten)]
+    pub counters: Counters,
+    /// Markets or series-days the forecast covers.
+    pub forecast_entries: usize,
+    /// Seconds since the forecast was last loaded.
+    pub forecast_age_s: Option<i64>,
+    /// Markets the strategy has a fair value for.
+    pub markets_priced: usize,
+    /// Whether a blackout is active.
+    pub blackout: bool,
+}
