@@ -10,7 +10,7 @@ use std::{
 use chrono::DateTime;
 use clap::Args;
 use kalshi::Money;
-use tradewind_actors::{journal::Journal, orders::state::OrderRecord};
+use tradewind_actors::orders::{journal::Journal, state::OrderRecord};
 
 use crate::{cli::BAD_CONFIG, config};
 

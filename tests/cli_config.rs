@@ -14,14 +14,11 @@ use kalshi::{
     ClientOrderId, Count, Money, Price, Ticker,
     types::{BookSide, TimeInForce},
 };
-use tradewind_actors::{
-    journal::{Journal, Write},
-    orders::{
-        OrderSpec,
-        config::Synchronous,
-        positions::Position,
-        state::{OrderRecord, OrderState, Origin},
-    },
+use tradewind_actors::orders::{
+    OrderSpec,
+    journal::{Journal, Synchronous, Write},
+    positions::Position,
+    state::{OrderRecord, OrderState, Origin},
 };
 
 const KEY_ID: &str = "a952bcbe-ec3b-4b5b-b8f9-11dae589608c";

@@ -26,7 +26,7 @@ use tradewind_actors::{
     gateway::GatewayConfig,
     market_data::{BookResynced, BookStale, BookUpdated, FeedEvent},
     metadata::MetadataConfig,
-    orders::{GetOrders, GetPositions, OrderEvent, OrdersConfig, Reconcile},
+    orders::{GetTrackedOrders, GetTrackedPositions, OrderEvent, OrdersConfig, Reconcile},
     root::{Engine, EngineSpec, Observers},
     strategy::StrategyConfig,
 };
@@ -153,7 +153,7 @@ fn the_engine_under_faults_and_a_blackout_keeps_every_invariant() {
         // Faults, all at once and repeated: drops, gaps, 429s, lost responses, a pause.
         let paused = engine
             .orders
-            .send(GetOrders {
+            .send(GetTrackedOrders {
                 ticker: None,
                 open_only: false,
             })
@@ -238,7 +238,7 @@ fn the_engine_under_faults_and_a_blackout_keeps_every_invariant() {
             .collect();
         let ours = engine
             .orders
-            .send(GetOrders {
+            .send(GetTrackedOrders {
                 ticker: None,
                 open_only: false,
             })
@@ -263,7 +263,7 @@ fn the_engine_under_faults_and_a_blackout_keeps_every_invariant() {
             .collect();
         let our_pos: BTreeMap<String, Count> = engine
             .orders
-            .send(GetPositions)
+            .send(GetTrackedPositions)
             .await
             .unwrap()
             .into_iter()

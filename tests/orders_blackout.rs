@@ -17,7 +17,9 @@ use tradewind_actors::{
         config::FixedWindowConfig,
     },
     clock::FakeClock,
-    orders::{Amend, Cancel, GetMetrics, GetPositions, OrderEvent, OrderState, Reconcile, Refusal},
+    orders::{
+        Amend, Cancel, GetMetrics, GetTrackedPositions, OrderEvent, OrderState, Reconcile, Refusal,
+    },
 };
 
 /// A blackout clock whose only window, "test window", covers its fake clock's present.
@@ -62,7 +64,7 @@ async fn the_blackout_gate_blocks_new_orders_and_passes_cancels_decreases_and_re
         .unwrap();
     bot.orders.send(Reconcile).await.unwrap().unwrap();
     assert_eq!(
-        bot.orders.send(GetPositions).await.unwrap()[0].position,
+        bot.orders.send(GetTrackedPositions).await.unwrap()[0].position,
         Count::from_whole(5)
     );
     let resting = bot

@@ -20,9 +20,9 @@ use std::{
 
 use kalshi::{Count, Ticker, types::BookSide};
 use orders_support::{Maker, Setup, TempDir, WAIT, gtc, ioc};
-use tradewind_actors::{
+use tradewind_actors::orders::{
+    Cancel, GetTrackedOrders, GetTrackedPositions, OrderEvent, OrderState, OrdersConfig,
     journal::Journal,
-    orders::{Cancel, GetOrders, GetPositions, OrderEvent, OrderState, OrdersConfig},
 };
 
 const INTENTS: u64 = 200;
@@ -93,7 +93,7 @@ async fn child() {
         let seen = log.all().len();
         let open = bot
             .orders
-            .send(GetOrders {
+            .send(GetTrackedOrders {
                 ticker: None,
                 open_only: true,
             })
@@ -110,7 +110,7 @@ async fn child() {
     }
     let positions: BTreeMap<String, String> = bot
         .orders
-        .send(GetPositions)
+        .send(GetTrackedPositions)
         .await
         .unwrap()
         .into_iter()
@@ -137,7 +137,7 @@ async fn child() {
             _ => {
                 let open = bot
                     .orders
-                    .send(GetOrders {
+                    .send(GetTrackedOrders {
                         ticker: None,
                         open_only: true,
                     })

@@ -15,9 +15,8 @@ use orders_support::{Bot, Maker, Setup, TempDir, WAIT, ioc, sim_position, start_
 use tradewind_actors::{
     clock::LiveClock,
     feed::{Feed, FeedConfig, FeedPeers},
-    journal::Journal,
     market_data::{FeedEvent, FillReceived},
-    orders::{GetMetrics, GetPositions, OrderEvent, OrderState},
+    orders::{GetMetrics, GetTrackedPositions, OrderEvent, OrderState, journal::Journal},
 };
 
 /// Buys `n` lots of 2 YES from the maker, one IOC each; answers the simulator's fills of the
@@ -50,7 +49,7 @@ fn filled_count(evs: &[OrderEvent]) -> usize {
 }
 
 async fn positions_match(bot: &Bot, sim: &kalshi_sim::SimHandle, ticker: &Ticker) {
-    let ours = bot.orders.send(GetPositions).await.unwrap();
+    let ours = bot.orders.send(GetTrackedPositions).await.unwrap();
     let mine = ours.iter().find(|p| p.ticker == ticker.as_str()).unwrap();
     assert_eq!(mine.position, sim_position(sim, &bot.account_id, ticker));
 }

@@ -10,8 +10,10 @@ use kalshi_sim::server::faults::FaultPatch;
 use orders_support::{Setup, TempDir, WAIT, gtc, ioc, start_bot};
 use tradewind_actors::{
     gateway::GatewayConfig,
-    journal::Journal,
-    orders::{Amend, Cancel, GetMetrics, OrderState, OrdersConfig, Refusal, Submit, WaitReady},
+    orders::{
+        Amend, Cancel, GetMetrics, OrderState, OrdersConfig, Refusal, Submit, WaitReady,
+        journal::Journal,
+    },
 };
 
 #[actix::test]

@@ -17,16 +17,15 @@ use kalshi_sim::server::faults::FaultPatch;
 use orders_support::{Bot, Setup, TempDir, WAIT, gtc, start_bot};
 use tradewind_actors::{
     gateway::{GatewayConfig, GatewayError, PlaceOrder, PlaceOrderAck},
-    journal::Journal,
     orders::{
-        Amend, Cancel, GetMetrics, GetOrders, OrderEvent, OrderState, Orders, OrdersPeers, Refusal,
-        WaitReady,
+        Amend, Cancel, GetMetrics, GetTrackedOrders, OrderEvent, OrderState, Orders, OrdersPeers,
+        Refusal, WaitReady, journal::Journal,
     },
 };
 
 async fn open_orders(bot: &Bot) -> Vec<tradewind_actors::orders::OrderRecord> {
     bot.orders
-        .send(GetOrders {
+        .send(GetTrackedOrders {
             ticker: None,
             open_only: false,
         })

@@ -12,8 +12,8 @@ use orders_support::{Maker, Setup, TempDir, WAIT, gtc, ioc, sim_position, start_
 use tradewind_actors::{
     clock::FakeClock,
     orders::{
-        GetMetrics, GetPositions, Halt, OrderEvent, OrderState, OrdersConfig, Reconcile, Refusal,
-        Resume, Submit, risk::Limit,
+        GetMetrics, GetTrackedPositions, Halt, OrderEvent, OrderState, OrdersConfig, Reconcile,
+        Refusal, Resume, Submit, risk::Limit,
     },
 };
 
@@ -187,7 +187,7 @@ async fn the_daily_loss_limit_halts_new_orders_and_cancels_resting_ones_until_re
         "{}",
         m.daily_pnl
     );
-    let positions = bot.orders.send(GetPositions).await.unwrap();
+    let positions = bot.orders.send(GetTrackedPositions).await.unwrap();
     assert_eq!(positions[0].position, sim_position(&sim, &account, &ticker));
     let key = resting.key.clone();
     log.wait_until(WAIT, "the resting order cancelled by the halt", |evs| {
@@ -255,6 +255,6 @@ async fn halt_stops_new_orders_and_cancels_resting_ones_and_resume_lifts_it() {
         .await
         .unwrap();
     assert_eq!(r.unwrap().state, OrderState::Resting);
-    let j = tradewind_actors::journal::Journal::open_read_only(&bot.journal).unwrap();
+    let j = tradewind_actors::orders::journal::Journal::open_read_only(&bot.journal).unwrap();
     assert_eq!(j.count("halts").unwrap(), 2, "halt and resume journaled");
 }

@@ -1,30 +1,35 @@
 //! # tradewind-actors — the engine's actix actors
 //!
 //! # Layout
-//! - [`blackout`]: the blackout clock — when new orders pause (forecast cycles, maintenance).
-//! - [`clock`]: injected time ([`clock::Clock`], [`clock::LiveClock`], [`clock::FakeClock`]).
+//! Actors, one folder each, with their messages, config and metrics:
+//! - [`gateway`]: the REST gateway — the only door to Kalshi's REST API.
 //! - [`feed`]: the market-data feed — one supervised WebSocket, local books with epochs.
-//! - [`gateway`]: the REST gateway actor — the only door to Kalshi's REST API.
-//! - [`journal`]: the order journal — SQLite (WAL) of intents, orders, fills, positions.
+//! - [`metadata`]: the metadata cache — markets, events, series; tells the feed what to watch.
+//! - [`blackout`]: the blackout clock — when new orders pause (forecast cycles, maintenance).
+//! - [`orders`]: the order manager — order state machine, risk limits, blackout gate,
+//!   positions and P&L, reconciliation with the exchange, and its SQLite journal.
+//! - [`strategy`]: the pure strategy trait, the fair-value strategy, forecasts, and the thin
+//!   actor around them.
+//! - [`root`]: the engine — starts every actor in order, wires them, shuts down cleanly.
+//!
+//! Shared below them:
 //! - [`market_data`]: messages the feed publishes (books, staleness, fills, lifecycle) and the
 //!   watch list it follows.
-//! - [`metadata`]: the metadata cache — markets, events, series; tells the feed what to watch.
-//! - [`orders`]: the order manager — order state machine, risk limits, blackout gate,
-//!   positions and P&L, reconciliation with the exchange.
-//! - [`root`]: the engine — starts every actor in order, restarts them, shuts down cleanly.
-//! - [`strategy`]: the pure strategy trait, the fair-value strategy and forecasts.
-//! - [`tls`]: base URLs and the HTTP client (rustls, webpki roots).
+//! - [`metrics`]: the one metrics pattern (flattened counters, bounded duration histograms).
+//! - [`backoff`]: exponential backoff with full jitter (gateway retries, feed reconnects).
+//! - [`clock`]: injected time ([`clock::Clock`], [`clock::LiveClock`], [`clock::FakeClock`]).
+//! - [`base_url`]: exchange URLs, encrypted off loopback; [`http_client`]: awc with rustls.
 
 pub mod backoff;
+pub mod base_url;
 pub mod blackout;
 pub mod clock;
 pub mod feed;
 pub mod gateway;
-pub mod journal;
+pub mod http_client;
 pub mod market_data;
 pub mod metadata;
 pub mod metrics;
 pub mod orders;
 pub mod root;
 pub mod strategy;
-pub mod tls;

@@ -216,7 +216,7 @@ impl Engine {
         info!("order manager reconciled");
         // The strategy starts knowing the positions the journal and the exchange hold.
         let held = orders_addr
-            .send(orders::GetPositions)
+            .send(orders::GetTrackedPositions)
             .await
             .map_err(|e| vec![format!("order manager: {e}")])?;
         strategy_addr.do_send(strategy::SeedPositions(

@@ -22,7 +22,7 @@ use tradewind_actors::{
     feed::FeedConfig,
     gateway::GatewayConfig,
     metadata::MetadataConfig,
-    orders::{GetOrders, OrderSpec, OrdersConfig, Submit, config::Synchronous},
+    orders::{GetTrackedOrders, OrderSpec, OrdersConfig, Submit, journal::Synchronous},
     root::{Engine, EngineSpec, Observers},
     strategy::{ForecastSource, StrategyConfig},
 };
@@ -202,7 +202,7 @@ pub fn run() -> Result<String, String> {
         }
         let resting = engine
             .orders
-            .send(GetOrders {
+            .send(GetTrackedOrders {
                 ticker: None,
                 open_only: true,
             })

@@ -22,7 +22,7 @@ use tradewind_actors::{
     feed::FeedConfig,
     gateway::{Gateway, GatewayConfig, PlaceOrder},
     metadata::MetadataConfig,
-    orders::{OrderEvent, OrdersConfig, config::Synchronous},
+    orders::{OrderEvent, OrdersConfig, journal::Synchronous},
     root::{Engine, EngineSpec, Observers},
     strategy::{ForecastSource, StrategyConfig},
 };

@@ -11,7 +11,7 @@ use std::fmt;
 
 use kalshi::sign::SigningKey;
 use serde::{Deserialize, Serialize};
-use tradewind_actors::tls::BaseUrl;
+use tradewind_actors::base_url::BaseUrl;
 
 use super::mask::mask_key_id;
 

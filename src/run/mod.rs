@@ -18,7 +18,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tracing::{info, warn};
 use tradewind_actors::{
     clock::LiveClock,
-    orders::GetOrders,
+    orders::GetTrackedOrders,
     root::{Engine, EngineSpec},
 };
 
@@ -268,7 +268,7 @@ async fn settle_cancels(engine: &Engine) {
         tick.tick().await;
         let open = engine
             .orders
-            .send(GetOrders {
+            .send(GetTrackedOrders {
                 ticker: None,
                 open_only: true,
             })

@@ -11,7 +11,7 @@ use kalshi::{Count, Ticker, book::OrderBook};
 use kalshi_sim::SimHandle;
 use tradewind_actors::{
     feed::GetBook,
-    orders::{GetOrders, GetPositions, OrderState, Reconcile},
+    orders::{GetTrackedOrders, GetTrackedPositions, OrderState, Reconcile},
     root::Engine,
 };
 
@@ -83,7 +83,7 @@ pub async fn running(
     }
     let Ok(ours) = engine
         .orders
-        .send(GetOrders {
+        .send(GetTrackedOrders {
             ticker: None,
             open_only: false,
         })
@@ -121,7 +121,7 @@ pub async fn finally(
             .is_some_and(|f| f.connected && f.books_stale == 0);
         let open_unknown = engine
             .orders
-            .send(GetOrders {
+            .send(GetTrackedOrders {
                 ticker: None,
                 open_only: true,
             })
@@ -148,7 +148,7 @@ pub async fn finally(
         .collect();
     if let Ok(ours) = engine
         .orders
-        .send(GetOrders {
+        .send(GetTrackedOrders {
             ticker: None,
             open_only: false,
         })
@@ -171,7 +171,7 @@ pub async fn finally(
         .into_iter()
         .map(|p| (p.ticker.to_string(), p.position_fp))
         .collect();
-    if let Ok(ours) = engine.orders.send(GetPositions).await {
+    if let Ok(ours) = engine.orders.send(GetTrackedPositions).await {
         let ours: BTreeMap<String, Count> =
             ours.into_iter().map(|p| (p.ticker, p.position)).collect();
         for t in sim_pos.keys().chain(ours.keys()) {

@@ -26,9 +26,11 @@ use tradewind_actors::{
     blackout::SubscribeBlackout,
     clock::{LiveClock, SharedClock},
     gateway::{Gateway, GatewayConfig, PlaceOrder},
-    journal::Journal,
     metadata::{Metadata, MetadataConfig, MetadataPeers},
-    orders::{OrderEvent, OrderSpec, Orders, OrdersConfig, OrdersPeers, Submit, WaitReady},
+    orders::{
+        OrderEvent, OrderSpec, Orders, OrdersConfig, OrdersPeers, Submit, WaitReady,
+        journal::Journal,
+    },
 };
 
 use super::common;

@@ -28,7 +28,7 @@ use super::{
     probe::{ProbeTarget, expand},
     schedule::{Recurring, Schedule, Window},
 };
-use crate::tls::BaseUrl;
+use crate::base_url::BaseUrl;
 
 /// Settings of the blackout clock.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

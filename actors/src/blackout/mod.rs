@@ -280,7 +280,7 @@ impl Actor for BlackoutClock {
             .any(|p| matches!(p, ProbeTarget::Http { .. }))
         {
             let timeout = Duration::from_millis(self.cfg.probe_timeout_ms);
-            match crate::tls::http_client(timeout, true) {
+            match crate::http_client::build(timeout, true) {
                 Ok(client) => self.http = Some(client),
                 Err(error) => warn!(%error, "cannot build the HTTP client; HTTP probes will fail"),
             }

@@ -122,7 +122,7 @@ mod tests {
     #[actix::test]
     async fn http_probe_is_ready_only_on_2xx() {
         let url = serve(&[404, 200, 503]);
-        let client = crate::tls::http_client(Duration::from_secs(5), false).unwrap();
+        let client = crate::http_client::build(Duration::from_secs(5), false).unwrap();
         assert_eq!(http_ready(&client, &url).await, Ok(false));
         assert_eq!(http_ready(&client, &url).await, Ok(true));
         assert_eq!(http_ready(&client, &url).await, Ok(false));

@@ -21,50 +21,8 @@ use futures_util::{Sink, StreamExt};
 use kalshi::ws::Command;
 use tracing::{debug, info, warn};
 
-use super::{Feed, config::ms};
+use super::{Feed, config::ms, link::Phase};
 use crate::market_data::{BookStale, FeedEvent, StaleReason};
-
-/// The write half, type-erased.
-type WsSink = SinkWrite<Message, Pin<Box<dyn Sink<Message, Error = WsProtocolError>>>>;
-
-/// Where the connection stands.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    /// Waiting out the delay or in the handshake.
-    #[default]
-    Connecting,
-    /// Frames flow.
-    Open,
-    /// Lost; the actor is stopping.
-    Gone,
-}
-
-/// One connection's state (reset on restart).
-#[derive(Default)]
-pub(super) struct Link {
-    phase: Phase,
-    sink: Option<WsSink>,
-    /// When frames were last known to flow (set by the watchdog's tick, not per frame).
-    last_seen_ns: u128,
-    /// A frame arrived since the watchdog last looked: one flag per frame instead of one
-    /// clock read.
-    heard: bool,
-}
-
-impl std::fmt::Debug for Link {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Link")
-            .field("phase", &self.phase)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Link {
-    /// Whether frames flow.
-    pub(super) fn is_open(&self) -> bool {
-        self.phase == Phase::Open
-    }
-}
 
 impl Feed {
     /// Connects after `delay`, signing the handshake when the delay is over. Every failure,
@@ -82,7 +40,7 @@ impl Feed {
             }
             let client = match cached {
                 Some(c) => c,
-                None => crate::tls::http_client(timeout, tls)
+                None => crate::http_client::build(timeout, tls)
                     .map_err(|e| format!("cannot build the client: {e}"))?,
             };
             let headers = signer

@@ -16,7 +16,8 @@
 //! watched set and the metrics live on across restarts.
 //!
 //! # Layout
-//! - `conn`: the awc WebSocket glue — connect, frames in, commands and pongs out, watchdog.
+//! - `conn`: the awc WebSocket glue — connect, frames in, commands and pongs out, watchdog;
+//!   `link`: one connection's state.
 //! - `route`: what each decoded frame does to books, subscriptions and consumers.
 //! - [`books`]: books and epochs; [`seq`]: `seq` per sid; [`subs`]: subscriptions (pure).
 //! - [`conflate`]: latest-state delivery (pure). [`reconnect`]: the delay schedule (pure).
@@ -26,6 +27,7 @@ pub mod books;
 pub mod config;
 pub mod conflate;
 mod conn;
+mod link;
 pub mod metrics;
 pub mod peers;
 pub mod reconnect;
@@ -47,7 +49,7 @@ use self::{
     books::Books,
     config::ms,
     conflate::Conflator,
-    conn::Link,
+    link::Link,
     metrics::{Counters, Timings},
     reconnect::ReconnectPolicy,
     subs::Subs,
@@ -59,9 +61,9 @@ pub use self::{
 };
 use crate::{
     backoff::Backoff,
+    base_url::BaseUrl,
     clock::SharedClock,
     market_data::{BookStale, FeedEvent, SetWatchlist, StaleReason},
-    tls::BaseUrl,
 };
 
 /// Asks the feed for its metrics.

@@ -7,7 +7,7 @@ use std::time::Duration;
 use awc::{Client, error::SendRequestError, http::Method as HttpMethod};
 use kalshi::{rest::Method, sign::Signer};
 
-use crate::tls::BaseUrl;
+use crate::base_url::BaseUrl;
 
 /// What an attempt produced.
 #[derive(Debug)]
@@ -40,6 +40,28 @@ pub struct Wire {
     pub query: String,
     /// JSON body.
     pub body: Option<Vec<u8>>,
+}
+
+impl Wire {
+    /// The request for `endpoint` at `path` (an `Endpoint` path, which carries
+    /// `/trade-api/v2`: the base URL's prefix is put back when it is sent).
+    pub fn of(
+        endpoint: kalshi::rest::Endpoint,
+        path: String,
+        query: String,
+        body: Option<Vec<u8>>,
+    ) -> Wire {
+        let path = match path.strip_prefix(kalshi::rest::API_PREFIX) {
+            Some(rest) => rest.to_owned(),
+            None => path,
+        };
+        Wire {
+            method: endpoint.method(),
+            path,
+            query,
+            body,
+        }
+    }
 }
 
 /// Sends one signed attempt (fresh timestamp) and reads the whole answer.

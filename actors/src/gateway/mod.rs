@@ -17,10 +17,13 @@
 //! # Layout
 //! - [`dispatch`]: lanes, buckets, cool-down, deadlines (pure).
 //! - [`request`]: the request messages and [`request::ApiRequest`].
-//! - `http`: one signed attempt over awc.
+//! - `http`: one signed attempt over awc; `jobs`: requests in flight and their tickets;
+//!   `answer`: what an attempt's outcome does (count, cool down, retry); `adopt`: a 409 on a
+//!   create resolved to the existing order, and delivery of every answer.
 //! - [`retry`]: the retry table; [`offset`]: the exchange clock estimate (both pure).
 //! - [`config`], [`error`], [`metrics`]; the backoff delays are [`crate::backoff`]'s.
 
+mod adopt;
 mod answer;
 pub mod config;
 pub mod dispatch;
@@ -52,24 +55,16 @@ pub use self::{
 use self::{
     dispatch::{Dispatcher, Limits, Outcome, Step, Ticket},
     http::Wire,
-    jobs::{Job, Reply},
+    jobs::{Job, NewJob, Reply},
     metrics::{Counters, Timings},
     offset::OffsetEstimator,
 };
-use crate::{backoff::Backoff, clock::SharedClock, tls::BaseUrl};
+use crate::{backoff::Backoff, base_url::BaseUrl, clock::SharedClock};
 
 /// Asks the gateway for its metrics.
 #[derive(Debug, Clone, Copy, Message)]
 #[rtype(result = "GatewayMetrics")]
 pub struct GetMetrics;
-
-/// A path relative to the base URL's prefix (`Endpoint` paths carry `/trade-api/v2`).
-pub(super) fn relative(path: String) -> String {
-    match path.strip_prefix(kalshi::rest::API_PREFIX) {
-        Some(rest) => rest.to_owned(),
-        None => path,
-    }
-}
 
 /// Largest number of 429s a read waits through before giving up.
 pub(super) const MAX_READ_429S: u32 = 20;
@@ -163,32 +158,19 @@ impl Gateway {
         let endpoint = msg.endpoint();
         let body = msg.body()?;
         let now = self.clock.monotonic_ns();
-        let job = Job {
+        let ticket = NewJob {
             endpoint,
-            wire: Wire {
-                method: endpoint.method(),
-                path: relative(msg.path()),
-                query: msg.query(),
-                body,
-            },
+            wire: Wire::of(endpoint, msg.path(), msg.query(), body),
             retry: msg.retry(),
-            attempts: 0,
-            rate_limited: 0,
-            maybe_applied: false,
             adoption: msg.adoption(),
             reply: Reply::Caller(reply),
-        };
-        let ticket = Ticket {
             lane: msg.lane(),
-            bucket: endpoint.bucket(),
             cost: self.costs.cost(endpoint, msg.items()),
             deadline_ns: msg
                 .deadline(http::ms(self.cfg.placement_deadline_ms))
                 .map(|d| now + d.as_nanos()),
-            enqueued_ns: now,
-            generation: 0,
-            payload: job,
-        };
+        }
+        .ticket(now);
         self.dispatcher.push(ticket).map_err(|t| {
             self.counters.overloaded += 1;
             GatewayError::Overloaded {
@@ -344,7 +326,7 @@ impl Actor for Gateway {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Context<Self>) {
-        match crate::tls::http_client(http::ms(self.cfg.request_timeout_ms), self.base.tls) {
+        match crate::http_client::build(http::ms(self.cfg.request_timeout_ms), self.base.tls) {
             Ok(client) => self.client = Some(client),
             Err(e) => warn!(error = %e, "cannot build the HTTP client; every request will fail"),
         }

@@ -14,12 +14,12 @@ use tracing::{info, warn};
 
 use super::{
     Amend, Cancel, CancelAll, Orders, Placed, Refusal,
+    journal::Write,
     risk::{self, Proposal},
     state::{Event, OrderState},
 };
 use crate::{
     gateway::{AmendOrder, CancelOrder, DecreaseOrder, GatewayError, GetOrder},
-    journal::Write,
     metadata::{LookupMarket, MetadataError},
 };
 

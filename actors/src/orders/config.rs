@@ -23,18 +23,7 @@
 use kalshi::{Money, types::SelfTradePrevention};
 use serde::{Deserialize, Serialize};
 
-use super::ids;
-
-/// How hard the journal syncs a commit to disk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Synchronous {
-    /// `synchronous=FULL`: every commit is fsynced; survives a process kill and a power loss.
-    Full,
-    /// `synchronous=NORMAL` in WAL mode: a commit reaches the OS before returning, so a
-    /// process kill loses nothing; a power loss may lose the last commits.
-    Normal,
-}
+use super::{ids, journal::Synchronous, spec::Placement};
 
 /// Settings of the order manager.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,6 +110,14 @@ impl Default for OrdersConfig {
 }
 
 impl OrdersConfig {
+    /// How every order is placed.
+    pub fn placement(&self) -> Placement {
+        Placement {
+            self_trade_prevention: self.self_trade_prevention.clone(),
+            cancel_order_on_pause: self.cancel_order_on_pause,
+            order_group_id: self.order_group_id.clone(),
+        }
+    }
     /// Every invalid value, each naming its field (`orders.<field>: ...`).
     pub fn validate(&self) -> Result<(), Vec<String>> {
         let mut errs = Vec::new();

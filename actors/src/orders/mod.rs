@@ -2,7 +2,7 @@
 //!
 //! Accepts intents — [`Submit`], [`Cancel`], [`CancelAll`], [`Amend`] — each answered with
 //! its result or a [`Refusal`] naming the reason; the kill switch [`Halt`] / [`Resume`];
-//! views [`GetOrders`], [`GetPositions`], [`GetMetrics`]; [`WaitReady`], [`Reconcile`] and
+//! views [`GetTrackedOrders`], [`GetTrackedPositions`], [`GetMetrics`]; [`WaitReady`], [`Reconcile`] and
 //! [`Shutdown`].
 //! From the feed it takes `FillReceived`, `UserOrderReceived`, `FeedEvent` and `BookUpdated`
 //! (marks only); from the blackout clock `BlackoutChanged`. It emits [`OrderEvent`]s to its
@@ -22,17 +22,22 @@
 //! # Layout
 //! - [`state`]: the order state machine and ledger; [`positions`]: positions and P&L;
 //!   [`risk`]: limits; [`reconcile`]: journal vs exchange; [`ids`]: client order ids (all pure).
-//! - `submit`, `cancel`: the intent handlers; `feed`: fills, order updates, connection events;
-//!   `sync`: reconciliations and `fetch` their REST reads; `core`: journaling and
-//!   bookkeeping shared by them.
+//! - [`spec`]: an order's terms ([`OrderSpec`]) and its create request; [`event`]: what
+//!   listeners are told ([`OrderEvent`]); [`journal`]: the SQLite journal.
+//! - `submit`, `cancel`: the intent handlers; `account_events`: fills, order updates,
+//!   connection events and books from the feed; `sync`: reconciliations and `fetch` their
+//!   REST reads; `bookkeeping`: journaling, adoption, exposure, the kill switch and the
+//!   metrics snapshot, shared by them.
 //! - [`config`], [`metrics`], [`peers`], [`refusal`].
 
+mod account_events;
+mod bookkeeping;
 mod cancel;
 pub mod config;
-mod core;
-mod feed;
+pub mod event;
 mod fetch;
 pub mod ids;
+pub mod journal;
 pub mod metrics;
 pub mod peers;
 pub mod positions;
@@ -52,6 +57,7 @@ use tracing::{info, warn};
 
 pub use self::{
     config::OrdersConfig,
+    event::OrderEvent,
     metrics::{OrdersMetrics, PositionMetric},
     peers::OrdersPeers,
     refusal::Refusal,
@@ -59,15 +65,15 @@ pub use self::{
     state::{OrderRecord, OrderState},
 };
 use self::{
+    journal::{Journal, JournalError},
     metrics::Counters,
-    positions::{FillRecord, Positions},
+    positions::Positions,
     risk::{RateWindow, RiskLimits},
     state::Ledger,
 };
 use crate::{
     blackout::{BlackoutChanged, BlackoutState, SubscribeBlackout},
     clock::SharedClock,
-    journal::{Journal, JournalError},
 };
 
 /// Place an order.
@@ -138,20 +144,22 @@ pub struct Halt {
 #[rtype(result = "()")]
 pub struct Resume;
 
-/// Orders held (open ones, and finished ones of the last `history_days`).
+/// The orders this order manager tracks (open ones, and finished ones of the last
+/// `history_days`) — its own ledger, not a REST call (that is `gateway::GetOrders`).
 #[derive(Debug, Clone, Message)]
 #[rtype(result = "Vec<OrderRecord>")]
-pub struct GetOrders {
+pub struct GetTrackedOrders {
     /// Only this market.
     pub ticker: Option<Ticker>,
     /// Only orders not finished.
     pub open_only: bool,
 }
 
-/// Positions, every market ever traded.
+/// The positions this order manager tracks, every market ever traded — its own book, not a
+/// REST call (that is `gateway::GetPositions`).
 #[derive(Debug, Clone, Copy, Message)]
 #[rtype(result = "Vec<PositionMetric>")]
-pub struct GetPositions;
+pub struct GetTrackedPositions;
 
 /// Asks for the order manager's metrics.
 #[derive(Debug, Clone, Copy, Message)]
@@ -174,21 +182,6 @@ pub struct WaitReady;
 #[derive(Debug, Clone, Copy, Message)]
 #[rtype(result = "usize")]
 pub struct Shutdown;
-
-/// Told to listeners (the strategy): an order changed or a fill was booked.
-#[derive(Debug, Clone, PartialEq, Eq, Message)]
-#[rtype(result = "()")]
-pub enum OrderEvent {
-    /// The order's new state.
-    Updated(Box<OrderRecord>),
-    /// A fill was booked; the market's position after it.
-    Filled {
-        /// The fill.
-        fill: Box<FillRecord>,
-        /// Position after it (+ YES, − NO).
-        position: Count,
-    },
-}
 
 /// The order manager actor.
 #[derive(Debug)]
@@ -313,7 +306,10 @@ impl Handler<Resume> for Orders {
     fn handle(&mut self, _msg: Resume, _ctx: &mut Context<Self>) {
         if self.halted.take().is_some() {
             info!("kill switch lifted");
-            self.commit(&[crate::journal::Write::Halt(false, "resume")]);
+            self.commit(&[journal::Write::KillSwitch {
+                halted: false,
+                reason: "resume",
+            }]);
         }
     }
 }
@@ -332,10 +328,10 @@ impl Handler<BlackoutChanged> for Orders {
     }
 }
 
-impl Handler<GetOrders> for Orders {
-    type Result = MessageResult<GetOrders>;
+impl Handler<GetTrackedOrders> for Orders {
+    type Result = MessageResult<GetTrackedOrders>;
 
-    fn handle(&mut self, msg: GetOrders, _ctx: &mut Context<Self>) -> Self::Result {
+    fn handle(&mut self, msg: GetTrackedOrders, _ctx: &mut Context<Self>) -> Self::Result {
         MessageResult(
             self.ledger
                 .iter()
@@ -347,10 +343,10 @@ impl Handler<GetOrders> for Orders {
     }
 }
 
-impl Handler<GetPositions> for Orders {
-    type Result = MessageResult<GetPositions>;
+impl Handler<GetTrackedPositions> for Orders {
+    type Result = MessageResult<GetTrackedPositions>;
 
-    fn handle(&mut self, _msg: GetPositions, _ctx: &mut Context<Self>) -> Self::Result {
+    fn handle(&mut self, _msg: GetTrackedPositions, _ctx: &mut Context<Self>) -> Self::Result {
         MessageResult(self.position_metrics())
     }
 }

@@ -5,7 +5,7 @@
 
 use actix::{Addr, Recipient};
 
-use super::OrderEvent;
+use super::event::OrderEvent;
 use crate::{
     blackout::SubscribeBlackout,
     gateway::{

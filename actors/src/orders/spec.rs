@@ -5,11 +5,9 @@
 use kalshi::{
     ClientOrderId, Count, Price, Ticker,
     rest::CreateOrderV2Request,
-    types::{BookSide, TimeInForce},
+    types::{BookSide, SelfTradePrevention, TimeInForce},
 };
 use serde::Serialize;
-
-use super::config::OrdersConfig;
 
 /// An order's terms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -30,13 +28,23 @@ pub struct OrderSpec {
     pub reduce_only: bool,
 }
 
+/// How every order is placed (from `[orders]`): the same for all of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    /// Self-trade prevention.
+    pub self_trade_prevention: SelfTradePrevention,
+    /// Ask the exchange to cancel the order if trading pauses.
+    pub cancel_order_on_pause: bool,
+    /// An order group created beforehand.
+    pub order_group_id: Option<String>,
+}
+
 impl OrderSpec {
-    /// The V2 create request for these terms under `client_order_id`, with the account-wide
-    /// placement settings of `[orders]` (self-trade prevention, cancel on pause, order group).
+    /// The V2 create request for these terms under `client_order_id`, placed as `cfg` says.
     pub fn create_request(
         &self,
         client_order_id: Option<ClientOrderId>,
-        cfg: &OrdersConfig,
+        cfg: &Placement,
     ) -> CreateOrderV2Request {
         CreateOrderV2Request {
             ticker: self.ticker.clone(),

@@ -12,12 +12,12 @@ use tracing::{debug, info, warn};
 
 use super::{
     OrderEvent, Orders, Placed, Refusal, Submit, ids,
+    journal::Write,
     risk::{self, Proposal},
     state::{Event, Failure, OrderRecord, OrderState, Origin},
 };
 use crate::{
     gateway::{GatewayError, PlaceOrder, PlaceOrderAck},
-    journal::Write,
     metadata::{LookupMarket, MetadataError},
 };
 
@@ -189,7 +189,9 @@ impl Orders {
         let Some(o) = self.ledger.get(&key) else {
             return self.refuse(Refusal::NoSuchOrder(key));
         };
-        let request = o.spec.create_request(o.client_order_id.clone(), &self.cfg);
+        let request = o
+            .spec
+            .create_request(o.client_order_id.clone(), &self.cfg.placement());
         let deadline = self.send_deadline(o.spec.reduce_only);
         let send = self.peers.place.send(PlaceOrder {
             request,

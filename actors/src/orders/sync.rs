@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use kalshi::{Ticker, rest::Order};
 use tracing::{info, warn};
 
+use super::journal::Write;
 use super::{
     Orders, Reconcile,
     fetch::{self, Pass, Snapshot, Sources},
@@ -19,7 +20,7 @@ use super::{
     reconcile::{self, Difference, OrderAction, PositionFix},
     state::{Event, OrderRecord, OrderState},
 };
-use crate::{gateway::GatewayError, journal::Write};
+use crate::gateway::GatewayError;
 
 /// Which reconciliation; its name is journaled and labels the fills it books.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

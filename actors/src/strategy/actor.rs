@@ -265,7 +265,7 @@ impl StrategyActor {
     fn forecast_client(&mut self) -> Option<awc::Client> {
         if self.client.is_none() {
             let timeout = Duration::from_millis(self.cfg.forecast.timeout_ms);
-            match crate::tls::http_client(timeout, self.forecast_base.starts_with("https://")) {
+            match crate::http_client::build(timeout, self.forecast_base.starts_with("https://")) {
                 Ok(c) => self.client = Some(c),
                 Err(e) => warn!(error = %e, "no HTTP client for the forecast"),
             }

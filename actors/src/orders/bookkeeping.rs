@@ -12,12 +12,12 @@ use tracing::{error, warn};
 
 use super::{
     OrderEvent, Orders,
+    journal::Write,
     metrics::{OrdersMetrics, PositionMetric},
     risk::{Exposure, order_cost},
     spec::OrderSpec,
     state::{Change, Event, OrderRecord, OrderState, Origin},
 };
-use crate::journal::Write;
 
 /// An order the exchange reported that the journal lacks.
 #[derive(Debug, Clone)]
@@ -147,7 +147,10 @@ impl Orders {
     /// Sets the kill switch (journaled) and cancels resting orders if configured.
     pub(super) fn halt(&mut self, reason: String, ctx: &mut Context<Self>) {
         warn!(%reason, "kill switch: new orders halted");
-        self.commit(&[Write::Halt(true, &reason)]);
+        self.commit(&[Write::KillSwitch {
+            halted: true,
+            reason: &reason,
+        }]);
         self.halted = Some(reason);
         if self.cfg.cancel_on_halt {
             self.cancel_open(None, ctx);

@@ -9,16 +9,14 @@ use tracing::warn;
 
 use super::{
     OrderEvent, Orders,
-    core::Foreign,
+    bookkeeping::Foreign,
+    journal::Write,
     positions::{FillRecord, Mark},
     reconcile::Difference,
     state::{Event, OrderState},
 };
-use crate::{
-    journal::Write,
-    market_data::{
-        BookResynced, BookStale, BookUpdated, FeedEvent, FillReceived, UserOrderReceived,
-    },
+use crate::market_data::{
+    BookResynced, BookStale, BookUpdated, FeedEvent, FillReceived, UserOrderReceived,
 };
 
 impl Orders {

@@ -18,6 +18,7 @@
 //! `orders`, `order_events`, `fills`, `positions`, `reconciliations`, `differences`, `halts`
 //! ([`schema`]); the schema version is `PRAGMA user_version`.
 
+mod error;
 mod rows;
 pub mod schema;
 
@@ -26,47 +27,28 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use kalshi::{Money, Ticker};
 use rusqlite::{Connection, OpenFlags, Transaction, params};
+use serde::{Deserialize, Serialize};
 
-pub use self::rows::{IntentOutcome, Loaded};
+use self::rows::ts;
+pub use self::{
+    error::JournalError,
+    rows::{IntentOutcome, Loaded},
+};
 use crate::orders::{
-    config::Synchronous,
     positions::{FillRecord, Position},
     reconcile::Difference,
     state::{Change, OrderRecord},
 };
 
-/// Why the journal failed.
-#[derive(Debug, thiserror::Error)]
-pub enum JournalError {
-    /// The file could not be opened or set up.
-    #[error("cannot open journal {path}: {source}")]
-    Open {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: rusqlite::Error,
-    },
-    /// The journal was written by a newer Tradewind.
-    #[error("journal schema version {found} is newer than this build's {known}")]
-    TooNew {
-        /// Its version.
-        found: u32,
-        /// Ours.
-        known: u32,
-    },
-    /// A SQLite error.
-    #[error("journal: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    /// A stored value does not read back.
-    #[error("journal row {table}/{key}: {detail}")]
-    Corrupt {
-        /// Table.
-        table: &'static str,
-        /// Row key.
-        key: String,
-        /// What is wrong.
-        detail: String,
-    },
+/// How hard the journal syncs a commit to disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Synchronous {
+    /// `synchronous=FULL`: every commit is fsynced; survives a process kill and a power loss.
+    Full,
+    /// `synchronous=NORMAL` in WAL mode: a commit reaches the OS before returning, so a
+    /// process kill loses nothing; a power loss may lose the last commits.
+    Normal,
 }
 
 /// One row to write; [`Journal::commit`] writes a batch in one transaction.
@@ -84,8 +66,13 @@ pub enum Write<'a> {
     Position(&'a Ticker, &'a Position),
     /// A reconciliation of this kind and its differences.
     Reconciliation(&'a str, &'a [Difference]),
-    /// The kill switch set (`true`) or lifted, and why.
-    Halt(bool, &'a str),
+    /// The kill switch set or lifted, and why.
+    KillSwitch {
+        /// Set (new orders halted) or lifted.
+        halted: bool,
+        /// Why.
+        reason: &'a str,
+    },
 }
 
 /// The journal.
@@ -93,11 +80,6 @@ pub enum Write<'a> {
 pub struct Journal {
     conn: Connection,
     path: PathBuf,
-}
-
-/// RFC 3339 UTC with milliseconds: readable and sortable.
-pub(crate) fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 impl Journal {
@@ -253,7 +235,7 @@ fn write(tx: &Transaction<'_>, w: &Write<'_>, now: &str) -> Result<(), JournalEr
                 )?;
             }
         }
-        Write::Halt(halted, reason) => {
+        Write::KillSwitch { halted, reason } => {
             tx.execute(
                 "INSERT INTO halts (at, halted, reason) VALUES (?1, ?2, ?3)",
                 params![now, halted, reason],

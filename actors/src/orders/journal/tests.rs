@@ -205,7 +205,10 @@ fn a_failed_batch_writes_nothing() {
         now(),
         &[
             Write::Reconciliation("startup", &diffs),
-            Write::Halt(true, "test"),
+            Write::KillSwitch {
+                halted: true,
+                reason: "test",
+            },
         ],
     )
     .unwrap();

@@ -1,8 +1,5 @@
-//! HTTP client construction shared by the gateway and the feed: rustls with the `ring`
-//! provider and webpki roots for `https://`/`wss://`, ALPN `http/1.1` only (a WebSocket
-//! upgrade is HTTP/1.1), and the check that non-loopback URLs are encrypted.
-
-use std::{sync::Arc, time::Duration};
+//! A parsed exchange base URL ([`BaseUrl`]: origin, path prefix, TLS or not) and the check
+//! that a URL off loopback is encrypted (`https://`/`wss://`).
 
 use awc::http::Uri;
 
@@ -56,38 +53,6 @@ impl BaseUrl {
             tls,
         })
     }
-}
-
-/// The rustls client configuration: ring provider, webpki roots, ALPN `http/1.1`.
-pub fn client_config() -> Result<Arc<rustls::ClientConfig>, String> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
-    let mut cfg = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| format!("TLS setup: {e}"))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(Arc::new(cfg))
-}
-
-/// An awc client with the given timeout, TLS-capable when `tls`. Build it on the arbiter
-/// that uses it: awc is `!Send`.
-pub fn http_client(timeout: Duration, tls: bool) -> Result<awc::Client, String> {
-    if tls {
-        let connector = awc::Connector::new().rustls_0_23(client_config()?);
-        return Ok(awc::Client::builder()
-            .connector(connector)
-            .timeout(timeout)
-            .disable_redirects()
-            .finish());
-    }
-    Ok(awc::Client::builder()
-        .timeout(timeout)
-        .disable_redirects()
-        .finish())
 }
 
 #[cfg(test)]

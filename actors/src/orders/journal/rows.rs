@@ -11,12 +11,17 @@ use kalshi::{
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 
-use super::{JournalError, ts};
+use super::error::JournalError;
 use crate::orders::{
     positions::{FillRecord, Position},
     spec::OrderSpec,
     state::{Change, OrderRecord, OrderState, Origin},
 };
+
+/// RFC 3339 UTC with milliseconds: readable and sortable.
+pub(super) fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
 
 /// What [`super::Journal::load`] returns.
 #[derive(Debug, Clone, Default)]
