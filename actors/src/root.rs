@@ -1,15 +1,18 @@
 //! The engine's root: starts every actor in order, wires their messages, and shuts them down
 //! cleanly.
 //!
-//! Start order: gateway → metadata cache → order manager (its journal loaded, reconciled with
-//! the exchange before anything trades) → feed (under its `Supervisor`, which restarts it on
-//! every disconnect) → blackout clock → strategy. Actors that must know each other before both
-//! run (the metadata cache tells the feed what to watch, the feed tells the cache about
-//! lifecycle events) get their addresses up front from an unstarted `Context`.
+//! Start order: gateway → feed (under its `Supervisor`, which restarts it on every
+//! disconnect; it connects with nothing to watch yet) → metadata cache (which tells the feed
+//! what to watch) → order manager (its journal loaded and reconciled with the exchange before
+//! anything trades; the strategy is then told the positions held) → blackout clock →
+//! strategy. Actors that must know each other before both run (the feed tells the cache about
+//! lifecycle events and the order manager about fills; the order manager and the strategy talk
+//! both ways) get their addresses up front from unstarted `Context`s.
 //!
-//! A feed restart is told to the others by the feed itself: every book goes stale (the
-//! strategy stops acting on them and pulls its quotes) and `FeedEvent::Connected` makes the
-//! order manager reconcile and fetch the fills of the gap.
+//! Only the feed is restarted (by its supervisor); a feed restart is told to the others by the
+//! feed itself: every book goes stale (the strategy stops acting on them and pulls its
+//! quotes) and `FeedEvent::Connected` makes the order manager reconcile and fetch the fills of
+//! the gap.
 
 use std::sync::Arc;
 
@@ -132,132 +135,55 @@ impl Engine {
     /// Starts every actor in order; answers once the order manager has reconciled and the
     /// strategy runs. Errors name the config field or the actor that could not start.
     pub async fn start(spec: EngineSpec) -> Result<Engine, Vec<String>> {
-        let EngineSpec {
-            rest_url,
-            ws_url,
-            signer,
-            forecast_base,
-            clock,
-            ..
-        } = spec.clone();
-        let mut errors = Vec::new();
-        let mut keep = |r: Result<(), Vec<String>>| {
-            if let Err(e) = r {
-                errors.extend(e);
-            }
-        };
-        keep(spec.strategy.validate());
-        keep(spec.feed.validate());
-        keep(spec.metadata.validate());
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-
-        let gateway = Gateway::new(spec.gateway, &rest_url, signer.clone(), clock.clone())?.start();
+        spec.validate()?;
+        let gateway = Gateway::new(
+            spec.gateway.clone(),
+            &spec.rest_url,
+            spec.signer.clone(),
+            spec.clock.clone(),
+        )?
+        .start();
         info!("gateway started");
-
+        // Actors that must know each other before both run get their addresses up front.
         let metadata_ctx: Context<Metadata> = Context::new();
         let orders_ctx: Context<Orders> = Context::new();
         let strategy_ctx: Context<StrategyActor> = Context::new();
-        let (metadata_addr, orders_addr, strategy_addr) = (
-            metadata_ctx.address(),
-            orders_ctx.address(),
-            strategy_ctx.address(),
-        );
-
-        // The strategy decides on the books; the order manager marks positions to them (and
-        // checks the daily loss limit against open losses).
-        let mut books = vec![
-            BookConsumer::of(&strategy_addr),
-            BookConsumer::of(&orders_addr),
-        ];
-        books.extend(spec.observers.books.iter().cloned());
-        let mut events = vec![orders_addr.clone().recipient()];
-        events.extend(spec.observers.feed.iter().cloned());
-        let feed_peers = FeedPeers {
-            books,
-            events,
-            fills: vec![orders_addr.clone().recipient()],
-            user_orders: vec![orders_addr.clone().recipient()],
-            lifecycle: vec![metadata_addr.clone().recipient()],
+        let wiring = Wiring {
+            metadata: metadata_ctx.address(),
+            orders: orders_ctx.address(),
+            strategy: strategy_ctx.address(),
         };
-        let feed = Feed::new(
-            spec.feed,
-            &ws_url,
-            signer.clone(),
-            clock.clone(),
-            feed_peers,
-        )?;
-        // The feed connects first with nothing to watch but the account's channels; the
-        // metadata cache then tells it which books to stream.
-        let feed_addr = actix::Supervisor::start(move |_| feed);
+        let feed = start_feed(&spec, &wiring)?;
         let metadata = Metadata::new(
-            spec.metadata,
-            clock.clone(),
-            MetadataPeers::from_gateway(&gateway, vec![feed_addr.clone().recipient()]),
+            spec.metadata.clone(),
+            spec.clock.clone(),
+            MetadataPeers::from_gateway(&gateway, vec![feed.clone().recipient()]),
         )?;
-        let metadata_addr = metadata_ctx.run(metadata);
+        let metadata = metadata_ctx.run(metadata);
         info!("metadata cache and feed started");
-
-        let mut orders_peers =
-            OrdersPeers::from_gateway(&gateway, metadata_addr.clone().recipient());
-        orders_peers
-            .listeners
-            .push(strategy_addr.clone().recipient());
-        orders_peers
-            .listeners
-            .extend(spec.observers.orders.iter().cloned());
-        let orders = Orders::open(spec.orders, orders_peers, clock.clone())?;
-        let orders_addr = orders_ctx.run(orders);
-        orders_addr
-            .send(orders::WaitReady)
-            .await
-            .map_err(|e| vec![format!("order manager: {e}")])?;
+        let orders = start_orders(&spec, &gateway, &wiring, orders_ctx).await?;
         info!("order manager reconciled");
-        // The strategy starts knowing the positions the journal and the exchange hold.
-        let held = orders_addr
-            .send(orders::GetTrackedPositions)
-            .await
-            .map_err(|e| vec![format!("order manager: {e}")])?;
-        strategy_addr.do_send(strategy::SeedPositions(
-            held.into_iter()
-                .filter_map(|p| kalshi::Ticker::new(p.ticker).ok().map(|t| (t, p.position)))
-                .collect(),
-        ));
-
         let blackout = BlackoutClock::new(
-            spec.blackout,
+            spec.blackout.clone(),
             BlackoutPeers {
                 gateway: gateway.clone().recipient(),
                 subscribers: vec![
-                    orders_addr.clone().recipient(),
-                    strategy_addr.clone().recipient(),
+                    orders.clone().recipient(),
+                    wiring.strategy.clone().recipient(),
                 ],
             },
-            clock.clone(),
+            spec.clock.clone(),
         )?
         .start();
-
-        let strategy = StrategyActor::new(
-            spec.strategy.clone(),
-            Box::new(FairValue::new(spec.strategy.fair_value.clone())),
-            forecast_base,
-            StrategyPeers {
-                submit: orders_addr.clone().recipient(),
-                cancel_all: orders_addr.clone().recipient(),
-                markets: metadata_addr.clone().recipient(),
-            },
-            clock,
-        );
-        let strategy_addr = strategy_ctx.run(strategy);
+        let strategy = start_strategy(spec, &wiring, strategy_ctx);
         info!("strategy started");
         Ok(Engine {
             gateway,
-            metadata: metadata_addr,
-            orders: orders_addr,
-            feed: feed_addr,
+            metadata,
+            orders,
+            feed,
             blackout,
-            strategy: strategy_addr,
+            strategy,
         })
     }
 
@@ -280,4 +206,109 @@ impl Engine {
         self.strategy.do_send(strategy::StopStrategy);
         self.orders.send(orders::Shutdown).await.unwrap_or(0)
     }
+}
+
+impl EngineSpec {
+    /// Checks the sections the actors do not check when they are built.
+    fn validate(&self) -> Result<(), Vec<String>> {
+        let errors: Vec<String> = [
+            self.strategy.validate(),
+            self.feed.validate(),
+            self.metadata.validate(),
+        ]
+        .into_iter()
+        .filter_map(Result::err)
+        .flatten()
+        .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// The addresses of the actors others need before they run.
+struct Wiring {
+    metadata: Addr<Metadata>,
+    orders: Addr<Orders>,
+    strategy: Addr<StrategyActor>,
+}
+
+/// Starts the feed under its `Supervisor`; it connects with nothing to watch but the account's
+/// channels until the metadata cache tells it which books to stream.
+fn start_feed(spec: &EngineSpec, wiring: &Wiring) -> Result<Addr<Feed>, Vec<String>> {
+    // The strategy decides on the books; the order manager marks positions to them (and
+    // checks the daily loss limit against open losses).
+    let mut books = vec![
+        BookConsumer::of(&wiring.strategy),
+        BookConsumer::of(&wiring.orders),
+    ];
+    books.extend(spec.observers.books.iter().cloned());
+    let mut events = vec![wiring.orders.clone().recipient()];
+    events.extend(spec.observers.feed.iter().cloned());
+    let peers = FeedPeers {
+        books,
+        events,
+        fills: vec![wiring.orders.clone().recipient()],
+        user_orders: vec![wiring.orders.clone().recipient()],
+        lifecycle: vec![wiring.metadata.clone().recipient()],
+    };
+    let feed = Feed::new(
+        spec.feed.clone(),
+        &spec.ws_url,
+        spec.signer.clone(),
+        spec.clock.clone(),
+        peers,
+    )?;
+    Ok(actix::Supervisor::start(move |_| feed))
+}
+
+/// Starts the order manager and waits until it has loaded its journal and reconciled with the
+/// exchange; the strategy is then told the positions held.
+async fn start_orders(
+    spec: &EngineSpec,
+    gateway: &Addr<Gateway>,
+    wiring: &Wiring,
+    ctx: Context<Orders>,
+) -> Result<Addr<Orders>, Vec<String>> {
+    let mut peers = OrdersPeers::from_gateway(gateway, wiring.metadata.clone().recipient());
+    peers.listeners.push(wiring.strategy.clone().recipient());
+    peers
+        .listeners
+        .extend(spec.observers.orders.iter().cloned());
+    let orders = Orders::open(spec.orders.clone(), peers, spec.clock.clone())?;
+    let orders = ctx.run(orders);
+    let unreachable = |e: actix::MailboxError| vec![format!("order manager: {e}")];
+    orders.send(orders::WaitReady).await.map_err(unreachable)?;
+    let held = orders
+        .send(orders::GetTrackedPositions)
+        .await
+        .map_err(unreachable)?;
+    wiring.strategy.do_send(strategy::SeedPositions(
+        held.into_iter()
+            .filter_map(|p| kalshi::Ticker::new(p.ticker).ok().map(|t| (t, p.position)))
+            .collect(),
+    ));
+    Ok(orders)
+}
+
+/// Starts the strategy actor around the fair-value strategy.
+fn start_strategy(
+    spec: EngineSpec,
+    wiring: &Wiring,
+    ctx: Context<StrategyActor>,
+) -> Addr<StrategyActor> {
+    let strategy = StrategyActor::new(
+        spec.strategy.clone(),
+        Box::new(FairValue::new(spec.strategy.fair_value)),
+        spec.forecast_base,
+        StrategyPeers {
+            submit: wiring.orders.clone().recipient(),
+            cancel_all: wiring.orders.clone().recipient(),
+            markets: wiring.metadata.clone().recipient(),
+        },
+        spec.clock,
+    );
+    ctx.run(strategy)
 }

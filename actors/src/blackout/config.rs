@@ -129,88 +129,17 @@ impl BlackoutConfig {
     pub fn validate(&self) -> Result<(), Vec<String>> {
         let mut errs = Vec::new();
         for (i, r) in self.recurring.iter().enumerate() {
-            let mut err = |field: &str, msg: String| {
+            r.check(&mut |field: &str, msg: String| {
                 errs.push(format!(
                     "blackout.recurring[{i}].{field} ({:?}): {msg}",
                     r.name
                 ));
-            };
-            if r.name.trim().is_empty() {
-                err("name", "must not be empty".into());
-            }
-            if r.hours_utc.is_empty() {
-                err("hours_utc", "must list at least one hour".into());
-            }
-            for h in r.hours_utc.iter().filter(|h| !(0..=23).contains(*h)) {
-                err("hours_utc", format!("{h} is not an hour (0–23)"));
-            }
-            for (field, v) in [
-                ("minutes_before", r.minutes_before),
-                ("minutes_after", r.minutes_after),
-            ] {
-                if v < 0 {
-                    err(field, format!("must not be negative, got {v}"));
-                }
-            }
-            let length = r.minutes_before.max(0) + r.minutes_after.max(0);
-            if length == 0 && r.minutes_before >= 0 && r.minutes_after >= 0 {
-                err(
-                    "minutes_after",
-                    "the window is empty (0 minutes long)".into(),
-                );
-            }
-            if let Some(p) = &r.probe {
-                match (&p.file, &p.url) {
-                    (Some(_), Some(_)) => err("probe", "set `file` or `url`, not both".into()),
-                    (None, None) => err("probe", "set `file` or `url`".into()),
-                    (None, Some(url)) => {
-                        let sample = expand(url, DateTime::UNIX_EPOCH);
-                        if let Err(e) = BaseUrl::parse(&sample) {
-                            err("probe.url", e);
-                        }
-                        if p.fresh {
-                            err("probe.fresh", "applies to a `file` probe only".into());
-                        }
-                    }
-                    (Some(file), None) if file.trim().is_empty() => {
-                        err("probe.file", "must not be empty".into());
-                    }
-                    (Some(_), None) => {}
-                }
-                if p.max_minutes <= 0 {
-                    err(
-                        "probe.max_minutes",
-                        format!("must be positive, got {}", p.max_minutes),
-                    );
-                } else if p.max_minutes < length {
-                    err(
-                        "probe.max_minutes",
-                        format!(
-                            "must be at least the window's length, minutes_before + \
-                             minutes_after = {length}, got {}",
-                            p.max_minutes
-                        ),
-                    );
-                }
-            }
+            });
         }
         for (i, w) in self.fixed.iter().enumerate() {
-            let at = |field: &str| format!("blackout.fixed[{i}].{field} ({:?})", w.name);
-            if w.name.trim().is_empty() {
-                errs.push(format!("{}: must not be empty", at("name")));
-            }
-            let start = rfc3339(&w.start).map_err(|e| errs.push(format!("{}: {e}", at("start"))));
-            let end = rfc3339(&w.end).map_err(|e| errs.push(format!("{}: {e}", at("end"))));
-            if let (Ok(start), Ok(end)) = (start, end)
-                && end <= start
-            {
-                errs.push(format!(
-                    "{}: {} must be after start {}",
-                    at("end"),
-                    w.end,
-                    w.start
-                ));
-            }
+            w.check(&mut |field: &str, msg: String| {
+                errs.push(format!("blackout.fixed[{i}].{field} ({:?}): {msg}", w.name));
+            });
         }
         if self.probe_interval_s == 0 {
             errs.push("blackout.probe_interval_s: must be positive".to_string());
@@ -266,6 +195,99 @@ impl BlackoutConfig {
                 }
             })
             .collect()
+    }
+}
+
+/// A problem found in a field: its name (relative to the entry) and what is wrong.
+type Problem<'a> = &'a mut dyn FnMut(&str, String);
+
+impl RecurringConfig {
+    /// Tells `err` every problem of this window.
+    fn check(&self, err: Problem<'_>) {
+        if self.name.trim().is_empty() {
+            err("name", "must not be empty".into());
+        }
+        if self.hours_utc.is_empty() {
+            err("hours_utc", "must list at least one hour".into());
+        }
+        for h in self.hours_utc.iter().filter(|h| !(0..=23).contains(*h)) {
+            err("hours_utc", format!("{h} is not an hour (0–23)"));
+        }
+        for (field, v) in [
+            ("minutes_before", self.minutes_before),
+            ("minutes_after", self.minutes_after),
+        ] {
+            if v < 0 {
+                err(field, format!("must not be negative, got {v}"));
+            }
+        }
+        let length = self.minutes_before.max(0) + self.minutes_after.max(0);
+        if length == 0 && self.minutes_before >= 0 && self.minutes_after >= 0 {
+            err(
+                "minutes_after",
+                "the window is empty (0 minutes long)".into(),
+            );
+        }
+        if let Some(p) = &self.probe {
+            p.check(length, err);
+        }
+    }
+}
+
+impl ProbeConfig {
+    /// Tells `err` every problem of this probe of a window `length` minutes long.
+    fn check(&self, length: i64, err: Problem<'_>) {
+        match (&self.file, &self.url) {
+            (Some(_), Some(_)) => err("probe", "set `file` or `url`, not both".into()),
+            (None, None) => err("probe", "set `file` or `url`".into()),
+            (None, Some(url)) => {
+                let sample = expand(url, DateTime::UNIX_EPOCH);
+                if let Err(e) = BaseUrl::parse(&sample) {
+                    err("probe.url", e);
+                }
+                if self.fresh {
+                    err("probe.fresh", "applies to a `file` probe only".into());
+                }
+            }
+            (Some(file), None) if file.trim().is_empty() => {
+                err("probe.file", "must not be empty".into());
+            }
+            (Some(_), None) => {}
+        }
+        if self.max_minutes <= 0 {
+            err(
+                "probe.max_minutes",
+                format!("must be positive, got {}", self.max_minutes),
+            );
+        } else if self.max_minutes < length {
+            err(
+                "probe.max_minutes",
+                format!(
+                    "must be at least the window's length, minutes_before + \
+                     minutes_after = {length}, got {}",
+                    self.max_minutes
+                ),
+            );
+        }
+    }
+}
+
+impl FixedWindowConfig {
+    /// Tells `err` every problem of this window.
+    fn check(&self, err: Problem<'_>) {
+        if self.name.trim().is_empty() {
+            err("name", "must not be empty".into());
+        }
+        let start = rfc3339(&self.start).map_err(|e| err("start", e));
+        let end = rfc3339(&self.end).map_err(|e| err("end", e));
+        if let (Ok(start), Ok(end)) = (start, end)
+            && end <= start
+        {
+            err(
+                "end",
+                format!("{} must be after start {}", self.end, self.start),
+            );
+        }
     }
 }
 

@@ -16,6 +16,7 @@ use super::{
 };
 
 impl Gateway {
+    /// An attempt of `ticket` sent at `sent_at` ended with `attempt`.
     pub(super) fn on_attempt(
         &mut self,
         mut ticket: Ticket<Job>,
@@ -25,14 +26,7 @@ impl Gateway {
     ) {
         let now = self.clock.monotonic_ns();
         self.timings.latency.record_between_ns(sent_at, now);
-        let (bucket, generation) = (ticket.bucket, ticket.generation);
-        let job = &mut ticket.payload;
-        job.attempts += 1;
-        let key = format!(
-            "{} {}",
-            job.endpoint.method().as_str(),
-            job.endpoint.template()
-        );
+        ticket.payload.attempts += 1;
         match attempt {
             Attempt::Answered {
                 status,
@@ -40,86 +34,106 @@ impl Gateway {
                 date_s,
                 retry_after_s,
             } => {
-                *self
-                    .counters
-                    .by_endpoint
-                    .entry(format!("{key} {status}"))
-                    .or_default() += 1;
+                self.count_answer(&ticket.payload, status);
                 self.observe_date(date_s);
                 if status == 429 {
-                    self.counters.rate_limited += 1;
-                    job.rate_limited += 1;
-                    let floor = retry_after_s.map(Duration::from_secs);
-                    let unit: f64 = self.rng.random();
-                    let cooldown =
-                        self.backoff
-                            .delay(self.dispatcher.consecutive_429(bucket), unit, floor);
-                    self.dispatcher.finished(
-                        bucket,
-                        generation,
-                        Outcome::RateLimited {
-                            cooldown_ns: cooldown.as_nanos(),
-                        },
-                        now,
-                    );
-                    self.retry_or_fail(ticket, Failure::RateLimited, ctx);
-                    return;
-                }
-                self.dispatcher
-                    .finished(bucket, generation, Outcome::Answered, now);
-                match status {
-                    200..=299 => match kalshi::ApiError::from_success_body(status, &body) {
-                        Some(err) => {
-                            self.deliver(ticket.payload, Err(GatewayError::Rejected(err)), ctx)
-                        }
-                        None => {
-                            self.deliver(ticket.payload, Ok(Answer::Http { status, body }), ctx)
-                        }
-                    },
-                    401 => self.deliver(
-                        ticket.payload,
-                        Err(GatewayError::Unauthorized(ApiError::parse(status, &body))),
-                        ctx,
-                    ),
-                    409 if job.adoption.is_some() => {
-                        self.adopt(ticket.payload, ApiError::parse(status, &body), ctx)
-                    }
-                    400..=499 => self.deliver(
-                        ticket.payload,
-                        Err(GatewayError::Rejected(ApiError::parse(status, &body))),
-                        ctx,
-                    ),
-                    _ => {
-                        job.maybe_applied |= job.endpoint.bucket() == Bucket::Write;
-                        self.retry_or_fail(
-                            ticket,
-                            Failure::Server(ApiError::parse(status, &body)),
-                            ctx,
-                        );
-                    }
+                    self.on_rate_limited(ticket, retry_after_s, now, ctx);
+                } else {
+                    let (bucket, generation) = (ticket.bucket, ticket.generation);
+                    self.dispatcher
+                        .finished(bucket, generation, Outcome::Answered, now);
+                    self.on_answered(ticket, status, body, ctx);
                 }
             }
             Attempt::NotSent(reason) => {
-                *self
-                    .counters
-                    .by_endpoint
-                    .entry(format!("{key} 0"))
-                    .or_default() += 1;
+                self.count_answer(&ticket.payload, 0);
                 self.dispatcher
-                    .finished(bucket, generation, Outcome::NoAnswer, now);
+                    .finished(ticket.bucket, ticket.generation, Outcome::NoAnswer, now);
                 self.retry_or_fail(ticket, Failure::NotSent(reason), ctx);
             }
             Attempt::NoAnswer(reason) => {
-                *self
-                    .counters
-                    .by_endpoint
-                    .entry(format!("{key} 0"))
-                    .or_default() += 1;
+                self.count_answer(&ticket.payload, 0);
                 self.counters.no_answer += 1;
                 self.dispatcher
-                    .finished(bucket, generation, Outcome::NoAnswer, now);
+                    .finished(ticket.bucket, ticket.generation, Outcome::NoAnswer, now);
+                let job = &mut ticket.payload;
                 job.maybe_applied |= job.endpoint.bucket() == Bucket::Write;
                 self.retry_or_fail(ticket, Failure::NoAnswer(reason), ctx);
+            }
+        }
+    }
+
+    /// Counts an answer by `METHOD /template STATUS` (status 0: none came).
+    fn count_answer(&mut self, job: &Job, status: u16) {
+        let key = format!(
+            "{} {} {status}",
+            job.endpoint.method().as_str(),
+            job.endpoint.template()
+        );
+        *self.counters.by_endpoint.entry(key).or_default() += 1;
+    }
+
+    /// A 429: the bucket cools down (the exchange's `Retry-After` as a floor, if it sent one),
+    /// and the request waits it out or fails per the retry table.
+    fn on_rate_limited(
+        &mut self,
+        mut ticket: Ticket<Job>,
+        retry_after_s: Option<u64>,
+        now: u128,
+        ctx: &mut Context<Self>,
+    ) {
+        self.counters.rate_limited += 1;
+        ticket.payload.rate_limited += 1;
+        let (bucket, generation) = (ticket.bucket, ticket.generation);
+        let floor = retry_after_s.map(Duration::from_secs);
+        let unit: f64 = self.rng.random();
+        let cooldown = self
+            .backoff
+            .delay(self.dispatcher.consecutive_429(bucket), unit, floor);
+        self.dispatcher.finished(
+            bucket,
+            generation,
+            Outcome::RateLimited {
+                cooldown_ns: cooldown.as_nanos(),
+            },
+            now,
+        );
+        self.retry_or_fail(ticket, Failure::RateLimited, ctx);
+    }
+
+    /// Any answer but 429: a success (unless its body says otherwise), 401, a 409 on a create
+    /// (adopted), another refusal, or a server error (retried per the table).
+    fn on_answered(
+        &mut self,
+        mut ticket: Ticket<Job>,
+        status: u16,
+        body: Vec<u8>,
+        ctx: &mut Context<Self>,
+    ) {
+        let job = &mut ticket.payload;
+        match status {
+            200..=299 => {
+                let result = match ApiError::from_success_body(status, &body) {
+                    Some(err) => Err(GatewayError::Rejected(err)),
+                    None => Ok(Answer::Http { status, body }),
+                };
+                self.deliver(ticket.payload, result, ctx);
+            }
+            401 => {
+                let err = GatewayError::Unauthorized(ApiError::parse(status, &body));
+                self.deliver(ticket.payload, Err(err), ctx);
+            }
+            409 if job.adoption.is_some() => {
+                self.adopt(ticket.payload, ApiError::parse(status, &body), ctx)
+            }
+            400..=499 => {
+                let err = GatewayError::Rejected(ApiError::parse(status, &body));
+                self.deliver(ticket.payload, Err(err), ctx);
+            }
+            _ => {
+                job.maybe_applied |= job.endpoint.bucket() == Bucket::Write;
+                let failure = Failure::Server(ApiError::parse(status, &body));
+                self.retry_or_fail(ticket, failure, ctx);
             }
         }
     }

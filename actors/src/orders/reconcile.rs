@@ -142,77 +142,96 @@ pub fn plan_orders(
                     .and_then(|c| by_client.get(c.as_str()))
             });
         match found {
-            Some(o) => {
-                if matches!(rec.state, OrderState::PendingNew | OrderState::Unknown) {
-                    plan.differences.push(difference(
-                        "unacknowledged_placement",
-                        &rec.key,
-                        format!(
-                            "journal {}, exchange {} as {}",
-                            rec.state.as_str(),
-                            o.status,
-                            o.order_id
-                        ),
-                    ));
-                } else if o.status != OrderStatus::Resting {
-                    plan.differences.push(difference(
-                        "finished_while_away",
-                        &rec.key,
-                        format!("journal {}, exchange {}", rec.state.as_str(), o.status),
-                    ));
-                }
-                plan.actions.push(OrderAction::Settle {
-                    key: rec.key.clone(),
-                    order: Box::new((*o).clone()),
-                });
-            }
-            None if rec.order_id.is_some() => {
-                plan.differences.push(difference(
-                    "lost_order",
-                    &rec.key,
-                    format!(
-                        "journal {} with an exchange id, exchange does not list it",
-                        rec.state.as_str()
-                    ),
-                ));
-                plan.actions.push(OrderAction::Lost {
-                    key: rec.key.clone(),
-                });
-            }
-            None => {
-                let age = cx.now - rec.created_at;
-                let why = match cx.send_blocked {
-                    Some(blocked) => Some(format!("not on the exchange; not re-sent: {blocked}")),
-                    None if age > cx.resend_window => Some(format!(
-                        "not on the exchange; not re-sent: {} s old",
-                        age.num_seconds()
-                    )),
-                    None => None,
-                };
-                match why {
-                    Some(reason) => {
-                        plan.differences
-                            .push(difference("never_sent", &rec.key, reason.clone()));
-                        plan.actions.push(OrderAction::GiveUp {
-                            key: rec.key.clone(),
-                            reason,
-                        });
-                    }
-                    None => plan.actions.push(OrderAction::Resend {
-                        key: rec.key.clone(),
-                    }),
-                }
-            }
+            Some(o) => plan.found(rec, o),
+            None if rec.order_id.is_some() => plan.lost(rec),
+            None => plan.never_arrived(rec, cx),
         }
     }
     for o in exchange {
+        plan.unknown_to_us(ledger, o, cx);
+    }
+    plan
+}
+
+impl Plan {
+    /// A journal order the exchange lists: its view is taken.
+    fn found(&mut self, rec: &OrderRecord, o: &Order) {
+        if matches!(rec.state, OrderState::PendingNew | OrderState::Unknown) {
+            self.differences.push(difference(
+                "unacknowledged_placement",
+                &rec.key,
+                format!(
+                    "journal {}, exchange {} as {}",
+                    rec.state.as_str(),
+                    o.status,
+                    o.order_id
+                ),
+            ));
+        } else if o.status != OrderStatus::Resting {
+            self.differences.push(difference(
+                "finished_while_away",
+                &rec.key,
+                format!("journal {}, exchange {}", rec.state.as_str(), o.status),
+            ));
+        }
+        self.actions.push(OrderAction::Settle {
+            key: rec.key.clone(),
+            order: Box::new(o.clone()),
+        });
+    }
+
+    /// A journal order with an exchange id that the exchange no longer lists.
+    fn lost(&mut self, rec: &OrderRecord) {
+        self.differences.push(difference(
+            "lost_order",
+            &rec.key,
+            format!(
+                "journal {} with an exchange id, exchange does not list it",
+                rec.state.as_str()
+            ),
+        ));
+        self.actions.push(OrderAction::Lost {
+            key: rec.key.clone(),
+        });
+    }
+
+    /// A journal order the exchange never saw: re-sent under its id while that is allowed
+    /// and young enough, else given up.
+    fn never_arrived(&mut self, rec: &OrderRecord, cx: &Context<'_>) {
+        let age = cx.now - rec.created_at;
+        let why = match cx.send_blocked {
+            Some(blocked) => Some(format!("not on the exchange; not re-sent: {blocked}")),
+            None if age > cx.resend_window => Some(format!(
+                "not on the exchange; not re-sent: {} s old",
+                age.num_seconds()
+            )),
+            None => None,
+        };
+        match why {
+            Some(reason) => {
+                self.differences
+                    .push(difference("never_sent", &rec.key, reason.clone()));
+                self.actions.push(OrderAction::GiveUp {
+                    key: rec.key.clone(),
+                    reason,
+                });
+            }
+            None => self.actions.push(OrderAction::Resend {
+                key: rec.key.clone(),
+            }),
+        }
+    }
+
+    /// An exchange order: its sequence number raises the floor for ours; a resting one the
+    /// ledger does not have is adopted.
+    fn unknown_to_us(&mut self, ledger: &Ledger, o: &Order, cx: &Context<'_>) {
         let cid = o.client_order_id.as_ref().map(|c| c.as_str());
         if let Some(seq) = cid.and_then(|c| ids::seq_of(cx.strategy, c)) {
-            plan.next_seq_floor = plan.next_seq_floor.max(seq + 1);
+            self.next_seq_floor = self.next_seq_floor.max(seq + 1);
         }
         let known = ledger.find(&o.order_id, cid).is_some();
         if !known && o.status == OrderStatus::Resting {
-            plan.differences.push(difference(
+            self.differences.push(difference(
                 "foreign_order",
                 o.order_id.as_str(),
                 format!(
@@ -224,12 +243,11 @@ pub fn plan_orders(
                     o.yes_price_dollars
                 ),
             ));
-            plan.actions.push(OrderAction::Adopt {
+            self.actions.push(OrderAction::Adopt {
                 order: Box::new(o.clone()),
             });
         }
     }
-    plan
 }
 
 /// A market whose position the exchange reports differently.

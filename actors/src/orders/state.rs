@@ -233,74 +233,14 @@ fn apply_event(o: &mut OrderRecord, ev: &Event) -> Option<String> {
             order_id,
             filled,
             remaining,
-        } => {
-            o.order_id = Some(order_id.clone());
-            let detail = format!("acked {order_id} filled {filled} remaining {remaining}");
-            if matches!(o.state, S::Executed | S::Canceled) {
-                // The feed told us the end already; the answer is older news.
-                return Some(detail);
-            }
-            // The count stays the intent's: an IOC's `remaining` is after its cancel.
-            o.reported_filled = o.reported_filled.max(*filled);
-            o.state = if remaining.is_positive() {
-                if o.state == S::PendingCancel {
-                    S::PendingCancel
-                } else {
-                    S::Resting
-                }
-            } else if o.filled() >= o.spec.count && o.spec.count.is_positive() {
-                S::Executed
-            } else {
-                S::Canceled
-            };
-            o.reason = None;
-            Some(detail)
-        }
-        Event::Failed(f) => {
-            if o.state != S::PendingNew {
-                return None;
-            }
-            let (state, why) = match f {
-                Failure::NotSent(r) => (S::NotSent, r),
-                Failure::Rejected(r) => (S::Rejected, r),
-                Failure::Unknown(r) => (S::Unknown, r),
-            };
-            o.state = state;
-            o.reason = Some(why.clone());
-            Some(why.clone())
-        }
+        } => Some(acked(o, order_id, *filled, *remaining)),
+        Event::Failed(f) => failed(o, f),
         Event::Exchange {
             order_id,
             status,
             filled,
             remaining,
-        } => {
-            o.order_id = Some(order_id.clone());
-            let stale = *filled < o.reported_filled
-                || (*status == OrderStatus::Resting
-                    && matches!(o.state, S::Executed | S::Canceled));
-            if stale {
-                return None;
-            }
-            o.reported_filled = *filled;
-            if *status == OrderStatus::Resting {
-                // Amends and decreases change the total; a finished order keeps its own.
-                o.spec.count = *filled + *remaining;
-            } else {
-                o.spec.count = o.spec.count.max(*filled);
-            }
-            o.state = match status {
-                OrderStatus::Resting if o.state == S::PendingCancel => S::PendingCancel,
-                OrderStatus::Resting => S::Resting,
-                OrderStatus::Canceled => S::Canceled,
-                OrderStatus::Executed => S::Executed,
-                OrderStatus::Other(_) => o.state,
-            };
-            o.reason = None;
-            Some(format!(
-                "exchange: {status} filled {filled} remaining {remaining}"
-            ))
-        }
+        } => exchange_says(o, order_id, status, *filled, *remaining),
         Event::Filled(n) => {
             o.fill_sum += *n;
             if !o.state.is_terminal() && o.state != S::Unknown && o.filled() >= o.spec.count {
@@ -342,6 +282,83 @@ fn apply_event(o: &mut OrderRecord, ev: &Event) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The create was answered: resting, or finished at once.
+fn acked(o: &mut OrderRecord, order_id: &OrderId, filled: Count, remaining: Count) -> String {
+    use OrderState as S;
+    o.order_id = Some(order_id.clone());
+    let detail = format!("acked {order_id} filled {filled} remaining {remaining}");
+    if matches!(o.state, S::Executed | S::Canceled) {
+        // The feed told us the end already; the answer is older news.
+        return detail;
+    }
+    // The count stays the intent's: an IOC's `remaining` is after its cancel.
+    o.reported_filled = o.reported_filled.max(filled);
+    o.state = if remaining.is_positive() {
+        if o.state == S::PendingCancel {
+            S::PendingCancel
+        } else {
+            S::Resting
+        }
+    } else if o.filled() >= o.spec.count && o.spec.count.is_positive() {
+        S::Executed
+    } else {
+        S::Canceled
+    };
+    o.reason = None;
+    detail
+}
+
+/// The placement failed: only a pending order takes it.
+fn failed(o: &mut OrderRecord, f: &Failure) -> Option<String> {
+    if o.state != OrderState::PendingNew {
+        return None;
+    }
+    let (state, why) = match f {
+        Failure::NotSent(r) => (OrderState::NotSent, r),
+        Failure::Rejected(r) => (OrderState::Rejected, r),
+        Failure::Unknown(r) => (OrderState::Unknown, r),
+    };
+    o.state = state;
+    o.reason = Some(why.clone());
+    Some(why.clone())
+}
+
+/// The exchange's view wins, unless it is older than what we know (fewer fills, or resting
+/// when we know it ended).
+fn exchange_says(
+    o: &mut OrderRecord,
+    order_id: &OrderId,
+    status: &OrderStatus,
+    filled: Count,
+    remaining: Count,
+) -> Option<String> {
+    use OrderState as S;
+    o.order_id = Some(order_id.clone());
+    let stale = filled < o.reported_filled
+        || (*status == OrderStatus::Resting && matches!(o.state, S::Executed | S::Canceled));
+    if stale {
+        return None;
+    }
+    o.reported_filled = filled;
+    if *status == OrderStatus::Resting {
+        // Amends and decreases change the total; a finished order keeps its own.
+        o.spec.count = filled + remaining;
+    } else {
+        o.spec.count = o.spec.count.max(filled);
+    }
+    o.state = match status {
+        OrderStatus::Resting if o.state == S::PendingCancel => S::PendingCancel,
+        OrderStatus::Resting => S::Resting,
+        OrderStatus::Canceled => S::Canceled,
+        OrderStatus::Executed => S::Executed,
+        OrderStatus::Other(_) => o.state,
+    };
+    o.reason = None;
+    Some(format!(
+        "exchange: {status} filled {filled} remaining {remaining}"
+    ))
 }
 
 /// Every order the manager knows, by key, with an index by exchange id.

@@ -120,14 +120,31 @@ impl Subs {
     /// adds missing ones to subscriptions with room, subscribes the rest in chunks.
     pub(super) fn reconcile(&mut self, plan: &mut Plan) {
         let Some(c) = self.conn.as_mut() else { return };
+        let present = c.drop_unwatched(&self.watched, plan);
+        let mut missing = self
+            .watched
+            .iter()
+            .filter(|t| !present.contains(*t) && !self.rejected.contains_key(*t))
+            .cloned()
+            .peekable();
+        c.add_to_open(&mut missing, self.cap, plan);
+        let rest: Vec<Ticker> = missing.collect();
+        c.subscribe_new(&rest, self.cap, plan);
+    }
+}
+
+impl Conn {
+    /// Deletes unwatched markets from settled subscriptions (unsubscribing those left empty);
+    /// answers the markets still subscribed.
+    fn drop_unwatched(&mut self, watched: &BTreeSet<Ticker>, plan: &mut Plan) -> BTreeSet<Ticker> {
         let mut present = BTreeSet::new();
         let mut emptied = Vec::new();
-        for (key, sub) in &mut c.books {
+        for (key, sub) in &mut self.books {
             if sub.sid.is_some() && sub.busy.is_none() {
                 let extra: Vec<Ticker> = sub
                     .tickers
                     .iter()
-                    .filter(|t| !self.watched.contains(*t))
+                    .filter(|t| !watched.contains(*t))
                     .cloned()
                     .collect();
                 if extra.len() == sub.tickers.len() && !extra.is_empty() {
@@ -135,7 +152,7 @@ impl Subs {
                     continue;
                 }
                 if !extra.is_empty() {
-                    let id = next(&mut c.next_id);
+                    let id = next(&mut self.next_id);
                     let sid = sub.sid.unwrap_or_default();
                     for t in &extra {
                         sub.tickers.remove(t);
@@ -147,35 +164,39 @@ impl Subs {
                         extra,
                     ));
                     sub.busy = Some(id);
-                    c.pending.insert(id, Pending::Delete(*key));
+                    self.pending.insert(id, Pending::Delete(*key));
                 }
             }
             present.extend(sub.tickers.iter().cloned());
         }
         for key in emptied {
-            if let Some(sub) = c.books.remove(&key)
+            if let Some(sub) = self.books.remove(&key)
                 && let Some(sid) = sub.sid
             {
-                let id = next(&mut c.next_id);
+                let id = next(&mut self.next_id);
                 plan.commands.push(Command::unsubscribe(id, vec![sid]));
-                c.pending.insert(id, Pending::Unsubscribe);
+                self.pending.insert(id, Pending::Unsubscribe);
                 plan.closed.push(sid);
             }
         }
-        let mut missing = self
-            .watched
-            .iter()
-            .filter(|t| !present.contains(*t) && !self.rejected.contains_key(*t))
-            .cloned()
-            .peekable();
-        for (key, sub) in &mut c.books {
-            let room = self.cap.saturating_sub(sub.tickers.len());
+        present
+    }
+
+    /// Adds missing markets to settled subscriptions with room (at most `cap` each).
+    fn add_to_open(
+        &mut self,
+        missing: &mut std::iter::Peekable<impl Iterator<Item = Ticker>>,
+        cap: usize,
+        plan: &mut Plan,
+    ) {
+        for (key, sub) in &mut self.books {
+            let room = cap.saturating_sub(sub.tickers.len());
             if sub.busy.is_some() || room == 0 || missing.peek().is_none() {
                 continue;
             }
             let Some(sid) = sub.sid else { continue };
             let add: Vec<Ticker> = missing.by_ref().take(room).collect();
-            let id = next(&mut c.next_id);
+            let id = next(&mut self.next_id);
             plan.commands.push(Command::update(
                 id,
                 sid,
@@ -185,19 +206,22 @@ impl Subs {
             sub.tickers.extend(add.iter().cloned());
             sub.busy = Some(id);
             plan.requested.extend(add.iter().cloned());
-            c.pending.insert(id, Pending::Add(*key, add));
+            self.pending.insert(id, Pending::Add(*key, add));
         }
-        let rest: Vec<Ticker> = missing.collect();
-        for chunk in rest.chunks(self.cap) {
-            let id = next(&mut c.next_id);
-            let key = next(&mut c.next_key);
+    }
+
+    /// Subscribes `rest` in new subscriptions of at most `cap` markets.
+    fn subscribe_new(&mut self, rest: &[Ticker], cap: usize, plan: &mut Plan) {
+        for chunk in rest.chunks(cap) {
+            let id = next(&mut self.next_id);
+            let key = next(&mut self.next_key);
             plan.commands.push(Command::subscribe(
                 id,
                 vec![Channel::OrderbookDelta],
                 MarketFilter::Tickers(chunk.to_vec()),
             ));
             plan.requested.extend(chunk.iter().cloned());
-            c.books.insert(
+            self.books.insert(
                 key,
                 BookSub {
                     sid: None,
@@ -205,12 +229,9 @@ impl Subs {
                     busy: Some(id),
                 },
             );
-            c.pending.insert(id, Pending::Subscribe(key));
+            self.pending.insert(id, Pending::Subscribe(key));
         }
     }
-}
-
-impl Conn {
     pub(super) fn id(&mut self) -> u64 {
         next(&mut self.next_id)
     }
