@@ -133,10 +133,10 @@ pub fn run() -> Result<String, String> {
                 ..FeedConfig::default()
             },
             metadata: MetadataConfig {
-                series: crate::bench::temperature_series(),
+                series: super::setup::temperature_series(),
                 ..MetadataConfig::default()
             },
-            blackout: crate::bench::no_scheduled_blackouts(),
+            blackout: super::setup::no_scheduled_blackouts(),
             orders: OrdersConfig {
                 journal_path: dir.join("journal.sqlite").display().to_string(),
                 journal_synchronous: Synchronous::Normal,

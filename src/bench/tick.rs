@@ -121,7 +121,7 @@ fn run_once(events: usize, sync: Synchronous) -> Result<Outcome, String> {
                 series: vec!["KXHIGHNY".into()],
                 ..MetadataConfig::default()
             },
-            blackout: crate::bench::no_scheduled_blackouts(),
+            blackout: super::setup::no_scheduled_blackouts(),
             orders,
             strategy,
             observers: Observers {

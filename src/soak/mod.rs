@@ -133,7 +133,7 @@ fn soak(args: &SoakArgs) -> Result<bool, String> {
                 ..FeedConfig::default()
             },
             metadata: MetadataConfig {
-                series: crate::bench::temperature_series(),
+                series: crate::bench::setup::temperature_series(),
                 ..MetadataConfig::default()
             },
             blackout: BlackoutConfig {
@@ -146,7 +146,7 @@ fn soak(args: &SoakArgs) -> Result<bool, String> {
                         end: e.to_rfc3339(),
                     })
                     .collect(),
-                ..crate::bench::no_scheduled_blackouts()
+                ..crate::bench::setup::no_scheduled_blackouts()
             },
             orders: OrdersConfig {
                 journal_path: dir.join("journal.sqlite").display().to_string(),
