@@ -42,7 +42,7 @@ pub fn run(cfg: EngineFile, opts: RunOptions) -> ExitCode {
 }
 
 async fn run_async(cfg: EngineFile, opts: RunOptions) -> ExitCode {
-    let target = match target(&cfg) {
+    let target = match resolve_target(&cfg) {
         Ok(t) => t,
         Err(code) => return code,
     };
@@ -70,7 +70,7 @@ async fn run_async(cfg: EngineFile, opts: RunOptions) -> ExitCode {
 
 /// The exchange to trade: the embedded simulator started (on a fresh journal) or the remote
 /// settings read, and logged. Answers the exit code on failure.
-fn target(cfg: &EngineFile) -> Result<exchange::Target, ExitCode> {
+fn resolve_target(cfg: &EngineFile) -> Result<exchange::Target, ExitCode> {
     if cfg.exchange.mode == ExchangeMode::Embedded
         && let Err(e) = exchange::fresh_journal(&cfg.orders.journal_path)
     {
