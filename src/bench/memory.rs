@@ -5,7 +5,8 @@
 
 use std::{
     io::{BufRead, BufReader},
-    process::{Command, Stdio},
+    path::Path,
+    process::{Child, Command, Stdio},
     sync::Arc,
     time::{Duration, Instant},
 };
@@ -67,6 +68,57 @@ fn cpu_s() -> f64 {
 pub fn run() -> Result<String, String> {
     let dir = std::env::temp_dir().join(format!("tradewind-memory-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let ChildSim {
+        mut child,
+        rest,
+        ws,
+        signer,
+    } = start_simulator(&dir)?;
+
+    let result = actix::System::new().block_on(async {
+        let baseline = rss_mib();
+        let spec = engine_spec(rest, ws, signer, &dir);
+        let engine = Engine::start(spec).await.map_err(|e| e.join("; "))?;
+        let books = books_synced(&engine).await?;
+        let with_books = rss_mib();
+        // 10,000 resting bids at 1–5 ¢, spread over the markets.
+        let markets = list_markets(&engine).await?;
+        let prices: Vec<Price> = (1..=5).filter_map(Price::from_cents).collect();
+        let resting = rest_orders(&engine, &markets, &prices).await?;
+        let with_orders = rss_mib();
+        // Idle: no market activity for 10 s.
+        let (c0, t0) = (cpu_s(), Instant::now());
+        actix_rt::time::sleep(Duration::from_secs(10)).await;
+        let idle = 100.0 * (cpu_s() - c0) / t0.elapsed().as_secs_f64();
+        Ok::<_, String>(Outcome {
+            books,
+            resting_orders: resting,
+            rss_baseline_mib: baseline,
+            rss_with_books_mib: with_books,
+            rss_with_orders_mib: with_orders,
+            engine_rss_mib: with_orders - baseline,
+            idle_cpu_pct: idle,
+        })
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    let o = result?;
+    o.print();
+    serde_json::to_string_pretty(&o).map_err(|e| e.to_string())
+}
+
+/// The simulator in a child process, and what the engine needs to reach it.
+struct ChildSim {
+    child: Child,
+    rest: String,
+    ws: String,
+    signer: Arc<Signer>,
+}
+
+/// Starts `tradewind sim` (one worker, 10 days × 32 brackets, no market makers) with a new
+/// Prime account whose key goes in `dir`, and reads its URLs and key id from its output.
+fn start_simulator(dir: &Path) -> Result<ChildSim, String> {
     let sim_cfg = dir.join("sim.toml");
     std::fs::write(
         &sim_cfg,
@@ -104,140 +156,143 @@ pub fn run() -> Result<String, String> {
         }
     }
     std::thread::spawn(move || for _ in lines {});
-    let (rest, ws, key_id) = (
-        rest.unwrap_or_default(),
-        ws.unwrap_or_default(),
-        key_id.unwrap_or_default(),
-    );
-    let signer = Arc::new(Signer::from_pem_file(key_id, &key).map_err(|e| e.to_string())?);
+    let signer =
+        Signer::from_pem_file(key_id.unwrap_or_default(), &key).map_err(|e| e.to_string())?;
+    Ok(ChildSim {
+        child,
+        rest: rest.unwrap_or_default(),
+        ws: ws.unwrap_or_default(),
+        signer: Arc::new(signer),
+    })
+}
 
-    let result = actix::System::new().block_on(async {
-        let baseline = rss_mib();
-        let strategy = StrategyConfig {
-            enabled: false,
-            forecast: tradewind_actors::strategy::ForecastConfig {
-                source: ForecastSource::None,
-                ..Default::default()
-            },
-            ..StrategyConfig::default()
-        };
-        let spec = EngineSpec {
-            rest_url: rest,
-            ws_url: ws,
-            signer,
-            forecast_base: String::new(),
-            clock: LiveClock::shared(),
-            gateway: GatewayConfig::default(),
-            feed: FeedConfig {
-                metrics_interval_s: 0,
-                ..FeedConfig::default()
-            },
-            metadata: MetadataConfig {
-                series: crate::bench::temperature_series(),
-                ..MetadataConfig::default()
-            },
-            blackout: crate::bench::no_scheduled_blackouts(),
-            orders: OrdersConfig {
-                journal_path: dir.join("journal.sqlite").display().to_string(),
-                journal_synchronous: Synchronous::Normal,
-                max_open_orders: 100_000,
-                max_orders_per_minute: 1_000_000,
-                max_total_exposure_dollars: kalshi::Money::from_cents(10_000_000),
-                cancel_on_shutdown: false,
-                ..OrdersConfig::default()
-            },
-            strategy,
-            observers: Observers::default(),
-        };
-        let engine = Engine::start(spec).await.map_err(|e| e.join("; "))?;
-        // Every book synced.
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let books = loop {
-            let m = engine
-                .feed
-                .send(tradewind_actors::feed::GetMetrics)
-                .await
-                .map_err(|e| e.to_string())?;
-            if m.books >= 2_000 && m.books_stale == 0 {
-                break m.books;
-            }
-            if Instant::now() > deadline {
-                return Err(format!("only {} of the books synced", m.books));
-            }
-            actix_rt::time::sleep(Duration::from_millis(100)).await;
-        };
-        let with_books = rss_mib();
-        // 10,000 resting bids at 1–5 ¢, spread over the markets.
-        let markets: Vec<kalshi::Ticker> = engine
-            .metadata
-            .send(tradewind_actors::metadata::ListMarkets::default())
+/// The engine watching every temperature series with its strategy off, its journal in `dir`
+/// and room for the resting orders.
+fn engine_spec(rest: String, ws: String, signer: Arc<Signer>, dir: &Path) -> EngineSpec {
+    let strategy = StrategyConfig {
+        enabled: false,
+        forecast: tradewind_actors::strategy::ForecastConfig {
+            source: ForecastSource::None,
+            ..Default::default()
+        },
+        ..StrategyConfig::default()
+    };
+    EngineSpec {
+        rest_url: rest,
+        ws_url: ws,
+        signer,
+        forecast_base: String::new(),
+        clock: LiveClock::shared(),
+        gateway: GatewayConfig::default(),
+        feed: FeedConfig {
+            metrics_interval_s: 0,
+            ..FeedConfig::default()
+        },
+        metadata: MetadataConfig {
+            series: super::setup::temperature_series(),
+            ..MetadataConfig::default()
+        },
+        blackout: super::setup::no_scheduled_blackouts(),
+        orders: OrdersConfig {
+            journal_path: dir.join("journal.sqlite").display().to_string(),
+            journal_synchronous: Synchronous::Normal,
+            max_open_orders: 100_000,
+            max_orders_per_minute: 1_000_000,
+            max_total_exposure_dollars: kalshi::Money::from_cents(10_000_000),
+            cancel_on_shutdown: false,
+            ..OrdersConfig::default()
+        },
+        strategy,
+        observers: Observers::default(),
+    }
+}
+
+/// Waits (at most 60 s) until every book is synced; answers how many there are.
+async fn books_synced(engine: &Engine) -> Result<usize, String> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let m = engine
+            .feed
+            .send(tradewind_actors::feed::GetMetrics)
             .await
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .map(|m| m.ticker)
-            .collect();
-        let prices: Vec<Price> = (1..=5).filter_map(Price::from_cents).collect();
-        if markets.is_empty() || prices.is_empty() {
-            return Err("no markets to rest orders on".into());
+            .map_err(|e| e.to_string())?;
+        if m.books >= 2_000 && m.books_stale == 0 {
+            return Ok(m.books);
         }
-        for chunk in (0..ORDERS).collect::<Vec<_>>().chunks(200) {
-            let sends = chunk.iter().map(|i| {
-                engine.orders.send(Submit {
-                    spec: OrderSpec {
-                        ticker: markets[i % markets.len()].clone(),
-                        side: BookSide::Bid,
-                        price: prices[(*i / markets.len()) % prices.len()],
-                        count: Count::ONE,
-                        time_in_force: TimeInForce::GoodTillCanceled,
-                        post_only: true,
-                        reduce_only: false,
-                    },
-                    book_epoch: None,
-                })
-            });
-            for r in join_all(sends).await {
-                r.map_err(|e| e.to_string())?
-                    .map_err(|e| format!("a resting order was refused: {e}"))?;
-            }
+        if Instant::now() > deadline {
+            return Err(format!("only {} of the books synced", m.books));
         }
-        let resting = engine
-            .orders
-            .send(GetTrackedOrders {
-                ticker: None,
-                open_only: true,
+        actix_rt::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The markets the metadata cache selected.
+async fn list_markets(engine: &Engine) -> Result<Vec<kalshi::Ticker>, String> {
+    Ok(engine
+        .metadata
+        .send(tradewind_actors::metadata::ListMarkets::default())
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|m| m.ticker)
+        .collect())
+}
+
+/// Rests [`ORDERS`] bids at `prices`, spread over `markets`, 200 at a time; answers how many
+/// orders the order manager then holds open.
+async fn rest_orders(
+    engine: &Engine,
+    markets: &[kalshi::Ticker],
+    prices: &[Price],
+) -> Result<usize, String> {
+    if markets.is_empty() || prices.is_empty() {
+        return Err("no markets to rest orders on".into());
+    }
+    for chunk in (0..ORDERS).collect::<Vec<_>>().chunks(200) {
+        let sends = chunk.iter().map(|i| {
+            engine.orders.send(Submit {
+                spec: OrderSpec {
+                    ticker: markets[i % markets.len()].clone(),
+                    side: BookSide::Bid,
+                    price: prices[(*i / markets.len()) % prices.len()],
+                    count: Count::ONE,
+                    time_in_force: TimeInForce::GoodTillCanceled,
+                    post_only: true,
+                    reduce_only: false,
+                },
+                book_epoch: None,
             })
-            .await
-            .map_err(|e| e.to_string())?
-            .len();
-        let with_orders = rss_mib();
-        // Idle: no market activity for 10 s.
-        let (c0, t0) = (cpu_s(), Instant::now());
-        actix_rt::time::sleep(Duration::from_secs(10)).await;
-        let idle = 100.0 * (cpu_s() - c0) / t0.elapsed().as_secs_f64();
-        Ok::<_, String>(Outcome {
-            books,
-            resting_orders: resting,
-            rss_baseline_mib: baseline,
-            rss_with_books_mib: with_books,
-            rss_with_orders_mib: with_orders,
-            engine_rss_mib: with_orders - baseline,
-            idle_cpu_pct: idle,
+        });
+        for r in join_all(sends).await {
+            r.map_err(|e| e.to_string())?
+                .map_err(|e| format!("a resting order was refused: {e}"))?;
+        }
+    }
+    let resting = engine
+        .orders
+        .send(GetTrackedOrders {
+            ticker: None,
+            open_only: true,
         })
-    });
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = std::fs::remove_dir_all(&dir);
-    let o = result?;
-    println!("memory: the engine (simulator in another process)");
-    println!(
-        "  books {}  resting orders {}  RSS baseline {:.1} MiB → with books {:.1} MiB → with orders {:.1} MiB (engine +{:.1} MiB)  idle CPU {:.2}%",
-        o.books,
-        o.resting_orders,
-        o.rss_baseline_mib,
-        o.rss_with_books_mib,
-        o.rss_with_orders_mib,
-        o.engine_rss_mib,
-        o.idle_cpu_pct
-    );
-    serde_json::to_string_pretty(&o).map_err(|e| e.to_string())
+        .await
+        .map_err(|e| e.to_string())?
+        .len();
+    Ok(resting)
+}
+
+impl Outcome {
+    /// Prints the outcome's two lines.
+    fn print(&self) {
+        println!("memory: the engine (simulator in another process)");
+        println!(
+            "  books {}  resting orders {}  RSS baseline {:.1} MiB → with books {:.1} MiB → with orders {:.1} MiB (engine +{:.1} MiB)  idle CPU {:.2}%",
+            self.books,
+            self.resting_orders,
+            self.rss_baseline_mib,
+            self.rss_with_books_mib,
+            self.rss_with_orders_mib,
+            self.engine_rss_mib,
+            self.idle_cpu_pct
+        );
+    }
 }

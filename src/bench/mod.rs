@@ -1,12 +1,18 @@
 //! `tradewind bench`: named measurement scenarios against the in-process simulator, each
 //! printing a table and writing JSON to `target/bench/<scenario>.json`. Figures are reported
 //! beside a baseline measured in the same run.
+//!
+//! # Layout
+//! - [`feed`], [`gateway`], [`metadata`], [`tick`], [`reconnect`], [`memory`]: one scenario
+//!   each, with its own `run`.
+//! - [`setup`]: set-up the scenarios (and the soak) share.
 
 mod feed;
 mod gateway;
 mod memory;
 mod metadata;
 mod reconnect;
+pub(crate) mod setup;
 mod tick;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -48,24 +54,6 @@ enum Scenario {
     Reconnect,
     /// Engine RSS with 2,040 books and 10,000 resting orders, and idle CPU.
     Memory,
-}
-
-/// The daily-high-temperature series: those the strategy has a forecast city for.
-pub(crate) fn temperature_series() -> Vec<String> {
-    tradewind_actors::strategy::ForecastConfig::default()
-        .cities
-        .into_keys()
-        .collect()
-}
-
-/// A blackout clock with no recurring (GFS) or weekly window, so a measurement is not paused
-/// by the time of day it runs at.
-pub(crate) fn no_scheduled_blackouts() -> tradewind_actors::blackout::BlackoutConfig {
-    tradewind_actors::blackout::BlackoutConfig {
-        recurring: Vec::new(),
-        weekly_maintenance: false,
-        ..Default::default()
-    }
 }
 
 /// Runs `tradewind bench memory` in a child process (it prints and writes its own JSON).

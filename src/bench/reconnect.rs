@@ -11,8 +11,8 @@ use std::{
 };
 
 use actix::{Actor, Context, Handler};
-use kalshi::Ticker;
-use kalshi_sim::{SimConfig, SimServer, server::faults::DropMode};
+use kalshi::{Ticker, sign::Signer};
+use kalshi_sim::{SimConfig, SimHandle, SimServer, server::faults::DropMode};
 use serde::Serialize;
 use tokio::sync::Notify;
 use tradewind_actors::{
@@ -113,87 +113,111 @@ pub fn run() -> Result<String, String> {
     let mut drops = Vec::new();
     for n in [100, all.len()] {
         let tickers = all[..n].to_vec();
-        let result = actix::System::new().block_on(async {
-            let seen = Arc::new(Mutex::new(Seen::default()));
-            let notify = Arc::new(Notify::new());
-            let counter = Counter(seen.clone(), notify.clone()).start();
-            let peers = FeedPeers {
-                books: vec![BookConsumer::of(&counter)],
-                events: vec![counter.clone().recipient()],
-                ..FeedPeers::default()
-            };
-            let feed_cfg = FeedConfig {
-                watch: tickers.clone(),
-                metrics_interval_s: 0,
-                // Drops are 1 s apart: count a connection stable after 0.5 s so every drop
-                // starts from the first delay (250–1,000 ms, jittered).
-                stable_after_ms: 500,
-                ..FeedConfig::default()
-            };
-            let _feed = Feed::start_supervised(
-                feed_cfg,
-                &sim.ws_url(),
-                signer.clone(),
-                LiveClock::shared(),
-                peers,
-            )
-            .map_err(|e| e.join("; "))?;
-            if !until(&seen, &notify, |s| s.resynced >= n).await {
-                return Err(format!("{n} books never all synced"));
-            }
-            let mut out = Vec::new();
-            for _ in 0..5 {
-                let before = seen.lock().map(|s| s.resynced).unwrap_or(0);
-                if let Ok(mut s) = seen.lock() {
-                    s.connected_at = None;
-                    s.delay = None;
-                }
-                let dropped_at = Instant::now();
-                sim.control().drop_ws(DropMode::Cut);
-                if !until(&seen, &notify, |s| {
-                    s.connected_at.is_some() && s.resynced >= before + n
-                })
-                .await
-                {
-                    return Err(format!("{n} books not fresh 30 s after a drop"));
-                }
-                let (back, last, delay) = {
-                    let s = seen.lock().map_err(|e| e.to_string())?;
-                    (
-                        s.connected_at.unwrap_or(dropped_at),
-                        s.last_resync_at.unwrap_or(dropped_at),
-                        s.delay.unwrap_or_default(),
-                    )
-                };
-                let total = last - dropped_at;
-                out.push(Drop {
-                    books: n,
-                    reconnect_delay_ms: delay.as_secs_f64() * 1e3,
-                    fresh_after_delay_ms: total.saturating_sub(delay).as_secs_f64() * 1e3,
-                    subscribed_ms: (back - dropped_at).as_secs_f64() * 1e3,
-                    fresh_after_subscribed_ms: last.saturating_duration_since(back).as_secs_f64()
-                        * 1e3,
-                    total_ms: (last - dropped_at).as_secs_f64() * 1e3,
-                });
-                // Let the connection count as stable so the next delay starts from the floor.
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-            Ok::<_, String>(out)
-        })?;
+        let result = actix::System::new().block_on(drops_of(&sim, &signer, tickers))?;
         drops.extend(result);
     }
     sim.stop();
+    print_table(&drops);
+    serde_json::to_string_pretty(&drops).map_err(|e| e.to_string())
+}
+
+/// Starts a feed watching `tickers`, waits until every book is synced, then drops the
+/// connection five times, 1 s after each recovery; answers each drop's figures.
+async fn drops_of(
+    sim: &SimHandle,
+    signer: &Arc<Signer>,
+    tickers: Vec<Ticker>,
+) -> Result<Vec<Drop>, String> {
+    let n = tickers.len();
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let notify = Arc::new(Notify::new());
+    let counter = Counter(seen.clone(), notify.clone()).start();
+    let peers = FeedPeers {
+        books: vec![BookConsumer::of(&counter)],
+        events: vec![counter.clone().recipient()],
+        ..FeedPeers::default()
+    };
+    let feed_cfg = FeedConfig {
+        watch: tickers,
+        metrics_interval_s: 0,
+        // Drops are 1 s apart: count a connection stable after 0.5 s so every drop
+        // starts from the first delay (250–1,000 ms, jittered).
+        stable_after_ms: 500,
+        ..FeedConfig::default()
+    };
+    let _feed = Feed::start_supervised(
+        feed_cfg,
+        &sim.ws_url(),
+        signer.clone(),
+        LiveClock::shared(),
+        peers,
+    )
+    .map_err(|e| e.join("; "))?;
+    if !until(&seen, &notify, |s| s.resynced >= n).await {
+        return Err(format!("{n} books never all synced"));
+    }
+    let mut out = Vec::new();
+    for _ in 0..5 {
+        out.push(one_drop(sim, &seen, &notify, n).await?);
+        // Let the connection count as stable so the next delay starts from the floor.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    Ok(out)
+}
+
+/// Cuts the WebSocket and waits until the feed is connected again and all `n` books have
+/// resynced; answers the drop's figures.
+async fn one_drop(
+    sim: &SimHandle,
+    seen: &Mutex<Seen>,
+    notify: &Notify,
+    n: usize,
+) -> Result<Drop, String> {
+    let before = seen.lock().map(|s| s.resynced).unwrap_or(0);
+    if let Ok(mut s) = seen.lock() {
+        s.connected_at = None;
+        s.delay = None;
+    }
+    let dropped_at = Instant::now();
+    sim.control().drop_ws(DropMode::Cut);
+    if !until(seen, notify, |s| {
+        s.connected_at.is_some() && s.resynced >= before + n
+    })
+    .await
+    {
+        return Err(format!("{n} books not fresh 30 s after a drop"));
+    }
+    let (back, last, delay) = {
+        let s = seen.lock().map_err(|e| e.to_string())?;
+        (
+            s.connected_at.unwrap_or(dropped_at),
+            s.last_resync_at.unwrap_or(dropped_at),
+            s.delay.unwrap_or_default(),
+        )
+    };
+    let total = last - dropped_at;
+    Ok(Drop {
+        books: n,
+        reconnect_delay_ms: delay.as_secs_f64() * 1e3,
+        fresh_after_delay_ms: total.saturating_sub(delay).as_secs_f64() * 1e3,
+        subscribed_ms: (back - dropped_at).as_secs_f64() * 1e3,
+        fresh_after_subscribed_ms: last.saturating_duration_since(back).as_secs_f64() * 1e3,
+        total_ms: (last - dropped_at).as_secs_f64() * 1e3,
+    })
+}
+
+/// Prints the drops as a table.
+fn print_table(drops: &[Drop]) {
     println!("reconnect: forced TCP cut → every watched book fresh again");
     println!(
         "  (the feed waits its jittered reconnect delay first; 'after the delay' is the rest:\n   \
          handshake, subscriptions and every snapshot)"
     );
     println!("  books  reconnect delay ms  fresh after the delay ms  total ms");
-    for d in &drops {
+    for d in drops {
         println!(
             "  {:>5}  {:>18.1}  {:>24.1}  {:>8.1}",
             d.books, d.reconnect_delay_ms, d.fresh_after_delay_ms, d.total_ms
         );
     }
-    serde_json::to_string_pretty(&drops).map_err(|e| e.to_string())
 }

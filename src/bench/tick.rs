@@ -10,11 +10,17 @@
 //! the strategy's decision, the order manager's checks and journal commit (fsync), the gateway,
 //! signing and HTTP. The account is Prime (4,000 write tokens/s) so no order waits for a token.
 
-use std::time::{Duration, Instant};
+use std::{
+    path::Path,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
-use actix::{Actor, Context, Handler};
-use kalshi::{ClientOrderId, Count, Price, Ticker, rest::CreateOrderV2Request, types::BookSide};
-use kalshi_sim::{SimClock, SimConfig, SimServer};
+use actix::{Actor, Addr, Context, Handler};
+use kalshi::{
+    ClientOrderId, Count, Price, Ticker, rest::CreateOrderV2Request, sign::Signer, types::BookSide,
+};
+use kalshi_sim::{SimClock, SimConfig, SimHandle, SimServer};
 use serde::Serialize;
 use tokio::sync::mpsc;
 use tradewind_actors::{
@@ -90,98 +96,173 @@ fn run_once(events: usize, sync: Synchronous) -> Result<Outcome, String> {
     let (signer, account_id) = crate::sim_cmd::fresh_account(&sim, "prime", "10000000.00")?;
     let (maker_signer, maker_id) = crate::sim_cmd::fresh_account(&sim, "prime", "10000000.00")?;
 
-    let result = actix::System::new().block_on(async {
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        let forward = Forward(tx).start();
-        let mut strategy = StrategyConfig::default();
-        strategy.forecast.source = ForecastSource::File;
-        strategy.forecast.file = forecast.display().to_string();
-        strategy.fair_value.cooldown_ms = 0;
-        strategy.fair_value.max_position = 1_000_000;
-        strategy.fair_value.bankroll_dollars = "1000000".into();
-        let orders = OrdersConfig {
-            journal_path: dir.join("journal.sqlite").display().to_string(),
-            max_position_per_market: 1_000_000,
-            max_total_exposure_dollars: kalshi::Money::from_cents(100_000_000),
-            max_open_orders: 100_000,
-            max_orders_per_minute: 1_000_000,
-            journal_synchronous: sync,
-            ..OrdersConfig::default()
-        };
-        let synchronous = format!("{:?}", orders.journal_synchronous);
-        let spec = EngineSpec {
-            rest_url: sim.rest_url(),
-            ws_url: sim.ws_url(),
-            signer,
-            forecast_base: String::new(),
-            clock: LiveClock::shared(),
-            gateway: GatewayConfig::default(),
-            feed: FeedConfig::default(),
-            metadata: MetadataConfig {
-                series: vec!["KXHIGHNY".into()],
-                ..MetadataConfig::default()
-            },
-            blackout: crate::bench::no_scheduled_blackouts(),
-            orders,
-            strategy,
-            observers: Observers {
-                orders: vec![forward.recipient()],
-                ..Observers::default()
-            },
-        };
-        let engine = Engine::start(spec).await.map_err(|e| e.join("; "))?;
-        let maker = Gateway::new(
-            GatewayConfig::default(),
-            &sim.rest_url(),
-            maker_signer,
-            LiveClock::shared(),
-        )
-        .map_err(|e| e.join("; "))?
-        .start();
-        // Wait until the feed has the book and the strategy its forecast: a first edge.
-        let started = Instant::now();
-        let mut missed = 0;
-        for i in 0..events + 1 {
-            let mut req = CreateOrderV2Request::limit(
-                ticker.clone(),
-                BookSide::Ask,
-                Price::from_cents(50).ok_or("price")?,
-                Count::ONE,
-            );
-            req.client_order_id =
-                Some(ClientOrderId::new(format!("maker-{i}")).map_err(|e| e.to_string())?);
-            maker
-                .send(PlaceOrder {
-                    request: req,
-                    deadline: None,
-                })
-                .await
-                .map_err(|e| e.to_string())?
-                .map_err(|e| format!("maker order: {e}"))?;
-            let wait = if i == 0 { 30 } else { 5 };
-            let filled = tokio::time::timeout(Duration::from_secs(wait), async {
-                while let Some(ev) = rx.recv().await {
-                    if matches!(ev, OrderEvent::Filled { .. }) {
-                        return true;
-                    }
-                }
-                false
-            })
-            .await
-            .unwrap_or(false);
-            if !filled {
-                if i == 0 {
-                    return Err("the engine never took the first edge".to_owned());
-                }
-                missed += 1;
-            }
-        }
-        let elapsed = started.elapsed().as_secs_f64();
-        engine.shutdown().await;
-        Ok::<_, String>((missed, elapsed, synchronous))
-    });
+    let result = actix::System::new().block_on(drive(Pass {
+        sim: &sim,
+        ticker: &ticker,
+        signer,
+        maker_signer,
+        dir: &dir,
+        forecast: &forecast,
+        sync,
+        events,
+    }));
     let (missed, elapsed, synchronous) = result?;
-    // Pair each engine order with the maker order just before it, on the simulator's clock.
+    let latencies = latencies(&sim, &maker_id, &account_id);
+    sim.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+    let outcome = Outcome {
+        events: latencies.len(),
+        missed,
+        p50_us: pct(&latencies, 0.50),
+        p90_us: pct(&latencies, 0.90),
+        p99_us: pct(&latencies, 0.99),
+        max_us: latencies.last().map_or(0.0, |m| *m as f64 / 1_000.0),
+        elapsed_s: elapsed,
+        journal_synchronous: synchronous,
+    };
+    outcome.print();
+    Ok(outcome)
+}
+
+/// One pass's inputs.
+struct Pass<'a> {
+    /// The quiet simulator.
+    sim: &'a SimHandle,
+    /// The market the forecast prices at 0.80.
+    ticker: &'a Ticker,
+    /// The engine's account.
+    signer: Arc<Signer>,
+    /// The maker's account, which posts the asks.
+    maker_signer: Arc<Signer>,
+    /// Where the journal goes.
+    dir: &'a Path,
+    /// The forecast file.
+    forecast: &'a Path,
+    /// The journal's `synchronous` setting.
+    sync: Synchronous,
+    /// Edges to time (after the warm-up one).
+    events: usize,
+}
+
+/// Starts the engine and a maker, takes the edges and shuts the engine down. Answers the edges
+/// missed, the seconds the edges took and the journal's `synchronous` setting as shown.
+async fn drive(pass: Pass<'_>) -> Result<(usize, f64, String), String> {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let forward = Forward(tx).start();
+    let orders = OrdersConfig {
+        journal_path: pass.dir.join("journal.sqlite").display().to_string(),
+        max_position_per_market: 1_000_000,
+        max_total_exposure_dollars: kalshi::Money::from_cents(100_000_000),
+        max_open_orders: 100_000,
+        max_orders_per_minute: 1_000_000,
+        journal_synchronous: pass.sync,
+        ..OrdersConfig::default()
+    };
+    let synchronous = format!("{:?}", orders.journal_synchronous);
+    let spec = EngineSpec {
+        rest_url: pass.sim.rest_url(),
+        ws_url: pass.sim.ws_url(),
+        signer: pass.signer,
+        forecast_base: String::new(),
+        clock: LiveClock::shared(),
+        gateway: GatewayConfig::default(),
+        feed: FeedConfig::default(),
+        metadata: MetadataConfig {
+            series: vec!["KXHIGHNY".into()],
+            ..MetadataConfig::default()
+        },
+        blackout: super::setup::no_scheduled_blackouts(),
+        orders,
+        strategy: strategy(pass.forecast),
+        observers: Observers {
+            orders: vec![forward.recipient()],
+            ..Observers::default()
+        },
+    };
+    let engine = Engine::start(spec).await.map_err(|e| e.join("; "))?;
+    let maker = Gateway::new(
+        GatewayConfig::default(),
+        &pass.sim.rest_url(),
+        pass.maker_signer,
+        LiveClock::shared(),
+    )
+    .map_err(|e| e.join("; "))?
+    .start();
+    let (missed, elapsed) = take_edges(&maker, &mut rx, pass.ticker, pass.events).await?;
+    engine.shutdown().await;
+    Ok((missed, elapsed, synchronous))
+}
+
+/// The strategy on the forecast file, with no cooldown and limits no edge reaches.
+fn strategy(forecast: &Path) -> StrategyConfig {
+    let mut strategy = StrategyConfig::default();
+    strategy.forecast.source = ForecastSource::File;
+    strategy.forecast.file = forecast.display().to_string();
+    strategy.fair_value.cooldown_ms = 0;
+    strategy.fair_value.max_position = 1_000_000;
+    strategy.fair_value.bankroll_dollars = "1000000".into();
+    strategy
+}
+
+/// Posts `events + 1` asks from the maker, one at a time, each waiting for the engine's fill;
+/// the first (a warm-up) is given 30 s, the others 5 s. Answers the edges missed and the
+/// seconds the loop took.
+async fn take_edges(
+    maker: &Addr<Gateway>,
+    rx: &mut mpsc::UnboundedReceiver<OrderEvent>,
+    ticker: &Ticker,
+    events: usize,
+) -> Result<(usize, f64), String> {
+    // Wait until the feed has the book and the strategy its forecast: a first edge.
+    let started = Instant::now();
+    let mut missed = 0;
+    for i in 0..events + 1 {
+        post_ask(maker, ticker, i).await?;
+        let wait = if i == 0 { 30 } else { 5 };
+        let filled = tokio::time::timeout(Duration::from_secs(wait), async {
+            while let Some(ev) = rx.recv().await {
+                if matches!(ev, OrderEvent::Filled { .. }) {
+                    return true;
+                }
+            }
+            false
+        })
+        .await
+        .unwrap_or(false);
+        if !filled {
+            if i == 0 {
+                return Err("the engine never took the first edge".to_owned());
+            }
+            missed += 1;
+        }
+    }
+    Ok((missed, started.elapsed().as_secs_f64()))
+}
+
+/// The maker's `i`th one-contract YES ask at 0.50: an edge against the forecast's 0.80.
+async fn post_ask(maker: &Addr<Gateway>, ticker: &Ticker, i: usize) -> Result<(), String> {
+    let mut req = CreateOrderV2Request::limit(
+        ticker.clone(),
+        BookSide::Ask,
+        Price::from_cents(50).ok_or("price")?,
+        Count::ONE,
+    );
+    req.client_order_id =
+        Some(ClientOrderId::new(format!("maker-{i}")).map_err(|e| e.to_string())?);
+    maker
+        .send(PlaceOrder {
+            request: req,
+            deadline: None,
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("maker order: {e}"))?;
+    Ok(())
+}
+
+/// Each engine order's latency (ns) from the maker order just before it, on the simulator's
+/// clock, the warm-up edge left out; sorted.
+fn latencies(sim: &SimHandle, maker_id: &str, account_id: &str) -> Vec<u128> {
     let log = sim.control().order_log(None);
     let mut latencies: Vec<u128> = Vec::new();
     let mut last_maker: Option<u128> = None;
@@ -200,31 +281,25 @@ fn run_once(events: usize, sync: Synchronous) -> Result<Outcome, String> {
         }
     }
     latencies.sort_unstable();
-    sim.stop();
-    let _ = std::fs::remove_dir_all(&dir);
-    let outcome = Outcome {
-        events: latencies.len(),
-        missed,
-        p50_us: pct(&latencies, 0.50),
-        p90_us: pct(&latencies, 0.90),
-        p99_us: pct(&latencies, 0.99),
-        max_us: latencies.last().map_or(0.0, |m| *m as f64 / 1_000.0),
-        elapsed_s: elapsed,
-        journal_synchronous: synchronous,
-    };
-    println!(
-        "tick-to-order (journal synchronous = {}): simulator writes the edge's delta → simulator receives the order",
-        outcome.journal_synchronous
-    );
-    println!(
-        "  events {}  missed {}  p50 {:.0} µs  p90 {:.0} µs  p99 {:.0} µs  max {:.0} µs  ({:.1} s)",
-        outcome.events,
-        outcome.missed,
-        outcome.p50_us,
-        outcome.p90_us,
-        outcome.p99_us,
-        outcome.max_us,
-        outcome.elapsed_s
-    );
-    Ok(outcome)
+    latencies
+}
+
+impl Outcome {
+    /// Prints the outcome's two lines.
+    fn print(&self) {
+        println!(
+            "tick-to-order (journal synchronous = {}): simulator writes the edge's delta → simulator receives the order",
+            self.journal_synchronous
+        );
+        println!(
+            "  events {}  missed {}  p50 {:.0} µs  p90 {:.0} µs  p99 {:.0} µs  max {:.0} µs  ({:.1} s)",
+            self.events,
+            self.missed,
+            self.p50_us,
+            self.p90_us,
+            self.p99_us,
+            self.max_us,
+            self.elapsed_s
+        );
+    }
 }

@@ -9,14 +9,17 @@
 //! (`feed.idle_timeout_ms: must be positive`); none ever echoes key material.
 //!
 //! # Layout
+//! - [`engine_file`]: [`EngineFile`], the whole file — its sections, the checks that span them,
+//!   and the effective config rendered with the key id masked.
 //! - [`exchange`]: `[exchange]` — embedded simulator or a Kalshi environment, URLs, key id,
 //!   key file, `${ENV}` expansion.
 //! - [`sim`]: `[sim]` — the embedded simulator's seed, account tier and balance, optional
 //!   simulator file.
 //! - [`metrics`]: `[metrics]` — the `/metrics` listener and log cadences.
 //! - [`sections`]: reading each section on its own, so one bad section hides nothing.
-//! - [`mask`]: the effective config as TOML, with the key id masked.
+//! - [`mask`]: the key id as shown — cut to its first characters.
 
+mod engine_file;
 pub mod exchange;
 pub mod mask;
 pub mod metrics;
@@ -25,52 +28,13 @@ pub mod sim;
 
 use std::{fmt, path::Path};
 
-use serde::{Deserialize, Serialize};
-use tradewind_actors::{
-    blackout::BlackoutConfig,
-    feed::FeedConfig,
-    gateway::GatewayConfig,
-    metadata::MetadataConfig,
-    orders::OrdersConfig,
-    strategy::{ForecastSource, StrategyConfig},
-};
-
-pub use self::{
-    exchange::{ExchangeConfig, Mode},
-    mask::render_masked,
-    metrics::MetricsConfig,
-    sim::SimSection,
-};
+pub use self::engine_file::{EngineFile, render_masked};
 
 /// `config/default.toml`, compiled in: `tradewind` with no arguments runs it from any directory.
 pub const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
 
 /// How errors name the built-in default config.
 pub const DEFAULT_ORIGIN: &str = "config/default.toml (built in)";
-
-/// The whole config file: one section per actor.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct EngineFile {
-    /// Which exchange: the embedded simulator or a Kalshi environment.
-    pub exchange: ExchangeConfig,
-    /// The embedded simulator (`exchange.mode = "embedded"` only).
-    pub sim: SimSection,
-    /// The REST gateway.
-    pub gateway: GatewayConfig,
-    /// The market-data feed.
-    pub feed: FeedConfig,
-    /// The metadata cache.
-    pub metadata: MetadataConfig,
-    /// The blackout clock.
-    pub blackout: BlackoutConfig,
-    /// The order manager.
-    pub orders: OrdersConfig,
-    /// The strategy.
-    pub strategy: StrategyConfig,
-    /// Metrics endpoint and log cadences.
-    pub metrics: MetricsConfig,
-}
 
 /// Every problem found in a config file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,78 +148,9 @@ fn read(path: &Path) -> Result<String, ConfigError> {
     })
 }
 
-/// Prefixes `section.` to errors that do not already name a field of their section.
-fn prefixed(section: &str, result: Result<(), Vec<String>>) -> Vec<String> {
-    result
-        .err()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|e| {
-            if e.starts_with(&format!("{section}.")) || e.starts_with(&format!("{section}:")) {
-                e
-            } else {
-                format!("{section}.{e}")
-            }
-        })
-        .collect()
-}
-
-impl EngineFile {
-    /// Expands `${ENV}` references and checks every section; answers every problem.
-    ///
-    /// # Errors
-    /// One line per problem, each naming its field.
-    pub fn validate(&mut self) -> Result<(), Vec<String>> {
-        let mut errs = self.exchange.expand_and_validate();
-        if self.exchange.mode == Mode::Embedded {
-            errs.extend(self.sim.validate());
-        }
-        errs.extend(prefixed("gateway", self.gateway.validate()));
-        errs.extend(prefixed("feed", self.feed.validate()));
-        errs.extend(prefixed("metadata", self.metadata.validate()));
-        errs.extend(prefixed("blackout", self.blackout.validate()));
-        errs.extend(prefixed("orders", self.orders.validate()));
-        errs.extend(prefixed("strategy", self.strategy.validate()));
-        errs.extend(self.metrics.validate());
-        errs.extend(self.cross_checks());
-        if errs.is_empty() { Ok(()) } else { Err(errs) }
-    }
-
-    /// Checks that span sections.
-    fn cross_checks(&self) -> Vec<String> {
-        let mut errs = Vec::new();
-        let forecast = &self.strategy.forecast;
-        let open_meteo = self.strategy.enabled && forecast.source == ForecastSource::OpenMeteo;
-        if open_meteo && self.exchange.mode == Mode::Remote && forecast.base_url.is_empty() {
-            errs.push(
-                "strategy.forecast.base_url: required with exchange.mode = \"remote\" (empty \
-                 means the embedded simulator's ensemble), e.g. \
-                 \"https://ensemble-api.open-meteo.com\""
-                    .to_owned(),
-            );
-        }
-        if open_meteo {
-            for series in &self.metadata.series {
-                if !forecast.cities.contains_key(series) {
-                    errs.push(format!(
-                        "strategy.forecast.cities: no station for series {series:?} \
-                         (listed in metadata.series); add [strategy.forecast.cities.{series}]"
-                    ));
-                }
-            }
-        }
-        errs
-    }
-
-    /// Whether this config trades real money: `run` refuses it without `--allow-production`.
-    pub fn is_production(&self) -> bool {
-        self.exchange.is_production()
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{exchange::Mode, *};
 
     #[test]
     fn the_built_in_default_is_valid_and_embedded() {
@@ -309,27 +204,6 @@ mod tests {
             ],
             "{err}"
         );
-    }
-
-    #[test]
-    fn remote_without_a_forecast_url_is_refused() {
-        let mut cfg = EngineFile::default();
-        cfg.exchange.mode = Mode::Remote;
-        let errs = cfg.cross_checks();
-        assert!(
-            errs.iter()
-                .any(|e| e.starts_with("strategy.forecast.base_url:")),
-            "{errs:?}"
-        );
-    }
-
-    #[test]
-    fn a_series_without_a_station_is_named() {
-        let mut cfg = EngineFile::default();
-        cfg.metadata.series = vec!["KXHIGHNY".into(), "KXHIGHXYZ".into()];
-        let errs = cfg.cross_checks();
-        assert_eq!(errs.len(), 1, "{errs:?}");
-        assert!(errs[0].contains("KXHIGHXYZ"), "{errs:?}");
     }
 }
 

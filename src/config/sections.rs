@@ -11,7 +11,7 @@ use toml::{
     de::{DeTable, DeValue, ValueDeserializer},
 };
 
-use super::EngineFile;
+use super::engine_file::EngineFile;
 
 /// The top-level sections, in the order they are read and reported.
 pub const SECTIONS: [&str; 9] = [

@@ -14,6 +14,7 @@ mod status;
 
 use std::{process::ExitCode, time::Duration};
 
+use actix_web::dev::ServerHandle;
 use tokio::signal::unix::{SignalKind, signal};
 use tracing::{info, warn};
 use tradewind_actors::{
@@ -41,17 +42,46 @@ pub fn run(cfg: EngineFile, opts: RunOptions) -> ExitCode {
 }
 
 async fn run_async(cfg: EngineFile, opts: RunOptions) -> ExitCode {
+    let target = match resolve_target(&cfg) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let spec = engine_spec(&cfg, &target);
+    // Signals are handled from here on, start-up included.
+    let mut signals = Signals::new();
+    let engine = match start_engine(spec, &mut signals).await {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let server = match serve_metrics(&cfg, &engine) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+
+    info!(
+        duration = ?opts.duration,
+        "engine running; Ctrl-C (SIGINT) or SIGTERM stops it, cancelling resting orders when \
+         orders.cancel_on_shutdown"
+    );
+    let blackout_s = watch(&engine, &cfg, opts.duration, &mut signals).await;
+    stop(&engine, target, server, blackout_s).await;
+    ExitCode::SUCCESS
+}
+
+/// The exchange to trade: the embedded simulator started (on a fresh journal) or the remote
+/// settings read, and logged. Answers the exit code on failure.
+fn resolve_target(cfg: &EngineFile) -> Result<exchange::Target, ExitCode> {
     if cfg.exchange.mode == ExchangeMode::Embedded
         && let Err(e) = exchange::fresh_journal(&cfg.orders.journal_path)
     {
         eprintln!("error: {e}");
-        return ExitCode::from(1);
+        return Err(ExitCode::from(1));
     }
-    let target = match exchange::resolve(&cfg) {
+    let target = match exchange::resolve(cfg) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(1);
+            return Err(ExitCode::from(1));
         }
     };
     match &target.sim {
@@ -62,7 +92,12 @@ async fn run_async(cfg: EngineFile, opts: RunOptions) -> ExitCode {
         ),
         None => info!(rest = %target.rest_url, "trading a remote exchange"),
     }
-    let spec = EngineSpec {
+    Ok(target)
+}
+
+/// The engine's spec: the config's sections against `target`, on the live clock.
+fn engine_spec(cfg: &EngineFile, target: &exchange::Target) -> EngineSpec {
+    EngineSpec {
         rest_url: target.rest_url.clone(),
         ws_url: target.ws_url.clone(),
         signer: target.signer.clone(),
@@ -75,22 +110,25 @@ async fn run_async(cfg: EngineFile, opts: RunOptions) -> ExitCode {
         orders: cfg.orders.clone(),
         strategy: cfg.strategy.clone(),
         observers: Default::default(),
-    };
-    // Signals are handled from here on, start-up included.
-    let mut signals = Signals::new();
-    let engine = tokio::select! {
+    }
+}
+
+/// Starts the engine, unless a signal or [`STARTUP_TIMEOUT`] comes first. Answers the exit
+/// code to return at once otherwise: 0 after a signal, 1 on failure.
+async fn start_engine(spec: EngineSpec, signals: &mut Signals) -> Result<Engine, ExitCode> {
+    tokio::select! {
         started = Engine::start(spec) => match started {
-            Ok(e) => e,
+            Ok(e) => Ok(e),
             Err(errors) => {
                 for e in errors {
                     eprintln!("error: {e}");
                 }
-                return ExitCode::from(1);
+                Err(ExitCode::from(1))
             }
         },
         _ = signals.next() => {
             info!("signal during start-up: stopping");
-            return ExitCode::SUCCESS;
+            Err(ExitCode::SUCCESS)
         }
         _ = actix_rt::time::sleep(STARTUP_TIMEOUT) => {
             eprintln!(
@@ -98,45 +136,50 @@ async fn run_async(cfg: EngineFile, opts: RunOptions) -> ExitCode {
                  key refused? see the warnings above)",
                 STARTUP_TIMEOUT.as_secs()
             );
-            return ExitCode::from(1);
+            Err(ExitCode::from(1))
         }
-    };
+    }
+}
+
+/// Starts `/metrics` and `/healthz` on `metrics.listen` (none when it is empty). Answers the
+/// exit code 1 when it cannot listen.
+fn serve_metrics(cfg: &EngineFile, engine: &Engine) -> Result<Option<ServerHandle>, ExitCode> {
+    if cfg.metrics.listen.is_empty() {
+        return Ok(None);
+    }
     let health = http::Health {
         max_stale_pct: f64::from(cfg.metrics.healthz_max_stale_pct),
     };
-    let server = if cfg.metrics.listen.is_empty() {
-        None
-    } else {
-        match http::start(&cfg.metrics.listen, engine.clone(), health) {
-            Ok((addr, handle)) => {
-                info!(
-                    metrics = %format!("http://{addr}/metrics"),
-                    healthz = %format!("http://{addr}/healthz"),
-                    "metrics endpoints listening"
-                );
-                Some(handle)
-            }
-            Err(e) => {
-                eprintln!(
-                    "error: metrics.listen: cannot listen on {}: {e}",
-                    cfg.metrics.listen
-                );
-                return ExitCode::from(1);
-            }
+    match http::start(&cfg.metrics.listen, engine.clone(), health) {
+        Ok((addr, handle)) => {
+            info!(
+                metrics = %format!("http://{addr}/metrics"),
+                healthz = %format!("http://{addr}/healthz"),
+                "metrics endpoints listening"
+            );
+            Ok(Some(handle))
         }
-    };
+        Err(e) => {
+            eprintln!(
+                "error: metrics.listen: cannot listen on {}: {e}",
+                cfg.metrics.listen
+            );
+            Err(ExitCode::from(1))
+        }
+    }
+}
 
-    info!(
-        duration = ?opts.duration,
-        "engine running; Ctrl-C (SIGINT) or SIGTERM stops it, cancelling resting orders when \
-         orders.cancel_on_shutdown"
-    );
-    let blackout_s = watch(&engine, &cfg, opts.duration, &mut signals).await;
-
-    // Shut down: the strategy stops, resting orders are cancelled when configured.
+/// Shuts down: the strategy stops, resting orders are cancelled when configured; then the
+/// summary (with the embedded simulator's own counts), and the endpoints and simulator stop.
+async fn stop(
+    engine: &Engine,
+    target: exchange::Target,
+    server: Option<ServerHandle>,
+    blackout_s: f64,
+) {
     let cancels = engine.shutdown().await;
     if cancels > 0 {
-        settle_cancels(&engine).await;
+        settle_cancels(engine).await;
     }
     let m = engine.metrics().await;
     let truth = target.sim.as_ref().map(|(sim, account)| {
@@ -155,7 +198,6 @@ async fn run_async(cfg: EngineFile, opts: RunOptions) -> ExitCode {
     if let Some((sim, _)) = target.sim {
         sim.stop();
     }
-    ExitCode::SUCCESS
 }
 
 /// Prints the status line and the metrics log lines until a signal or the duration; answers

@@ -1,5 +1,6 @@
 //! The soak's invariants, checked against the simulator's ground truth: while running (client
-//! ids, blackout, epochs) and at the end (intents lost, positions, books).
+//! ids, blackout, epochs) and at the end (intents lost, positions, books). Each check reads an
+//! [`Inputs`] and adds what it finds to [`Violations`].
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -8,14 +9,14 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use kalshi::{Count, Ticker, book::OrderBook};
-use kalshi_sim::SimHandle;
+use kalshi_sim::{SimControl, SimHandle};
 use tradewind_actors::{
     feed::GetBook,
     orders::{GetTrackedOrders, GetTrackedPositions, OrderState, Reconcile},
     root::Engine,
 };
 
-use super::Published;
+use super::published::Published;
 
 /// Violations found, each kept once by what it concerns.
 #[derive(Debug, Default)]
@@ -49,29 +50,37 @@ impl Violations {
     }
 }
 
+/// What the checks read: the simulator (ground truth), the engine and what it published.
+pub struct Inputs<'a> {
+    /// The simulator, whose records are the truth.
+    pub sim: &'a SimHandle,
+    /// The engine's account on it.
+    pub account: &'a str,
+    /// The engine under test.
+    pub engine: &'a Engine,
+    /// Book epochs the feed published fresh.
+    pub published: &'a Published,
+    /// The blackout windows.
+    pub windows: &'a [(DateTime<Utc>, DateTime<Utc>)],
+}
+
 /// Checks that hold at every instant.
-pub async fn running(
-    sim: &SimHandle,
-    account: &str,
-    engine: &Engine,
-    published: &Published,
-    windows: &[(DateTime<Utc>, DateTime<Utc>)],
-    v: &mut Violations,
-) {
-    let truth = sim.control();
+pub async fn running(inputs: &Inputs<'_>, v: &mut Violations) {
+    let truth = inputs.sim.control();
     if truth.stats().duplicate_client_order_ids > 0 {
         v.duplicate_client_ids.insert("simulator counter".into());
     }
     let mut seen = BTreeSet::new();
-    for o in truth.orders(account) {
+    for o in truth.orders(inputs.account) {
         if let Some(c) = &o.client_order_id
             && !seen.insert(c.to_string())
         {
             v.duplicate_client_ids.insert(c.to_string());
         }
     }
-    for a in truth.order_log(Some(account)) {
-        if windows
+    for a in truth.order_log(Some(inputs.account)) {
+        if inputs
+            .windows
             .iter()
             .any(|(s, e)| a.arrival_time >= *s && a.arrival_time < *e)
         {
@@ -81,7 +90,8 @@ pub async fn running(
             v.orders_during_blackout.insert(id);
         }
     }
-    let Ok(ours) = engine
+    let Ok(ours) = inputs
+        .engine
         .orders
         .send(GetTrackedOrders {
             ticker: None,
@@ -91,7 +101,12 @@ pub async fn running(
     else {
         return;
     };
-    let fresh = published.0.lock().map(|s| s.clone()).unwrap_or_default();
+    let fresh = inputs
+        .published
+        .0
+        .lock()
+        .map(|s| s.clone())
+        .unwrap_or_default();
     for o in &ours {
         if let Some(e) = o.book_epoch
             && !fresh.contains(&(o.spec.ticker.to_string(), e))
@@ -102,16 +117,18 @@ pub async fn running(
 }
 
 /// The end: after the faults are cleared and the engine has reconciled.
-pub async fn finally(
-    sim: &SimHandle,
-    account: &str,
-    engine: &Engine,
-    published: &Published,
-    windows: &[(DateTime<Utc>, DateTime<Utc>)],
-    tickers: &[String],
-    v: &mut Violations,
-) {
-    // Let the feed come back and the order manager settle.
+pub async fn finally(inputs: &Inputs<'_>, tickers: &[String], v: &mut Violations) {
+    settle(inputs.engine).await;
+    let _ = inputs.engine.orders.send(Reconcile).await;
+    running(inputs, v).await;
+    let truth = inputs.sim.control();
+    intents_lost(truth, inputs.account, inputs.engine, v).await;
+    positions(truth, inputs.account, inputs.engine, v).await;
+    books(truth, inputs.engine, tickers, v).await;
+}
+
+/// Lets the feed come back and the order manager settle (at most 60 s).
+async fn settle(engine: &Engine) {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let m = engine.metrics().await;
@@ -136,11 +153,10 @@ pub async fn finally(
         }
         actix_rt::time::sleep(Duration::from_millis(200)).await;
     }
-    let _ = engine.orders.send(Reconcile).await;
-    running(sim, account, engine, published, windows, v).await;
+}
 
-    // Intents lost: every journaled order is on the exchange, or was not sent / rejected.
-    let truth = sim.control();
+/// Intents lost: every journaled order is on the exchange, or was not sent / rejected.
+async fn intents_lost(truth: &SimControl, account: &str, engine: &Engine, v: &mut Violations) {
     let on_exchange: BTreeSet<String> = truth
         .orders(account)
         .iter()
@@ -164,8 +180,10 @@ pub async fn finally(
             }
         }
     }
+}
 
-    // Positions equal the simulator's.
+/// Positions equal the simulator's.
+async fn positions(truth: &SimControl, account: &str, engine: &Engine, v: &mut Violations) {
     let sim_pos: BTreeMap<String, Count> = truth
         .positions(account)
         .into_iter()
@@ -183,34 +201,41 @@ pub async fn finally(
             }
         }
     }
+}
 
-    // Every watched book equals the simulator's (each given 5 s to catch up with the makers).
+/// Every watched book equals the simulator's (each given 5 s to catch up with the makers).
+async fn books(truth: &SimControl, engine: &Engine, tickers: &[String], v: &mut Violations) {
     for t in tickers {
         let Ok(ticker) = Ticker::new(t.as_str()) else {
             continue;
         };
-        let until = Instant::now() + Duration::from_secs(5);
-        loop {
-            let view = engine
-                .feed
-                .send(GetBook {
-                    ticker: ticker.clone(),
-                })
-                .await
-                .ok()
-                .flatten();
-            let want = truth
-                .true_book(t)
-                .and_then(|fp| OrderBook::from_snapshot(&fp.yes_dollars, &fp.no_dollars).ok());
-            match (view, want) {
-                (Some(v), Some(w)) if v.fresh && *v.book == w => break,
-                (None, _) => break, // not watched (closed)
-                _ if Instant::now() > until => {
-                    v.book_mismatches.insert(t.clone());
-                    break;
-                }
-                _ => actix_rt::time::sleep(Duration::from_millis(20)).await,
-            }
+        if !book_matches(truth, engine, t, ticker).await {
+            v.book_mismatches.insert(t.clone());
+        }
+    }
+}
+
+/// Whether the feed's book of `t` is fresh and equals the simulator's within 5 s (a book no
+/// longer watched — closed — counts as matching).
+async fn book_matches(truth: &SimControl, engine: &Engine, t: &str, ticker: Ticker) -> bool {
+    let until = Instant::now() + Duration::from_secs(5);
+    loop {
+        let view = engine
+            .feed
+            .send(GetBook {
+                ticker: ticker.clone(),
+            })
+            .await
+            .ok()
+            .flatten();
+        let want = truth
+            .true_book(t)
+            .and_then(|fp| OrderBook::from_snapshot(&fp.yes_dollars, &fp.no_dollars).ok());
+        match (view, want) {
+            (Some(v), Some(w)) if v.fresh && *v.book == w => return true,
+            (None, _) => return true, // not watched (closed)
+            _ if Instant::now() > until => return false,
+            _ => actix_rt::time::sleep(Duration::from_millis(20)).await,
         }
     }
 }

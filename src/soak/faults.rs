@@ -66,93 +66,82 @@ impl Kind {
     /// The switch that starts it (`market` for a pause) and, for faults that last, the
     /// switch that ends it.
     pub fn patches(self, market: &str) -> (FaultPatch, Option<FaultPatch>) {
+        (self.start(market), self.end(market))
+    }
+
+    /// The switch that starts it.
+    fn start(self, market: &str) -> FaultPatch {
         match self {
-            Kind::WsClose => (
-                FaultPatch {
-                    ws_drop_now: Some(DropMode::Close),
-                    ..FaultPatch::default()
-                },
-                None,
-            ),
-            Kind::WsCut => (
-                FaultPatch {
-                    ws_drop_now: Some(DropMode::Cut),
-                    ..FaultPatch::default()
-                },
-                None,
-            ),
-            Kind::WsStall => (
-                FaultPatch {
-                    ws_stall: Some(true),
-                    ..FaultPatch::default()
-                },
-                Some(FaultPatch {
-                    ws_stall: Some(false),
-                    ..FaultPatch::default()
-                }),
-            ),
-            Kind::SeqGap => (
-                FaultPatch {
-                    ws_skip_seq_next: Some(1),
-                    ..FaultPatch::default()
-                },
-                None,
-            ),
-            Kind::SeqDuplicate => (
-                FaultPatch {
-                    ws_duplicate_next: Some(1),
-                    ..FaultPatch::default()
-                },
-                None,
-            ),
-            Kind::SeqReorder => (
-                FaultPatch {
-                    ws_reorder_next: Some(1),
-                    ..FaultPatch::default()
-                },
-                None,
-            ),
-            Kind::Rest429 => (
-                FaultPatch {
-                    rest_429_next: Some(3),
-                    ..FaultPatch::default()
-                },
-                None,
-            ),
-            Kind::Rest5xx => (
-                FaultPatch {
-                    rest_5xx_next: Some(3),
-                    ..FaultPatch::default()
-                },
-                None,
-            ),
-            Kind::ResetAfterAccept => (
-                FaultPatch {
-                    reset_after_accept_next: Some(1),
-                    ..FaultPatch::default()
-                },
-                None,
-            ),
-            Kind::Latency => (
-                FaultPatch {
-                    latency_ms: Some(300),
-                    ..FaultPatch::default()
-                },
-                Some(FaultPatch {
-                    latency_ms: Some(0),
-                    ..FaultPatch::default()
-                }),
-            ),
-            Kind::PauseMarket => (
-                FaultPatch {
-                    pause_market: Some(market.to_owned()),
-                    ..FaultPatch::default()
-                },
-                Some(FaultPatch {
-                    unpause_market: Some(market.to_owned()),
-                    ..FaultPatch::default()
-                }),
-            ),
+            Kind::WsClose => FaultPatch {
+                ws_drop_now: Some(DropMode::Close),
+                ..FaultPatch::default()
+            },
+            Kind::WsCut => FaultPatch {
+                ws_drop_now: Some(DropMode::Cut),
+                ..FaultPatch::default()
+            },
+            Kind::WsStall => FaultPatch {
+                ws_stall: Some(true),
+                ..FaultPatch::default()
+            },
+            Kind::SeqGap => FaultPatch {
+                ws_skip_seq_next: Some(1),
+                ..FaultPatch::default()
+            },
+            Kind::SeqDuplicate => FaultPatch {
+                ws_duplicate_next: Some(1),
+                ..FaultPatch::default()
+            },
+            Kind::SeqReorder => FaultPatch {
+                ws_reorder_next: Some(1),
+                ..FaultPatch::default()
+            },
+            Kind::Rest429 => FaultPatch {
+                rest_429_next: Some(3),
+                ..FaultPatch::default()
+            },
+            Kind::Rest5xx => FaultPatch {
+                rest_5xx_next: Some(3),
+                ..FaultPatch::default()
+            },
+            Kind::ResetAfterAccept => FaultPatch {
+                reset_after_accept_next: Some(1),
+                ..FaultPatch::default()
+            },
+            Kind::Latency => FaultPatch {
+                latency_ms: Some(300),
+                ..FaultPatch::default()
+            },
+            Kind::PauseMarket => FaultPatch {
+                pause_market: Some(market.to_owned()),
+                ..FaultPatch::default()
+            },
+        }
+    }
+
+    /// The switch that ends it, for faults that last; the others end by themselves.
+    fn end(self, market: &str) -> Option<FaultPatch> {
+        match self {
+            Kind::WsStall => Some(FaultPatch {
+                ws_stall: Some(false),
+                ..FaultPatch::default()
+            }),
+            Kind::Latency => Some(FaultPatch {
+                latency_ms: Some(0),
+                ..FaultPatch::default()
+            }),
+            Kind::PauseMarket => Some(FaultPatch {
+                unpause_market: Some(market.to_owned()),
+                ..FaultPatch::default()
+            }),
+            Kind::WsClose
+            | Kind::WsCut
+            | Kind::SeqGap
+            | Kind::SeqDuplicate
+            | Kind::SeqReorder
+            | Kind::Rest429
+            | Kind::Rest5xx
+            | Kind::ResetAfterAccept => None,
         }
     }
 }

@@ -3,34 +3,48 @@
 //! minutes, checking invariants from the simulator's ground truth and the engine's state while
 //! it runs and at the end. Prints faults injected by kind, invariant violations (must all be
 //! 0) and the throughput held; exits 0 only when there were faults and no violations.
+//!
+//! # Layout
+//! - [`faults`]: the fault kinds and the simulator switches that start and end each one.
+//! - [`published`]: a book consumer recording the epochs the feed published fresh.
+//! - [`checks`]: the invariants, while running and at the end.
+//! - [`report`]: the final report and whether the soak passed.
 
 mod checks;
 mod faults;
+mod published;
+mod report;
 
 use std::{
-    collections::{BTreeMap, HashSet},
+    collections::BTreeMap,
+    path::Path,
     process::ExitCode,
-    sync::{Arc, Mutex},
+    sync::Arc,
     time::{Duration, Instant},
 };
 
-use actix::{Actor, Context, Handler};
+use actix::Actor;
 use chrono::{DateTime, Utc};
 use clap::Args;
-use kalshi_sim::{SimConfig, SimServer, server::faults::FaultPatch};
+use kalshi::sign::Signer;
+use kalshi_sim::{SimConfig, SimHandle, SimServer, server::faults::FaultPatch};
 use tradewind_actors::{
     blackout::{BlackoutConfig, config::FixedWindowConfig},
     clock::LiveClock,
     feed::{BookConsumer, FeedConfig},
     gateway::GatewayConfig,
-    market_data::{BookResynced, BookStale, BookUpdated},
     metadata::MetadataConfig,
     orders::OrdersConfig,
     root::{Engine, EngineSpec, Observers},
     strategy::StrategyConfig,
 };
 
-use self::{checks::Violations, faults::Kind};
+use self::{
+    checks::{Inputs, Violations},
+    faults::Kind,
+    published::{Published, Recorder},
+    report::Report,
+};
 
 /// Options of `tradewind soak`.
 #[derive(Debug, Args)]
@@ -44,35 +58,6 @@ pub struct SoakArgs {
     /// A new fault this often, milliseconds.
     #[arg(long, default_value_t = 2_000)]
     fault_every_ms: u64,
-}
-
-/// Book epochs the feed published fresh, as the strategy saw them.
-#[derive(Default)]
-pub(crate) struct Published(pub(crate) Mutex<HashSet<(String, u64)>>);
-
-struct Recorder(Arc<Published>);
-
-impl Actor for Recorder {
-    type Context = Context<Self>;
-}
-
-impl Handler<BookUpdated> for Recorder {
-    type Result = ();
-    fn handle(&mut self, m: BookUpdated, _: &mut Context<Self>) {
-        if let Ok(mut s) = self.0.0.lock() {
-            s.insert((m.ticker.to_string(), m.epoch));
-        }
-    }
-}
-
-impl Handler<BookStale> for Recorder {
-    type Result = ();
-    fn handle(&mut self, _: BookStale, _: &mut Context<Self>) {}
-}
-
-impl Handler<BookResynced> for Recorder {
-    type Result = ();
-    fn handle(&mut self, _: BookResynced, _: &mut Context<Self>) {}
 }
 
 /// Blackout windows: 30 s every 3 minutes from the first minute on.
@@ -116,143 +101,21 @@ fn soak(args: &SoakArgs) -> Result<bool, String> {
 
     let outcome = actix::System::new().block_on(async {
         let recorder = Recorder(published.clone()).start();
-        let mut strategy = StrategyConfig::default();
-        strategy.fair_value.min_edge = 0.02;
-        strategy.fair_value.cooldown_ms = 250;
-        let spec = EngineSpec {
-            rest_url: sim.rest_url(),
-            ws_url: sim.ws_url(),
-            signer,
-            forecast_base: format!("{}/_sim/forecast", sim.base_url()),
-            clock: LiveClock::shared(),
-            gateway: GatewayConfig::default(),
-            feed: FeedConfig {
-                idle_timeout_ms: 3_000,
-                stable_after_ms: 5_000,
-                metrics_interval_s: 0,
-                ..FeedConfig::default()
-            },
-            metadata: MetadataConfig {
-                series: crate::bench::temperature_series(),
-                ..MetadataConfig::default()
-            },
-            blackout: BlackoutConfig {
-                fixed: windows
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (s, e))| FixedWindowConfig {
-                        name: format!("soak window {i}"),
-                        start: s.to_rfc3339(),
-                        end: e.to_rfc3339(),
-                    })
-                    .collect(),
-                ..crate::bench::no_scheduled_blackouts()
-            },
-            orders: OrdersConfig {
-                journal_path: dir.join("journal.sqlite").display().to_string(),
-                max_orders_per_minute: 600,
-                max_open_orders: 200,
-                max_position_per_market: 2_000,
-                max_total_exposure_dollars: kalshi::Money::from_cents(10_000_000),
-                max_daily_loss_dollars: kalshi::Money::from_cents(10_000_000),
-                ..OrdersConfig::default()
-            },
-            strategy,
-            observers: Observers {
-                books: vec![BookConsumer::of(&recorder)],
-                ..Observers::default()
-            },
-        };
+        let mut spec = engine_spec(&sim, signer, &dir, &windows);
+        spec.observers.books = vec![BookConsumer::of(&recorder)];
         let engine = Engine::start(spec).await.map_err(|e| e.join("; "))?;
-        // The markets the cache selected (its first refresh runs in the background).
-        let listed = Instant::now();
-        let tickers: Vec<String> = loop {
-            let markets = engine
-                .metadata
-                .send(tradewind_actors::metadata::ListMarkets::default())
-                .await
-                .map_err(|e| e.to_string())?;
-            if !markets.is_empty() {
-                break markets.into_iter().map(|m| m.ticker.to_string()).collect();
-            }
-            if listed.elapsed() > Duration::from_secs(60) {
-                return Err("the metadata cache selected no markets".to_owned());
-            }
-            actix_rt::time::sleep(Duration::from_millis(100)).await;
+        let tickers = selected_markets(&engine).await?;
+        let inputs = Inputs {
+            sim: &sim,
+            account: &account,
+            engine: &engine,
+            published: &published,
+            windows: &windows,
         };
-        let mut rng = faults::Rng::new(args.seed);
-        let mut injected: BTreeMap<Kind, u64> = BTreeMap::new();
-        let mut violations = Violations::default();
-        let started = Instant::now();
-        let run_for = Duration::from_secs_f64(args.minutes * 60.0);
-        let mut last_check = Instant::now();
-        while started.elapsed() < run_for {
-            let kind = Kind::ALL[rng.below(Kind::ALL.len() as u64) as usize];
-            let market = tickers
-                .get(rng.below(tickers.len() as u64) as usize)
-                .cloned()
-                .unwrap_or_default();
-            let (on, off) = kind.patches(&market);
-            // A switch the simulator refuses (pausing a market that just closed, say) is
-            // not counted as injected.
-            if let Err(e) = sim.control().set_faults(&on) {
-                eprintln!("fault {} not injected: {e:?}", kind.name());
-                continue;
-            }
-            *injected.entry(kind).or_default() += 1;
-            let gap =
-                Duration::from_millis(args.fault_every_ms / 2 + rng.below(args.fault_every_ms));
-            actix_rt::time::sleep(gap).await;
-            if let Some(off) = off
-                && let Err(e) = sim.control().set_faults(&off)
-            {
-                eprintln!("fault {} not ended: {e:?}", kind.name());
-            }
-            if last_check.elapsed() > Duration::from_secs(10) {
-                last_check = Instant::now();
-                checks::running(
-                    &sim,
-                    &account,
-                    &engine,
-                    &published,
-                    &windows,
-                    &mut violations,
-                )
-                .await;
-                let m = engine.metrics().await;
-                println!(
-                    "{:>5.0} s: faults {}, orders {}, fills {}, reconnects {}, violations {}",
-                    started.elapsed().as_secs_f64(),
-                    injected.values().sum::<u64>(),
-                    sim.control().orders(&account).len(),
-                    sim.control().fills(&account).len(),
-                    m.feed.as_ref().map_or(0, |f| f.counters.reconnects),
-                    violations.total()
-                );
-            }
-        }
-        let elapsed = started.elapsed();
-        sim.control().set_faults(&FaultPatch {
-            clear: true,
-            ..FaultPatch::default()
-        })?;
-        for t in &tickers {
-            let _ = sim.control().set_faults(&FaultPatch {
-                unpause_market: Some(t.clone()),
-                ..FaultPatch::default()
-            });
-        }
+        let (injected, mut violations, elapsed) = under_faults(&inputs, &tickers, args).await;
+        clear_faults(&sim, &tickers)?;
         let metrics = engine.metrics().await;
-        checks::finally(
-            &sim,
-            &account,
-            &engine,
-            &published,
-            &windows,
-            &tickers,
-            &mut violations,
-        )
-        .await;
+        checks::finally(&inputs, &tickers, &mut violations).await;
         engine.shutdown().await;
         Ok::<_, String>((injected, violations, elapsed, metrics))
     });
@@ -261,41 +124,171 @@ fn soak(args: &SoakArgs) -> Result<bool, String> {
     let fills = sim.control().fills(&account).len();
     sim.stop();
     let _ = std::fs::remove_dir_all(&dir);
-    let minutes = elapsed.as_secs_f64() / 60.0;
-    println!("\n== soak: {minutes:.1} min, seed {} ==", args.seed);
-    println!("faults injected by kind:");
-    for k in Kind::ALL {
-        println!(
-            "  {:<28} {}",
-            k.name(),
-            injected.get(&k).copied().unwrap_or(0)
-        );
+    let report = Report {
+        seed: args.seed,
+        elapsed,
+        injected,
+        violations,
+        metrics,
+        orders,
+        fills,
+        windows: windows.len(),
+    };
+    report.print();
+    Ok(report.passed())
+}
+
+/// The engine as the soak runs it: the simulator's forecast, a quick feed watchdog, the
+/// blackout `windows` and no scheduled ones, risk limits loose enough to keep trading, and
+/// the journal in `dir`. Its observers are left for the caller.
+fn engine_spec(
+    sim: &SimHandle,
+    signer: Arc<Signer>,
+    dir: &Path,
+    windows: &[(DateTime<Utc>, DateTime<Utc>)],
+) -> EngineSpec {
+    let mut strategy = StrategyConfig::default();
+    strategy.fair_value.min_edge = 0.02;
+    strategy.fair_value.cooldown_ms = 250;
+    EngineSpec {
+        rest_url: sim.rest_url(),
+        ws_url: sim.ws_url(),
+        signer,
+        forecast_base: format!("{}/_sim/forecast", sim.base_url()),
+        clock: LiveClock::shared(),
+        gateway: GatewayConfig::default(),
+        feed: FeedConfig {
+            idle_timeout_ms: 3_000,
+            stable_after_ms: 5_000,
+            metrics_interval_s: 0,
+            ..FeedConfig::default()
+        },
+        metadata: MetadataConfig {
+            series: crate::bench::setup::temperature_series(),
+            ..MetadataConfig::default()
+        },
+        blackout: BlackoutConfig {
+            fixed: windows
+                .iter()
+                .enumerate()
+                .map(|(i, (s, e))| FixedWindowConfig {
+                    name: format!("soak window {i}"),
+                    start: s.to_rfc3339(),
+                    end: e.to_rfc3339(),
+                })
+                .collect(),
+            ..crate::bench::setup::no_scheduled_blackouts()
+        },
+        orders: OrdersConfig {
+            journal_path: dir.join("journal.sqlite").display().to_string(),
+            max_orders_per_minute: 600,
+            max_open_orders: 200,
+            max_position_per_market: 2_000,
+            max_total_exposure_dollars: kalshi::Money::from_cents(10_000_000),
+            max_daily_loss_dollars: kalshi::Money::from_cents(10_000_000),
+            ..OrdersConfig::default()
+        },
+        strategy,
+        observers: Observers::default(),
     }
-    let total: u64 = injected.values().sum();
-    println!("  {:<28} {total}", "total");
-    println!("invariant violations:");
-    for (name, n) in violations.rows() {
-        println!("  {name:<28} {n}");
+}
+
+/// The markets the cache selected (its first refresh runs in the background), waiting up to
+/// 60 s for them.
+async fn selected_markets(engine: &Engine) -> Result<Vec<String>, String> {
+    let listed = Instant::now();
+    loop {
+        let markets = engine
+            .metadata
+            .send(tradewind_actors::metadata::ListMarkets::default())
+            .await
+            .map_err(|e| e.to_string())?;
+        if !markets.is_empty() {
+            return Ok(markets.into_iter().map(|m| m.ticker.to_string()).collect());
+        }
+        if listed.elapsed() > Duration::from_secs(60) {
+            return Err("the metadata cache selected no markets".to_owned());
+        }
+        actix_rt::time::sleep(Duration::from_millis(100)).await;
     }
-    let feed = metrics.feed.as_ref();
-    println!("throughput held:");
-    println!("  {:<28} {:.1}", "orders/minute", orders as f64 / minutes);
-    println!("  {:<28} {:.1}", "fills/minute", fills as f64 / minutes);
+}
+
+/// Injects a random fault (on a random market of `tickers`) every `fault_every_ms` or so for
+/// `minutes`, checking the running invariants every 10 s. Answers the faults injected by
+/// kind, the violations found and how long it ran.
+async fn under_faults(
+    inputs: &Inputs<'_>,
+    tickers: &[String],
+    args: &SoakArgs,
+) -> (BTreeMap<Kind, u64>, Violations, Duration) {
+    let sim = inputs.sim;
+    let mut rng = faults::Rng::new(args.seed);
+    let mut injected: BTreeMap<Kind, u64> = BTreeMap::new();
+    let mut violations = Violations::default();
+    let started = Instant::now();
+    let run_for = Duration::from_secs_f64(args.minutes * 60.0);
+    let mut last_check = Instant::now();
+    while started.elapsed() < run_for {
+        let kind = Kind::ALL[rng.below(Kind::ALL.len() as u64) as usize];
+        let market = tickers
+            .get(rng.below(tickers.len() as u64) as usize)
+            .cloned()
+            .unwrap_or_default();
+        let (on, off) = kind.patches(&market);
+        // A switch the simulator refuses (pausing a market that just closed, say) is
+        // not counted as injected.
+        if let Err(e) = sim.control().set_faults(&on) {
+            eprintln!("fault {} not injected: {e:?}", kind.name());
+            continue;
+        }
+        *injected.entry(kind).or_default() += 1;
+        let gap = Duration::from_millis(args.fault_every_ms / 2 + rng.below(args.fault_every_ms));
+        actix_rt::time::sleep(gap).await;
+        if let Some(off) = off
+            && let Err(e) = sim.control().set_faults(&off)
+        {
+            eprintln!("fault {} not ended: {e:?}", kind.name());
+        }
+        if last_check.elapsed() > Duration::from_secs(10) {
+            last_check = Instant::now();
+            check_and_show(inputs, &injected, started, &mut violations).await;
+        }
+    }
+    (injected, violations, started.elapsed())
+}
+
+/// The running checks, then a progress line.
+async fn check_and_show(
+    inputs: &Inputs<'_>,
+    injected: &BTreeMap<Kind, u64>,
+    started: Instant,
+    violations: &mut Violations,
+) {
+    checks::running(inputs, violations).await;
+    let m = inputs.engine.metrics().await;
+    let truth = inputs.sim.control();
     println!(
-        "  {:<28} {:.1}",
-        "feed messages/s",
-        feed.map_or(0, |f| f.counters.messages.total()) as f64 / elapsed.as_secs_f64()
+        "{:>5.0} s: faults {}, orders {}, fills {}, reconnects {}, violations {}",
+        started.elapsed().as_secs_f64(),
+        injected.values().sum::<u64>(),
+        truth.orders(inputs.account).len(),
+        truth.fills(inputs.account).len(),
+        m.feed.as_ref().map_or(0, |f| f.counters.reconnects),
+        violations.total()
     );
-    println!(
-        "  {:<28} {}",
-        "feed reconnects",
-        feed.map_or(0, |f| f.counters.reconnects)
-    );
-    println!(
-        "  {:<28} {}",
-        "books resynced",
-        feed.map_or(0, |f| f.counters.resyncs)
-    );
-    println!("  {:<28} {}", "blackout windows", windows.len());
-    Ok(violations.total() == 0 && total > 0)
+}
+
+/// Clears every fault and unpauses every market, so the end checks see a healthy exchange.
+fn clear_faults(sim: &SimHandle, tickers: &[String]) -> Result<(), String> {
+    sim.control().set_faults(&FaultPatch {
+        clear: true,
+        ..FaultPatch::default()
+    })?;
+    for t in tickers {
+        let _ = sim.control().set_faults(&FaultPatch {
+            unpause_market: Some(t.clone()),
+            ..FaultPatch::default()
+        });
+    }
+    Ok(())
 }
