@@ -228,7 +228,6 @@ async fn feed_with_2040_books_under_load() {
     };
     let feed_cfg = FeedConfig {
         watch: tickers.clone(),
-        metrics_interval_s: 0,
         ..FeedConfig::default()
     };
     let feed = Feed::start_supervised(feed_cfg, &ws, signer, LiveClock::shared(), peers).unwrap();

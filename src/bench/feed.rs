@@ -210,7 +210,6 @@ fn end_to_end() -> Result<(u64, f64, Vec<u64>, usize), String> {
         let feed = Feed::start_supervised(
             FeedConfig {
                 watch,
-                metrics_interval_s: 0,
                 ..FeedConfig::default()
             },
             &sim.ws_url(),

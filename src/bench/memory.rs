@@ -185,7 +185,6 @@ fn engine_spec(rest: String, ws: String, signer: Arc<Signer>, dir: &Path) -> Eng
         clock: LiveClock::shared(),
         gateway: GatewayConfig::default(),
         feed: FeedConfig {
-            metrics_interval_s: 0,
             ..FeedConfig::default()
         },
         metadata: MetadataConfig {

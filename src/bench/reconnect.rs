@@ -139,7 +139,6 @@ async fn drops_of(
     };
     let feed_cfg = FeedConfig {
         watch: tickers,
-        metrics_interval_s: 0,
         // Drops are 1 s apart: count a connection stable after 0.5 s so every drop
         // starts from the first delay (250–1,000 ms, jittered).
         stable_after_ms: 500,

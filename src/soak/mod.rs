@@ -160,7 +160,6 @@ fn engine_spec(
         feed: FeedConfig {
             idle_timeout_ms: 3_000,
             stable_after_ms: 5_000,
-            metrics_interval_s: 0,
             ..FeedConfig::default()
         },
         metadata: MetadataConfig {

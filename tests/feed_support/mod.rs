@@ -64,7 +64,6 @@ pub fn feed_config(watch: &[Ticker]) -> FeedConfig {
         resync_timeout_ms: 1_500,
         max_markets_per_subscription: 4,
         watch: watch.to_vec(),
-        metrics_interval_s: 0,
         ..FeedConfig::default()
     }
 }

@@ -35,8 +35,6 @@ pub struct FeedConfig {
     pub max_markets_per_subscription: usize,
     /// Markets to watch from the start (the metadata cache replaces the list later).
     pub watch: Vec<Ticker>,
-    /// Log the metrics this often, s (0 = never; `GetMetrics` always answers).
-    pub metrics_interval_s: u64,
 }
 
 impl Default for FeedConfig {
@@ -52,7 +50,6 @@ impl Default for FeedConfig {
             resync_timeout_ms: 5_000,
             max_markets_per_subscription: 200,
             watch: Vec::new(),
-            metrics_interval_s: 60,
         }
     }
 }

@@ -256,14 +256,6 @@ impl Actor for Feed {
         ctx.run_interval((resync / 2).max(Duration::from_millis(5)), |act, _| {
             act.check_overdue()
         });
-        if self.cfg.metrics_interval_s > 0 {
-            ctx.run_interval(
-                Duration::from_secs(self.cfg.metrics_interval_s),
-                |act, _| {
-                    info!(metrics = ?act.metrics(), "feed metrics");
-                },
-            );
-        }
         let delay = if self.started_once {
             let (attempt, delay) = self.policy.next(self.rng.random::<f64>());
             info!(attempt, delay_ms = delay.as_millis() as u64, "reconnecting");

@@ -47,8 +47,6 @@ pub struct GatewayConfig {
     pub clock_offset_warn_ms: i64,
     /// Largest response body accepted, bytes.
     pub max_body_bytes: usize,
-    /// Log the metrics this often, s (0 = never; `GetMetrics` always answers).
-    pub metrics_interval_s: u64,
 }
 
 impl Default for GatewayConfig {
@@ -73,7 +71,6 @@ impl Default for GatewayConfig {
             clock_offset_apply_ms: 1_000,
             clock_offset_warn_ms: 5_000,
             max_body_bytes: 16 << 20,
-            metrics_interval_s: 60,
         }
     }
 }

@@ -22,8 +22,6 @@ pub struct MetadataConfig {
     pub fetch_details: bool,
     /// Wait after a failed refresh before trying again, s.
     pub retry_s: u64,
-    /// Log the metrics this often, s (0 = never).
-    pub metrics_interval_s: u64,
 }
 
 impl Default for MetadataConfig {
@@ -36,7 +34,6 @@ impl Default for MetadataConfig {
             page_size: 1000,
             fetch_details: true,
             retry_s: 30,
-            metrics_interval_s: 60,
         }
     }
 }

@@ -369,15 +369,6 @@ impl Actor for Metadata {
         ctx.run_interval(Duration::from_secs(self.cfg.ttl_s), |act, ctx| {
             act.refresh_selection(ctx)
         });
-        if self.cfg.metrics_interval_s > 0 {
-            ctx.run_interval(
-                Duration::from_secs(self.cfg.metrics_interval_s),
-                |act, _| {
-                    let json = serde_json::to_string(&act.snapshot()).unwrap_or_default();
-                    info!(target: "metrics", actor = "metadata", metrics = %json);
-                },
-            );
-        }
     }
 }
 
