@@ -299,7 +299,10 @@ fn orders_and_positions_read_a_journal() {
             .commit(
                 Utc::now(),
                 &[
-                    Write::Intent(&o),
+                    Write::Intent {
+                        order: &o,
+                        label: "t",
+                    },
                     Write::Order(&o),
                     Write::Position(&ticker, &position),
                 ],

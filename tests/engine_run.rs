@@ -189,6 +189,31 @@ fn run_trades_the_embedded_simulator_and_serves_metrics_and_health() {
         std::thread::sleep(Duration::from_millis(200));
     }
 
+    // Every client order id the exchange saw is one any venue accepts, bracket markets (whose
+    // tickers carry a dot) included.
+    let (status, log) = http("GET", &format!("{admin}/order_log"), "");
+    assert_eq!(status, 200);
+    let log: serde_json::Value = serde_json::from_str(&log).unwrap();
+    let attempts = log["attempts"].as_array().expect("an order log");
+    assert!(!attempts.is_empty());
+    let portable = |id: &str| {
+        (1..=64).contains(&id.len())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    };
+    for a in attempts {
+        let id = a["client_order_id"]
+            .as_str()
+            .expect("every order has a client id");
+        assert!(portable(id), "client order id {id:?} for {}", a["ticker"]);
+    }
+    let brackets = attempts
+        .iter()
+        .filter(|a| a["ticker"].as_str().is_some_and(|t| t.contains('.')))
+        .count();
+    println!("{} orders, {brackets} on bracket markets", attempts.len());
+
     // Stop it as a service manager would: SIGTERM, then a clean exit with the summary.
     let killed = Command::new("sh")
         .args(["-c", &format!("kill -TERM {}", child.id())])

@@ -55,7 +55,8 @@ async fn a_dropped_placement_response_ends_as_one_resting_order_under_its_client
         .expect("accepted");
     assert_eq!(placed.state, OrderState::Resting);
     let cid = placed.client_order_id.clone().expect("a client id");
-    assert_eq!(cid.as_str(), format!("test:{ticker}:1"));
+    let expected = tradewind_actors::orders::ids::client_order_id("test", &ticker, 1).unwrap();
+    assert_eq!(cid, expected);
 
     let truth = sim.control().orders(&account);
     let same: Vec<_> = truth
@@ -288,7 +289,12 @@ async fn an_intent_is_in_the_journal_before_it_is_sent() {
     let seen = seen.lock().unwrap().clone();
     assert_eq!(
         seen,
-        vec![(format!("test:{ticker}:1"), Some("pending_new".to_owned()))]
+        vec![(
+            tradewind_actors::orders::ids::client_order_id("test", &ticker, 1)
+                .unwrap()
+                .to_string(),
+            Some("pending_new".to_owned())
+        )]
     );
     let after = Journal::open_read_only(&dir.journal())
         .unwrap()

@@ -30,7 +30,7 @@ use super::{ids, journal::Synchronous, spec::Placement};
 #[serde(deny_unknown_fields, default)]
 pub struct OrdersConfig {
     /// Names this bot's orders: the first part of every client order id (1–24 of
-    /// `[A-Za-z0-9._-]`). Change it and old orders are no longer recognised as ours.
+    /// `[A-Za-z0-9_-]`). Change it and old orders are no longer recognised as ours.
     pub strategy_id: String,
     /// The SQLite journal file.
     pub journal_path: String,

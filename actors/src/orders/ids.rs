@@ -1,19 +1,31 @@
-//! Deterministic client order ids: `{strategy}:{market}:{seq}`, where `seq` is the intent's
-//! sequence number in the journal and `market` is the ticker, or `h` plus a 64-bit FNV-1a
-//! hash of it (16 hex digits) when the whole id would pass Kalshi's 64 characters.
+//! Deterministic client order ids every venue accepts: `tw-{strategy}-{seq}-{market}`, where
+//! `seq` is the intent's sequence number in the journal and `market` is eight hex digits of a
+//! 64-bit FNV-1a hash of the ticker.
+//!
+//! Kalshi's FIX order entry allows only letters, digits and `+ = _ - :` in a client order id
+//! and REST documents no rule of its own, so these ids use only `[A-Za-z0-9_-]` and stay within
+//! 64 characters (the longest is `tw-` + 24 + `-` + 20 digits + `-` + 8 = 57): a bracket
+//! ticker's dot (`KXHIGHNY-26JAN01-B50.5`) never reaches the exchange. The readable form
+//! (strategy, ticker, sequence) stays in the journal ([`label`]).
 //!
 //! The same (strategy, ticker, seq) always gives the same id, so a retry and a restart resend
-//! under the id the journal holds; the exchange answers a repeat with 409, which the gateway
-//! resolves to the existing order. `:` separates the parts because tickers never contain it
-//! (they use `[A-Za-z0-9_.-]`), so [`parse`] can read an id back.
+//! under the id the journal holds. The fixed `tw-` prefix and the strategy tell this engine's
+//! orders from others on the account; [`seq_of`] reads the sequence back — also from ids of
+//! the earlier form `{strategy}:{market}:{seq}`, which journals written before still hold.
 
 use kalshi::{ClientOrderId, Ticker};
 
 /// Kalshi's limit on a client order id's length.
 pub const MAX_LEN: usize = 64;
 
-/// Longest strategy id: leaves room for a hashed ticker (17) and a 20-digit sequence.
+/// Longest strategy id: leaves room for the prefix, a 20-digit sequence and the hash.
 pub const MAX_STRATEGY_LEN: usize = 24;
+
+/// What every id of this engine starts with.
+pub const PREFIX: &str = "tw-";
+
+/// Hex digits of the ticker's hash in an id.
+const HASH_DIGITS: usize = 8;
 
 /// Why a strategy id cannot be used in client order ids.
 pub fn check_strategy(strategy: &str) -> Result<(), String> {
@@ -25,10 +37,11 @@ pub fn check_strategy(strategy: &str) -> Result<(), String> {
     }
     if !strategy
         .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
     {
         return Err(format!(
-            "{strategy:?} may hold only letters, digits, '-', '_' and '.'"
+            "{strategy:?} may hold only letters, digits, '-' and '_' (it is part of every client \
+             order id, and exchanges accept no more)"
         ));
     }
     Ok(())
@@ -41,14 +54,9 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
     })
 }
 
-/// The market part of an id: the ticker when it fits, else its hash.
-fn market_part(strategy: &str, ticker: &Ticker, seq: u64) -> String {
-    let digits = seq.to_string().len();
-    if strategy.len() + ticker.len() + digits + 2 <= MAX_LEN {
-        ticker.as_str().to_owned()
-    } else {
-        format!("h{:016x}", fnv1a64(ticker.as_bytes()))
-    }
+/// The market part of an id: the top eight hex digits of the ticker's hash.
+fn market_part(ticker: &Ticker) -> String {
+    format!("{:08x}", fnv1a64(ticker.as_bytes()) >> 32)
 }
 
 /// The client order id of intent `seq` of `strategy` on `ticker`. `strategy` must pass
@@ -58,14 +66,29 @@ pub fn client_order_id(
     ticker: &Ticker,
     seq: u64,
 ) -> Result<ClientOrderId, kalshi::IdError> {
-    ClientOrderId::new(format!(
-        "{strategy}:{}:{seq}",
-        market_part(strategy, ticker, seq)
-    ))
+    ClientOrderId::new(format!("{PREFIX}{strategy}-{seq}-{}", market_part(ticker)))
+}
+
+/// The readable name of intent `seq` of `strategy` on `ticker`, as the journal keeps it.
+pub fn label(strategy: &str, ticker: &Ticker, seq: u64) -> String {
+    format!("{strategy}:{ticker}:{seq}")
 }
 
 /// The parts of an id made by [`client_order_id`]: strategy, market part and sequence.
 pub fn parse(id: &str) -> Option<(&str, &str, u64)> {
+    let rest = id.strip_prefix(PREFIX)?;
+    let (rest, market) = rest.rsplit_once('-')?;
+    let (strategy, seq) = rest.rsplit_once('-')?;
+    let hex = market.len() == HASH_DIGITS && market.bytes().all(|b| b.is_ascii_hexdigit());
+    let digits = !seq.is_empty() && seq.bytes().all(|b| b.is_ascii_digit());
+    if !hex || !digits || check_strategy(strategy).is_err() {
+        return None;
+    }
+    Some((strategy, market, seq.parse().ok()?))
+}
+
+/// The parts of an id of the earlier form `{strategy}:{market}:{seq}`.
+fn parse_legacy(id: &str) -> Option<(&str, &str, u64)> {
     let mut parts = id.split(':');
     let (strategy, market, seq) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() {
@@ -74,9 +97,16 @@ pub fn parse(id: &str) -> Option<(&str, &str, u64)> {
     Some((strategy, market, seq.parse().ok()?))
 }
 
-/// The sequence number of one of `strategy`'s ids, `None` for anyone else's.
+/// The sequence number of one of `strategy`'s ids (either form), `None` for anyone else's.
 pub fn seq_of(strategy: &str, id: &str) -> Option<u64> {
-    parse(id).and_then(|(s, _, seq)| (s == strategy).then_some(seq))
+    parse(id)
+        .or_else(|| parse_legacy(id))
+        .and_then(|(s, _, seq)| (s == strategy).then_some(seq))
+}
+
+/// Whether `id` is one of `strategy`'s (either form).
+pub fn is_ours(strategy: &str, id: &str) -> bool {
+    seq_of(strategy, id).is_some()
 }
 
 #[cfg(test)]
@@ -87,41 +117,74 @@ mod tests {
         Ticker::new(s).unwrap()
     }
 
+    /// The characters every venue accepts, within Kalshi's length.
+    fn portable(id: &str) -> bool {
+        (1..=MAX_LEN).contains(&id.len())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    }
+
     #[test]
-    fn ids_are_deterministic_and_read_back() {
+    fn ids_are_deterministic_portable_and_read_back() {
         let ticker = t("KXHIGHNY-26JAN01-B50.5");
         let a = client_order_id("fv", &ticker, 42).unwrap();
         let b = client_order_id("fv", &ticker, 42).unwrap();
         assert_eq!(a, b);
-        assert_eq!(a.as_str(), "fv:KXHIGHNY-26JAN01-B50.5:42");
-        assert_eq!(parse(&a), Some(("fv", "KXHIGHNY-26JAN01-B50.5", 42)));
+        assert!(portable(&a), "{a}");
+        assert!(a.starts_with("tw-fv-42-"), "{a}");
+        let (strategy, market, seq) = parse(&a).unwrap();
+        assert_eq!((strategy, seq), ("fv", 42));
+        assert_eq!(market, market_part(&ticker));
         assert_eq!(seq_of("fv", &a), Some(42));
         assert_eq!(seq_of("other", &a), None);
         assert_ne!(a, client_order_id("fv", &ticker, 43).unwrap());
         assert_ne!(a, client_order_id("fw", &ticker, 42).unwrap());
+        assert_ne!(
+            a,
+            client_order_id("fv", &t("KXHIGHNY-26JAN01-B52.5"), 42).unwrap()
+        );
+        assert_eq!(label("fv", &ticker, 42), "fv:KXHIGHNY-26JAN01-B50.5:42");
     }
 
     #[test]
-    fn long_tickers_are_hashed_to_stay_within_64_characters() {
-        let long = t(&format!("KXLONG-{}", "A".repeat(100)));
-        let strategy = "s".repeat(MAX_STRATEGY_LEN);
+    fn the_longest_strategy_and_sequence_stay_within_64_characters() {
+        let long = t(&format!("KXLONG-{}.5", "A".repeat(100)));
+        let strategy = "s-_".repeat(MAX_STRATEGY_LEN / 3);
         let id = client_order_id(&strategy, &long, u64::MAX).unwrap();
-        assert!(id.len() <= MAX_LEN, "{} chars", id.len());
-        let (_, market, seq) = parse(&id).unwrap();
-        assert_eq!(market, format!("h{:016x}", fnv1a64(long.as_bytes())));
-        assert_eq!(seq, u64::MAX);
-        // A different long ticker hashes differently.
-        let other = t(&format!("KXLONG-{}", "B".repeat(100)));
-        assert_ne!(id, client_order_id(&strategy, &other, u64::MAX).unwrap());
+        assert!(portable(&id), "{id} ({} chars)", id.len());
+        assert_eq!(
+            parse(&id).map(|(s, _, q)| (s, q)),
+            Some((strategy.as_str(), u64::MAX))
+        );
+    }
+
+    #[test]
+    fn strategies_with_dashes_read_back_whole() {
+        let id = client_order_id("fair-value-2", &t("KXA-1"), 7).unwrap();
+        assert_eq!(seq_of("fair-value-2", &id), Some(7));
+        assert_eq!(seq_of("fair-value", &id), None);
+        assert_eq!(seq_of("value-2", &id), None);
+    }
+
+    #[test]
+    fn ids_of_the_earlier_form_are_still_ours() {
+        assert_eq!(
+            seq_of("tradewind", "tradewind:KXHIGHLAX-26DEC04-B66.5:2"),
+            Some(2)
+        );
+        assert!(is_ours("fv", "fv:h0123456789abcdef:9"));
+        assert!(!is_ours("fv", "other:KXA-1:9"));
     }
 
     #[test]
     fn strategy_ids_are_checked() {
         for (s, ok) in [
             ("fv", true),
-            ("fair-value_2.b", true),
+            ("fair-value_2", true),
             ("", false),
             ("has:colon", false),
+            ("has.dot", false),
             ("space here", false),
             (&"x".repeat(MAX_STRATEGY_LEN + 1), false),
         ] {
@@ -130,9 +193,17 @@ mod tests {
     }
 
     #[test]
-    fn foreign_ids_do_not_parse_as_ours() {
-        assert_eq!(parse("8c35ecb3-0000"), None);
-        assert_eq!(parse("a:b:c:1"), None);
-        assert_eq!(parse("a:b:notanumber"), None);
+    fn foreign_ids_are_not_ours() {
+        for id in [
+            "8c35ecb3-0000",
+            "tw-fv-x-0123abcd",
+            "tw-fv-1-0123abc",
+            "tw-fv-1-0123abcg",
+            "tw--1-0123abcd",
+            "a:b:c:1",
+            "a:b:notanumber",
+        ] {
+            assert_eq!(seq_of("fv", id), None, "{id}");
+        }
     }
 }

@@ -166,8 +166,12 @@ impl Orders {
             updated_at: now,
             cancel_requested: false,
         };
+        let label = ids::label(&self.cfg.strategy_id, &msg.spec.ticker, seq);
         if !self.commit(&[
-            Write::Intent(&order),
+            Write::Intent {
+                order: &order,
+                label: &label,
+            },
             Write::Order(&order),
             Write::Event(&order, None),
         ]) {

@@ -54,8 +54,13 @@ pub enum Synchronous {
 /// One row to write; [`Journal::commit`] writes a batch in one transaction.
 #[derive(Debug, Clone, Copy)]
 pub enum Write<'a> {
-    /// A new intent (before its first send).
-    Intent(&'a OrderRecord),
+    /// A new intent (before its first send), with its readable name.
+    Intent {
+        /// The order it became.
+        order: &'a OrderRecord,
+        /// `{strategy}:{ticker}:{seq}`.
+        label: &'a str,
+    },
     /// An order's current state.
     Order(&'a OrderRecord),
     /// A state change of an order (`None`: it was just created or adopted).
@@ -216,7 +221,7 @@ impl Journal {
 
 fn write(tx: &Transaction<'_>, w: &Write<'_>, now: &str) -> Result<(), JournalError> {
     match *w {
-        Write::Intent(o) => rows::insert_intent(tx, o)?,
+        Write::Intent { order, label } => rows::insert_intent(tx, order, label)?,
         Write::Order(o) => rows::upsert_order(tx, o)?,
         Write::Event(o, change) => rows::insert_event(tx, o, change)?,
         Write::Fill(f, source, realized) => rows::insert_fill(tx, f, source, realized)?,

@@ -82,14 +82,18 @@ fn side(table: &'static str, key: &str, s: &str) -> Result<BookSide, JournalErro
     BookSide::from_wire(s).ok_or_else(|| corrupt(table, key, format!("side {s:?}")))
 }
 
-pub(super) fn insert_intent(tx: &Transaction<'_>, o: &OrderRecord) -> Result<(), JournalError> {
+pub(super) fn insert_intent(
+    tx: &Transaction<'_>,
+    o: &OrderRecord,
+    label: &str,
+) -> Result<(), JournalError> {
     let seq = o
         .intent_seq
         .ok_or_else(|| corrupt("intents", &o.key, "an intent needs a sequence number"))?;
     tx.execute(
         "INSERT INTO intents (seq, client_order_id, ticker, side, price, count, time_in_force,
-                              post_only, reduce_only, book_epoch, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                              post_only, reduce_only, book_epoch, created_at, label)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             seq as i64,
             o.key,
@@ -102,6 +106,7 @@ pub(super) fn insert_intent(tx: &Transaction<'_>, o: &OrderRecord) -> Result<(),
             o.spec.reduce_only,
             o.book_epoch.map(|e| e as i64),
             ts(o.created_at),
+            label,
         ],
     )?;
     Ok(())

@@ -5,7 +5,7 @@
 //! and times as RFC 3339 UTC text, which sorts in time order.
 
 /// Every migration, in order; the schema version is their count.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The version a journal has after every migration.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -125,4 +125,11 @@ CREATE VIEW intent_outcomes AS
     SELECT i.seq, i.client_order_id, i.ticker, i.side, i.price, i.count,
            o.state, o.order_id, o.fill_sum, o.reported_filled, i.created_at, o.updated_at
     FROM intents i LEFT JOIN orders o ON o.key = i.client_order_id;
+"#;
+
+/// Version 2: client order ids became `tw-{strategy}-{seq}-{hash}` (only `[A-Za-z0-9_-]`); the
+/// readable `{strategy}:{ticker}:{seq}` each intent is known by stays here. Intents of
+/// version 1 have none: their client order id is that readable form.
+const V2: &str = r#"
+ALTER TABLE intents ADD COLUMN label TEXT;
 "#;

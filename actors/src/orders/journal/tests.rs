@@ -106,7 +106,14 @@ fn intents_orders_events_fills_and_positions_read_back() {
     let o = intent(1);
     j.commit(
         now(),
-        &[Write::Intent(&o), Write::Order(&o), Write::Event(&o, None)],
+        &[
+            Write::Intent {
+                order: &o,
+                label: "t",
+            },
+            Write::Order(&o),
+            Write::Event(&o, None),
+        ],
     )
     .unwrap();
     ledger.insert(o);
@@ -170,9 +177,15 @@ fn finished_orders_older_than_the_cut_off_are_not_loaded() {
     j.commit(
         now(),
         &[
-            Write::Intent(&done),
+            Write::Intent {
+                order: &done,
+                label: "t",
+            },
             Write::Order(&done),
-            Write::Intent(&open),
+            Write::Intent {
+                order: &open,
+                label: "t",
+            },
             Write::Order(&open),
         ],
     )
@@ -191,7 +204,17 @@ fn a_failed_batch_writes_nothing() {
     // The same intent twice violates the primary key: the whole batch rolls back.
     let err = j.commit(
         now(),
-        &[Write::Intent(&o), Write::Order(&o), Write::Intent(&o)],
+        &[
+            Write::Intent {
+                order: &o,
+                label: "t",
+            },
+            Write::Order(&o),
+            Write::Intent {
+                order: &o,
+                label: "t",
+            },
+        ],
     );
     assert!(err.is_err());
     assert_eq!(j.count("intents").unwrap(), 0);
@@ -215,4 +238,37 @@ fn a_failed_batch_writes_nothing() {
     assert_eq!(j.count("differences").unwrap(), 1);
     assert_eq!(j.count("halts").unwrap(), 1);
     assert!(j.count("sqlite_master").is_err());
+}
+
+#[test]
+fn a_journal_of_the_first_schema_with_the_earlier_ids_still_loads() {
+    let dir = TempPath::new();
+    {
+        // Version 1 as an earlier build wrote it: no `label` column, `{strategy}:{ticker}:{seq}`
+        // client order ids.
+        let conn = Connection::open(dir.file()).unwrap();
+        conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO intents (seq, client_order_id, ticker, side, price, count,
+                 time_in_force, post_only, reduce_only, book_epoch, created_at)
+             VALUES (7, 'tradewind:KXHIGHLAX-26DEC04-B66.5:7', 'KXHIGHLAX-26DEC04-B66.5',
+                 'bid', '0.4000', '5.00', 'good_till_canceled', 1, 0, NULL,
+                 '2026-01-01T12:00:00.000Z')",
+            [],
+        )
+        .unwrap();
+    }
+    let j = Journal::open(&dir.file(), Synchronous::Full).unwrap();
+    assert_eq!(j.schema_version().unwrap(), schema::CURRENT_VERSION);
+    let outcomes = j.intent_outcomes().unwrap();
+    assert_eq!(outcomes.len(), 1);
+    assert_eq!(
+        crate::orders::ids::seq_of("tradewind", outcomes[0].client_order_id.as_str()),
+        Some(7)
+    );
+    assert_eq!(
+        j.load(now() - chrono::Duration::days(30)).unwrap().max_seq,
+        7
+    );
 }
