@@ -124,7 +124,9 @@ async fn bad_intents_are_refused_with_a_reason_and_change_nothing() {
         .unwrap();
     assert_eq!(
         ok.key,
-        format!("test:{ticker}:1"),
+        tradewind_actors::orders::ids::client_order_id("test", &ticker, 1)
+            .unwrap()
+            .to_string(),
         "the first good intent is number 1"
     );
     assert_eq!(ok.state, OrderState::Resting);
