@@ -6,15 +6,14 @@
 //! - [`catalogue`]: the default temperature-market catalogue and its hidden truths.
 //! - [`config`]: [`config::SimConfig`], the simulator's settings.
 //! - [`clock`]: real or manual time.
-//! - [`ratelimit`]: Kalshi-style token buckets.
-//! - [`server`]: the actix-web server, [`SimServer`] / [`SimHandle`] / [`SimControl`].
+//! - [`server`]: the actix-web server, [`SimServer`] / [`SimHandle`] / [`SimControl`]; its
+//!   rate limits run [`kalshi::bucket::TokenBucket`], the same arithmetic as the gateway's.
 //! - [`world`]: truth drift, background market makers, determination.
 
 pub mod catalogue;
 pub mod clock;
 pub mod config;
 pub mod engine;
-pub mod ratelimit;
 pub mod server;
 pub mod world;
 

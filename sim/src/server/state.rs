@@ -14,6 +14,7 @@ use std::{
 use chrono::{DateTime, Utc};
 use kalshi::{
     ClientOrderId, Ticker,
+    bucket::TokenBucket,
     limits::{Bucket, Tier},
     sign::VerifyingKey,
 };
@@ -26,7 +27,6 @@ use crate::{
     clock::SimClock,
     config::SimConfig,
     engine::{AccountIdx, Exchange, Notice},
-    ratelimit::TokenBucket,
     world::World,
 };
 
