@@ -3,6 +3,7 @@
 //! lock it, call one operation, and publish the [`Notice`]s it queued.
 //!
 //! # Layout
+//! - [`ids`]: the internal handles [`AccountIdx`] and [`OrderKey`].
 //! - [`order`]: requests, order records, refusals.
 //! - [`book`]: resting orders per side and level, in time priority.
 //! - [`matching`]: order entry and price-time matching (`impl Exchange`).
@@ -14,6 +15,7 @@
 
 pub mod account;
 pub mod book;
+pub mod ids;
 pub mod lifecycle;
 pub mod market;
 pub mod matching;
@@ -27,10 +29,11 @@ use chrono::{DateTime, Utc};
 use kalshi::{Money, OrderId, Ticker};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
-pub use account::{Account, AccountIdx, FillRecord, Position, SettlementRecord};
+pub use account::{Account, FillRecord, Position, SettlementRecord};
+pub use ids::{AccountIdx, OrderKey};
 pub use market::{MarketInfo, SimMarket, Strike};
 pub use notice::{LifecycleNotice, Notice, TickerSnapshot};
-pub use order::{OrderKey, OrderRequest, Reject, SimOrder};
+pub use order::{OrderRequest, Reject, SimOrder};
 
 /// The whole simulated exchange state.
 #[derive(Debug)]

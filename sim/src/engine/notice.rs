@@ -9,7 +9,8 @@ use kalshi::{
 };
 
 use super::{
-    account::{AccountIdx, FillRecord, Position},
+    account::{FillRecord, Position},
+    ids::AccountIdx,
     order::SimOrder,
 };
 
