@@ -6,6 +6,7 @@
 //! # Layout
 //! - [`state`]: [`state::Shared`], the core lock and everything sessions share.
 //! - [`control`]: [`SimControl`], ground truth and fault switches as Rust calls.
+//! - [`sessions`]: what the server keeps of each live WebSocket session.
 //! - `routes`: the URL map and the request log.
 //! - [`gate`], [`auth`], [`error`]: admission (auth, faults, token buckets) and error bodies.
 //! - `rest_*`: REST handlers; `convert`: engine records → wire types.
@@ -18,6 +19,7 @@ pub mod control;
 pub mod error;
 pub mod faults;
 pub mod gate;
+pub mod sessions;
 pub mod state;
 
 mod admin;
