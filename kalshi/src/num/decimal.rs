@@ -1,5 +1,5 @@
-//! Shared decimal-string parsing and printing for the fixed-point types: [`parse`] and
-//! [`write`], the errors they report ([`ParseFixedError`], [`DecimalErrorKind`]) and the
+//! Shared decimal-string parsing and printing for the fixed-point types: [`parse()`] and
+//! [`write()`], the errors they report ([`ParseFixedError`], [`DecimalErrorKind`]) and the
 //! `decimal_string_serde!` macro that gives each type its `FromStr` and serde impls.
 //!
 //! Kalshi sends every price, count and amount of money as a decimal string (`"0.5600"`,

@@ -1,7 +1,7 @@
 //! What kind of key a key is: [`KeyKind`], the algorithm OIDs recognised in PEM key files and a
 //! readable name for any other ([`algorithm_name`]), and the largest signature either key
-//! makes ([`MAX_SIGNATURE_BYTES`]). Shared by the private ([`key`](super::key)) and public
-//! ([`verify`](super::verify)) halves.
+//! makes ([`MAX_SIGNATURE_BYTES`]). Shared by the private ([`SigningKey`](super::SigningKey)) and
+//! public ([`VerifyingKey`](super::VerifyingKey)) halves.
 
 use std::fmt;
 
