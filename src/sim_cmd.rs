@@ -108,23 +108,6 @@ fn new_account(
     Ok(ids.api_key_id)
 }
 
-/// An account on `sim` with a fresh Ed25519 key (kept in memory): its signer and account id.
-/// The embedded run, the benches and the soak use it.
-pub(crate) fn fresh_account(
-    sim: &kalshi_sim::SimHandle,
-    tier: &str,
-    balance: &str,
-) -> Result<(std::sync::Arc<kalshi::sign::Signer>, String), String> {
-    let key = SigningKey::generate_ed25519().map_err(|e| format!("generating a key: {e}"))?;
-    let public = key
-        .public_key_pem()
-        .map_err(|e| format!("public key: {e}"))?;
-    let ids = sim.control().register_account(&public, tier, balance)?;
-    let signer =
-        kalshi::sign::Signer::new(ids.api_key_id, key).map_err(|e| format!("signer: {e}"))?;
-    Ok((std::sync::Arc::new(signer), ids.account_id))
-}
-
 /// Writes a private key readable by its owner only.
 fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::{io::Write, os::unix::fs::OpenOptionsExt};

@@ -4,17 +4,10 @@
 //! sent costs exactly one copy of the book on the next delta (copy-on-write), not one per
 //! delta.
 
-// A `#[global_allocator]` needs `unsafe impl GlobalAlloc`, which the workspace lint
-// `unsafe_code = "deny"` forbids; this test binary is the one place that needs it, and the
-// impl only forwards to `System` and bumps a thread-local counter.
-#![allow(unsafe_code)]
+#[path = "../kalshi/tests/support/counting_alloc.rs"]
+mod counting_alloc;
 
-use std::{
-    alloc::{GlobalAlloc, Layout, System},
-    borrow::Cow,
-    cell::Cell,
-    sync::Arc,
-};
+use std::{borrow::Cow, sync::Arc};
 
 use chrono::Utc;
 use kalshi::{
@@ -28,46 +21,7 @@ use tradewind_actors::feed::{
     conflate::Conflator,
 };
 
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-// SAFETY: every method forwards its arguments unchanged to `System`, which upholds the
-// `GlobalAlloc` contract; the counter is a `const`-initialised thread-local `Cell`, so
-// touching it never allocates or re-enters the allocator.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|n| n.set(n.get() + 1));
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|n| n.set(n.get() + 1));
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.with(|n| n.set(n.get() + 1));
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn allocations() -> usize {
-    ALLOCATIONS.with(Cell::get)
-}
+use counting_alloc::allocations;
 
 const MARKETS: [&str; 3] = [
     "KXHIGHNY-26NOV28-B50.5",

@@ -9,15 +9,17 @@
 //! `GET /account/endpoint_costs`; the constants below are the documented defaults and the
 //! fallback when those calls fail. [`limits_for`] and [`endpoint_costs_response`] build those
 //! responses for the simulator; [`EndpointCosts::from_response`] reads them back.
+//! [`Tier`] itself is a wire type (`crate::rest::account`), re-exported here.
 //!
 //! Read-bucket capacity: §5 states burst sizes only for write buckets (2 s of budget, Basic
 //! 1 s). We take the safe reading for reads — 1 s of budget ([`READ_BURST_SECS`]) — so a
 //! client sized from these facts never bursts beyond what Kalshi allows.
 
-use std::{collections::HashMap, fmt};
+use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
-
+/// An API usage tier. Defined with the wire types ([`crate::rest::account`]), since it is the
+/// `usage_tier` of `GET /account/limits`; its documented budget ([`Tier::budget`]) is here.
+pub use crate::rest::Tier;
 use crate::rest::{
     API_PREFIX, BucketLimit, Endpoint, EndpointCost, GetAccountLimitsResponse,
     GetEndpointCostsResponse, Method,
@@ -72,82 +74,23 @@ pub enum Bucket {
     Write,
 }
 
-/// An API usage tier (`usage_tier`, grant `level`). Kalshi also names Expert and Prestige,
-/// whose budgets are undocumented: they decode to [`Tier::Other`]. The wire spelling is
-/// assumed lower case (UNCERTAIN); reading ignores case.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Tier {
-    /// 200 read / 100 write tokens/s.
-    Basic,
-    /// 300 / 300.
-    Advanced,
-    /// 1000 / 1000.
-    Premier,
-    /// 2000 / 2000.
-    Paragon,
-    /// 4000 / 4000.
-    Prime,
-    /// Any other tier, kept verbatim.
-    Other(String),
-}
-
 impl Tier {
-    const KNOWN: [(Tier, &'static str, u32, u32); 5] = [
-        (
-            Tier::Basic,
-            "basic",
-            BASIC_READ_TOKENS_PER_SEC,
-            BASIC_WRITE_TOKENS_PER_SEC,
-        ),
-        (
-            Tier::Advanced,
-            "advanced",
-            ADVANCED_READ_TOKENS_PER_SEC,
-            ADVANCED_WRITE_TOKENS_PER_SEC,
-        ),
-        (
-            Tier::Premier,
-            "premier",
-            PREMIER_READ_TOKENS_PER_SEC,
-            PREMIER_WRITE_TOKENS_PER_SEC,
-        ),
-        (
-            Tier::Paragon,
-            "paragon",
-            PARAGON_READ_TOKENS_PER_SEC,
-            PARAGON_WRITE_TOKENS_PER_SEC,
-        ),
-        (
-            Tier::Prime,
-            "prime",
-            PRIME_READ_TOKENS_PER_SEC,
-            PRIME_WRITE_TOKENS_PER_SEC,
-        ),
-    ];
-
-    fn known(&self) -> Option<&'static (Tier, &'static str, u32, u32)> {
-        Self::KNOWN.iter().find(|(t, ..)| t == self)
-    }
-
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Tier::Other(s) => s,
-            known => known.known().map_or("", |k| k.1),
-        }
-    }
-
-    /// Reads a tier name, ignoring case; never fails.
-    pub fn from_wire(s: &str) -> Tier {
-        Self::KNOWN
-            .iter()
-            .find(|k| k.1.eq_ignore_ascii_case(s))
-            .map_or_else(|| Tier::Other(s.to_owned()), |k| k.0.clone())
+    /// The documented read and write refill rates, tokens/s; `None` for [`Tier::Other`].
+    fn rates(&self) -> Option<(u32, u32)> {
+        let rates = match self {
+            Tier::Basic => (BASIC_READ_TOKENS_PER_SEC, BASIC_WRITE_TOKENS_PER_SEC),
+            Tier::Advanced => (ADVANCED_READ_TOKENS_PER_SEC, ADVANCED_WRITE_TOKENS_PER_SEC),
+            Tier::Premier => (PREMIER_READ_TOKENS_PER_SEC, PREMIER_WRITE_TOKENS_PER_SEC),
+            Tier::Paragon => (PARAGON_READ_TOKENS_PER_SEC, PARAGON_WRITE_TOKENS_PER_SEC),
+            Tier::Prime => (PRIME_READ_TOKENS_PER_SEC, PRIME_WRITE_TOKENS_PER_SEC),
+            Tier::Other(_) => return None,
+        };
+        Some(rates)
     }
 
     /// The documented buckets of this tier; `None` for [`Tier::Other`].
     pub fn budget(&self) -> Option<TierBudget> {
-        let &(_, _, read, write) = self.known()?;
+        let (read, write) = self.rates()?;
         let write_secs = if *self == Tier::Basic {
             BASIC_WRITE_BURST_SECS
         } else {
@@ -163,25 +106,6 @@ impl Tier {
                 bucket_capacity: write * write_secs,
             },
         })
-    }
-}
-
-impl fmt::Display for Tier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for Tier {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Tier {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Ok(Tier::from_wire(&s))
     }
 }
 

@@ -3,67 +3,23 @@
 //! borrow from the frame), and applying it to a book that already holds the level must not
 //! allocate either.
 
-// A `#[global_allocator]` needs `unsafe impl GlobalAlloc`, which the workspace lint
-// `unsafe_code = "deny"` forbids; this test binary is the one place that needs it, and the
-// impl only forwards to `System` and bumps a thread-local counter.
-#![allow(unsafe_code)]
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
 
-use std::{
-    alloc::{GlobalAlloc, Layout, System},
-    cell::Cell,
-    fs,
-    path::PathBuf,
-};
+use std::{fs, path::PathBuf};
 
 use kalshi::{
     book::OrderBook,
     ws::{Incoming, decode},
 };
 
-/// Forwards to `System`, counting allocations made by the current thread (tests run on
-/// several threads; a global counter would see the others).
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-// SAFETY: every method forwards its arguments unchanged to `System`, which upholds the
-// `GlobalAlloc` contract; the counter is a `const`-initialised thread-local `Cell`, so
-// touching it never allocates or re-enters the allocator.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|n| n.set(n.get() + 1));
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|n| n.set(n.get() + 1));
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.with(|n| n.set(n.get() + 1));
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+use counting_alloc::allocations;
 
 /// Runs `f` and returns its result with the number of allocations it made.
 fn count<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let before = ALLOCATIONS.with(Cell::get);
+    let before = allocations();
     let out = f();
-    (out, ALLOCATIONS.with(Cell::get) - before)
+    (out, allocations() - before)
 }
 
 fn fixture(name: &str) -> String {

@@ -202,7 +202,7 @@ fn end_to_end() -> Result<(u64, f64, Vec<u64>, usize), String> {
     let watch: Vec<Ticker> = markets.into_iter().map(|m| m.ticker).collect();
     let sim = Arc::new(SimServer::start(cfg).map_err(|e| e.to_string())?);
     sim.control().act(40_000);
-    let (signer, _) = crate::sim_cmd::fresh_account(&sim, "prime", "1000.00")?;
+    let (signer, _) = kalshi_sim::fresh_account(&sim, "prime", "1000.00")?;
     let samples = Arc::new(Mutex::new(Vec::new()));
     let books = watch.len();
     let out = actix::System::new().block_on(async {

@@ -50,7 +50,7 @@ fn sim() -> Result<(SimHandle, Arc<Signer>, String), String> {
     cfg.liquidity.actions_per_second = 0.0;
     cfg.workers = 1;
     let sim = SimServer::start(cfg).map_err(|e| e.to_string())?;
-    let (signer, account_id) = crate::sim_cmd::fresh_account(&sim, "basic", "100000.00")?;
+    let (signer, account_id) = kalshi_sim::fresh_account(&sim, "basic", "100000.00")?;
     Ok((sim, signer, account_id))
 }
 

@@ -57,7 +57,7 @@ fn start_sim() -> Result<(kalshi_sim::SimHandle, std::sync::Arc<kalshi::sign::Si
     cfg.catalogue.days = 34;
     cfg.catalogue.brackets = 8; // 6 series × 34 days × 10 markets = 2,040
     let sim = SimServer::start(cfg).map_err(|e| e.to_string())?;
-    let (signer, _) = crate::sim_cmd::fresh_account(&sim, "prime", "10.00")?;
+    let (signer, _) = kalshi_sim::fresh_account(&sim, "prime", "10.00")?;
     Ok((sim, signer))
 }
 

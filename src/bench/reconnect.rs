@@ -109,7 +109,7 @@ pub fn run() -> Result<String, String> {
     let all: Vec<Ticker> = markets.into_iter().map(|m| m.ticker).collect();
     let sim = SimServer::start(cfg).map_err(|e| e.to_string())?;
     sim.control().act(40_000);
-    let (signer, _) = crate::sim_cmd::fresh_account(&sim, "prime", "1000.00")?;
+    let (signer, _) = kalshi_sim::fresh_account(&sim, "prime", "1000.00")?;
     let mut drops = Vec::new();
     for n in [100, all.len()] {
         let tickers = all[..n].to_vec();

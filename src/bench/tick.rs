@@ -93,8 +93,8 @@ fn run_once(events: usize, sync: Synchronous) -> Result<Outcome, String> {
         format!(r#"{{"probabilities": {{"{ticker}": 0.80}}}}"#),
     )
     .map_err(|e| e.to_string())?;
-    let (signer, account_id) = crate::sim_cmd::fresh_account(&sim, "prime", "10000000.00")?;
-    let (maker_signer, maker_id) = crate::sim_cmd::fresh_account(&sim, "prime", "10000000.00")?;
+    let (signer, account_id) = kalshi_sim::fresh_account(&sim, "prime", "10000000.00")?;
+    let (maker_signer, maker_id) = kalshi_sim::fresh_account(&sim, "prime", "10000000.00")?;
 
     let result = actix::System::new().block_on(drive(Pass {
         sim: &sim,

@@ -64,7 +64,7 @@ fn embedded(cfg: &EngineFile) -> Result<Target, String> {
     sim_cfg.port = 0;
     let sim = SimServer::start(sim_cfg).map_err(|e| format!("cannot start the simulator: {e}"))?;
     let (signer, account_id) =
-        crate::sim_cmd::fresh_account(&sim, &cfg.sim.tier, &cfg.sim.balance_dollars)?;
+        kalshi_sim::fresh_account(&sim, &cfg.sim.tier, &cfg.sim.balance_dollars)?;
     let forecast_base = if cfg.strategy.forecast.base_url.is_empty() {
         format!("{}/_sim/forecast", sim.base_url())
     } else {

@@ -92,7 +92,7 @@ fn soak(args: &SoakArgs) -> Result<bool, String> {
         ..SimConfig::default()
     })
     .map_err(|e| e.to_string())?;
-    let (signer, account) = crate::sim_cmd::fresh_account(&sim, "prime", "1000000.00")?;
+    let (signer, account) = kalshi_sim::fresh_account(&sim, "prime", "1000000.00")?;
     let dir = std::env::temp_dir().join(format!("tradewind-soak-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let t0 = Utc::now();

@@ -1,12 +1,11 @@
 //! [`Count`]: a number of contracts, exact to the hundredth, signed for deltas and positions.
 
-use std::{
-    fmt,
-    iter::Sum,
-    ops::{Add, AddAssign, Neg, Sub, SubAssign},
-};
+use std::fmt;
 
-use super::{DecimalErrorKind, ParseFixedError, decimal_string_serde};
+use super::{
+    arith::saturating_arithmetic,
+    decimal::{self, DecimalErrorKind, ParseFixedError, decimal_string_serde},
+};
 
 /// A number of contracts held as hundredths (`"10.00"` → 1000). Signed: book deltas
 /// (`delta_fp`) and positions (`position_fp`, negative = NO) are negative at times.
@@ -86,7 +85,7 @@ impl Count {
     /// Parses a `*_fp` count string (`"10.00"`, `"-54.00"`, `"3"`). Errors quote the input:
     /// more than 2 decimals, beyond [`Count::MAX`], or not a decimal.
     pub fn parse(s: &str) -> Result<Count, ParseFixedError> {
-        let centis = super::parse_decimal(s, Self::SCALE, true)
+        let centis = decimal::parse(s, Self::SCALE, true)
             .map_err(|kind| ParseFixedError::new("count", s, kind))?;
         if centis.unsigned_abs() > Self::MAX.0.unsigned_abs() {
             return Err(ParseFixedError::new(
@@ -99,48 +98,11 @@ impl Count {
     }
 }
 
-impl Add for Count {
-    type Output = Count;
-    fn add(self, rhs: Count) -> Count {
-        Count(self.0.saturating_add(rhs.0))
-    }
-}
-
-impl Sub for Count {
-    type Output = Count;
-    fn sub(self, rhs: Count) -> Count {
-        Count(self.0.saturating_sub(rhs.0))
-    }
-}
-
-impl AddAssign for Count {
-    fn add_assign(&mut self, rhs: Count) {
-        *self = *self + rhs;
-    }
-}
-
-impl SubAssign for Count {
-    fn sub_assign(&mut self, rhs: Count) {
-        *self = *self - rhs;
-    }
-}
-
-impl Neg for Count {
-    type Output = Count;
-    fn neg(self) -> Count {
-        Count(self.0.saturating_neg())
-    }
-}
-
-impl Sum for Count {
-    fn sum<I: Iterator<Item = Count>>(iter: I) -> Count {
-        iter.fold(Count::ZERO, Add::add)
-    }
-}
+saturating_arithmetic!(Count);
 
 impl fmt::Display for Count {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        super::write_decimal(f, self.0, Self::SCALE, Self::SCALE)
+        decimal::write(f, self.0, Self::SCALE, Self::SCALE)
     }
 }
 

@@ -1,10 +1,74 @@
-//! Shared decimal-string parsing and printing for the fixed-point types.
+//! Shared decimal-string parsing and printing for the fixed-point types: [`parse()`] and
+//! [`write()`], the errors they report ([`ParseFixedError`], [`DecimalErrorKind`]) and the
+//! `decimal_string_serde!` macro that gives each type its `FromStr` and serde impls.
 //!
 //! Kalshi sends every price, count and amount of money as a decimal string (`"0.5600"`,
 //! `"10.00"`, `"-54.00"`). The types in this module store them as integers in a fixed unit
 //! (`10^-scale`); this file converts between the two without ever going through `f64`.
 
 use std::fmt;
+
+/// A decimal string that is not a valid value of the named type. Quotes the input
+/// (truncated to 64 characters), says which type was wanted and why it was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {what} {input:?}: {kind}")]
+pub struct ParseFixedError {
+    /// The type being parsed: `"price"`, `"count"` or `"money"`.
+    pub what: &'static str,
+    /// The refused input, truncated to 64 characters.
+    pub input: String,
+    /// Why it was refused.
+    pub kind: DecimalErrorKind,
+}
+
+impl ParseFixedError {
+    pub(crate) fn new(what: &'static str, input: &str, kind: DecimalErrorKind) -> Self {
+        let input = match input.char_indices().nth(64) {
+            Some((cut, _)) => format!("{}…", &input[..cut]),
+            None => input.to_owned(),
+        };
+        Self { what, input, kind }
+    }
+}
+
+/// Implements `FromStr`, `Serialize` and `Deserialize` (as a JSON string, borrowed when
+/// possible so decoding does not allocate) for a fixed-point type with a `parse` function and
+/// a `Display` impl.
+macro_rules! decimal_string_serde {
+    ($ty:ident, $expecting:literal) => {
+        impl ::std::str::FromStr for $ty {
+            type Err = $crate::num::ParseFixedError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::parse(s)
+            }
+        }
+
+        impl ::serde::Serialize for $ty {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl ::serde::de::Visitor<'_> for Visitor {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    fn visit_str<E: ::serde::de::Error>(self, v: &str) -> Result<$ty, E> {
+                        $ty::parse(v).map_err(E::custom)
+                    }
+                }
+                deserializer.deserialize_str(Visitor)
+            }
+        }
+    };
+}
+pub(crate) use decimal_string_serde;
 
 /// Why a decimal string was refused. The caller wraps it with the input and the type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

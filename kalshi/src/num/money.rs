@@ -1,13 +1,12 @@
 //! [`Money`]: a signed amount of dollars, exact to the millionth, and the integer-cent form
 //! Kalshi still uses for balances and settlements ([`cents`]).
 
-use std::{
-    fmt,
-    iter::Sum,
-    ops::{Add, AddAssign, Neg, Sub, SubAssign},
-};
+use std::fmt;
 
-use super::{DecimalErrorKind, ParseFixedError, Price, decimal_string_serde};
+use super::{
+    arith::saturating_arithmetic,
+    decimal::{self, DecimalErrorKind, ParseFixedError, decimal_string_serde},
+};
 
 /// An amount of dollars held as millionths (`"12.3400"` → 12_340_000): balances, costs, fees,
 /// exposure, P&L. Signed. Printed with at least 4 decimals, more only when non-zero.
@@ -35,11 +34,6 @@ impl Money {
     /// An amount from integer cents, as in `balance` and settlement `revenue`.
     pub const fn from_cents(cents: i64) -> Money {
         Money(cents.saturating_mul(10_000))
-    }
-
-    /// An amount equal to a price (one contract's cost).
-    pub const fn from_price(price: Price) -> Money {
-        Money(price.micros() as i64)
     }
 
     /// Millionths of a dollar.
@@ -104,7 +98,7 @@ impl Money {
     /// Parses a `*_dollars` amount string (`"1000.00"`, `"-3.5000"`, `"0.0175"`). Errors quote
     /// the input: more than 6 decimals, beyond [`Money::MAX`], or not a decimal.
     pub fn parse(s: &str) -> Result<Money, ParseFixedError> {
-        let micros = super::parse_decimal(s, Self::SCALE, true)
+        let micros = decimal::parse(s, Self::SCALE, true)
             .map_err(|kind| ParseFixedError::new("money", s, kind))?;
         if micros.unsigned_abs() > Self::MAX.0.unsigned_abs() {
             return Err(ParseFixedError::new(
@@ -117,48 +111,11 @@ impl Money {
     }
 }
 
-impl Add for Money {
-    type Output = Money;
-    fn add(self, rhs: Money) -> Money {
-        Money(self.0.saturating_add(rhs.0))
-    }
-}
-
-impl Sub for Money {
-    type Output = Money;
-    fn sub(self, rhs: Money) -> Money {
-        Money(self.0.saturating_sub(rhs.0))
-    }
-}
-
-impl AddAssign for Money {
-    fn add_assign(&mut self, rhs: Money) {
-        *self = *self + rhs;
-    }
-}
-
-impl SubAssign for Money {
-    fn sub_assign(&mut self, rhs: Money) {
-        *self = *self - rhs;
-    }
-}
-
-impl Neg for Money {
-    type Output = Money;
-    fn neg(self) -> Money {
-        Money(self.0.saturating_neg())
-    }
-}
-
-impl Sum for Money {
-    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
-        iter.fold(Money::ZERO, Add::add)
-    }
-}
+saturating_arithmetic!(Money);
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        super::write_decimal(f, self.0, Self::SCALE, 4)
+        decimal::write(f, self.0, Self::SCALE, 4)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::{Count, DecimalErrorKind, Money, ParseFixedError, decimal_string_serde};
+use super::decimal::{self, DecimalErrorKind, ParseFixedError, decimal_string_serde};
 
 /// A YES or NO contract price in dollars, `0.000000..=1.000000`, held as millionths of a dollar.
 ///
@@ -59,17 +59,6 @@ impl Price {
         Price(Self::UNIT - self.0)
     }
 
-    /// The cost of `count` contracts at this price, exact for every price on a valid tick
-    /// (at most 4 decimals); finer prices (averages) are truncated to the millionth.
-    pub fn notional(self, count: Count) -> Money {
-        let micros = i128::from(self.0) * i128::from(count.centis()) / 100;
-        Money::from_micros(i64::try_from(micros).unwrap_or(if micros < 0 {
-            i64::MIN
-        } else {
-            i64::MAX
-        }))
-    }
-
     /// The price as a probability in `[0, 1]`, for display and strategy maths only — never
     /// feed the result back onto the order path; convert with the market's tick grid instead.
     pub fn as_probability(self) -> f64 {
@@ -79,7 +68,7 @@ impl Price {
     /// Parses a `*_dollars` price string. Errors quote the input: negative, above `1`, more
     /// than 6 decimals, or not a decimal at all.
     pub fn parse(s: &str) -> Result<Price, ParseFixedError> {
-        let micros = super::parse_decimal(s, Self::SCALE, false)
+        let micros = decimal::parse(s, Self::SCALE, false)
             .map_err(|kind| ParseFixedError::new("price", s, kind))?;
         u32::try_from(micros)
             .ok()
@@ -90,7 +79,7 @@ impl Price {
 
 impl fmt::Display for Price {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        super::write_decimal(f, i64::from(self.0), Self::SCALE, 4)
+        decimal::write(f, i64::from(self.0), Self::SCALE, 4)
     }
 }
 
@@ -142,12 +131,5 @@ mod tests {
         let no_bid = Price::parse("0.30").unwrap();
         assert_eq!(no_bid.complement(), Price::parse("0.70").unwrap());
         assert_eq!(Price::ZERO.complement(), Price::ONE);
-    }
-
-    #[test]
-    fn notional_is_exact_on_ticks() {
-        let p = Price::parse("0.0125").unwrap();
-        let c = Count::parse("3.33").unwrap();
-        assert_eq!(p.notional(c).to_string(), "0.041625");
     }
 }

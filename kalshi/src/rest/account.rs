@@ -1,4 +1,4 @@
-//! Rate-limit responses: the account's tier and token buckets (`GET /account/limits`) and
+//! Rate-limit responses: the account's [`Tier`] and token buckets (`GET /account/limits`) and
 //! the per-endpoint token costs (`GET /account/endpoint_costs`). The gateway sizes its token
 //! buckets from them; [`crate::limits`] holds the documented defaults and builds these same
 //! types for the simulator.
@@ -11,7 +11,76 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::de::null_default;
-use crate::{limits::Tier, types::wire_enum};
+use crate::types::wire_enum;
+
+/// An API usage tier (`usage_tier`, grant `level`). Kalshi also names Expert and Prestige,
+/// whose budgets are undocumented: they decode to [`Tier::Other`]. The wire spelling is
+/// assumed lower case (UNCERTAIN); reading ignores case. The documented budgets are
+/// [`Tier::budget`], in [`crate::limits`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Tier {
+    /// 200 read / 100 write tokens/s.
+    Basic,
+    /// 300 / 300.
+    Advanced,
+    /// 1000 / 1000.
+    Premier,
+    /// 2000 / 2000.
+    Paragon,
+    /// 4000 / 4000.
+    Prime,
+    /// Any other tier, kept verbatim.
+    Other(String),
+}
+
+impl Tier {
+    /// The documented tiers and their wire names.
+    const NAMED: [(Tier, &'static str); 5] = [
+        (Tier::Basic, "basic"),
+        (Tier::Advanced, "advanced"),
+        (Tier::Premier, "premier"),
+        (Tier::Paragon, "paragon"),
+        (Tier::Prime, "prime"),
+    ];
+
+    /// The wire name.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Tier::Other(s) => s,
+            known => Self::NAMED
+                .iter()
+                .find(|(t, _)| t == known)
+                .map_or("", |k| k.1),
+        }
+    }
+
+    /// Reads a tier name, ignoring case; never fails.
+    pub fn from_wire(s: &str) -> Tier {
+        Self::NAMED
+            .iter()
+            .find(|k| k.1.eq_ignore_ascii_case(s))
+            .map_or_else(|| Tier::Other(s.to_owned()), |k| k.0.clone())
+    }
+}
+
+impl fmt::Display for Tier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Tier {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Tier {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Ok(Tier::from_wire(&s))
+    }
+}
 
 wire_enum!(
     /// Why a tier was granted.

@@ -1,13 +1,15 @@
 //! [`Endpoint`]: every REST endpoint Tradewind or the simulator uses, as data — HTTP method,
 //! path template relative to [`API_PREFIX`], whether it needs signed headers — plus
 //! [`Endpoint::path_for`] to build the concrete path and [`Endpoint::match_path`] to route a
-//! concrete request back to its endpoint (the simulator's router and rate limiter).
+//! concrete request back to its endpoint (the simulator's router and rate limiter). The
+//! prefix itself is defined here too, so the table needs nothing from the rest of the module.
 //!
 //! Source: kalshi-api.md §3 (OAS paths, TS `*Api.md` "Authorization" sections).
 
 use std::fmt;
 
-use super::API_PREFIX;
+/// Path prefix of every REST endpoint; signed as part of the path.
+pub const API_PREFIX: &str = "/trade-api/v2";
 
 /// An HTTP method used by the Trade API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

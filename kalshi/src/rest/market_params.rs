@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use super::query::{QueryError, check_limit, query_params};
+use super::query::{QueryError, check_limit, query_params, query_value_via_closed_wire_enum};
 use crate::{
     EventTicker, SeriesTicker, Ticker,
     types::{MarketStatusFilter, wire_enum},
@@ -24,6 +24,7 @@ wire_enum!(
         Exclude => "exclude",
     }
 );
+query_value_via_closed_wire_enum!(MveFilter);
 
 query_params! {
     /// `GET /markets` filters. `tickers` is a comma list; `event_ticker` is a single event

@@ -10,12 +10,12 @@
 //!
 //! # Layout
 //!
-//! - [`endpoint`]: [`Endpoint`] (method, path template, auth) and [`Method`].
+//! - [`endpoint`]: [`Endpoint`] (method, path template, auth), [`Method`] and [`API_PREFIX`].
 //! - [`query`]: query-string rendering and parsing; [`market_params`] and [`portfolio_params`]:
 //!   one `*Params` struct per endpoint with query parameters.
 //! - [`exchange`]: status, schedule, user-data timestamp.
 //! - [`markets`], [`orderbook`], [`events`]: [`Market`] with strikes, books, events, series.
-//! - [`account`]: tier limits and endpoint costs (see also [`crate::limits`]).
+//! - [`account`]: [`Tier`], tier limits and endpoint costs (see also [`crate::limits`]).
 //! - [`portfolio`]: balance, positions, fills, settlements.
 //! - [`orders`], [`amend`], [`batch`]: [`Order`] and the V2 create/cancel/amend/decrease/batch
 //!   bodies.
@@ -39,7 +39,7 @@ pub mod query;
 
 pub use account::{
     BucketLimit, EndpointCost, GetAccountLimitsResponse, GetEndpointCostsResponse, Grant,
-    GrantSource,
+    GrantSource, Tier,
 };
 pub use amend::{
     AmendOrderV2Request, AmendOrderV2Response, DecreaseOrderV2Request, DecreaseOrderV2Response,
@@ -49,7 +49,7 @@ pub use batch::{
     BatchCancelOrdersV2Response, BatchCreateOrderResult, BatchCreateOrdersV2Request,
     BatchCreateOrdersV2Response,
 };
-pub use endpoint::{Endpoint, Method};
+pub use endpoint::{API_PREFIX, Endpoint, Method};
 pub use events::{
     EventData, FeeType, GetEventResponse, GetEventsResponse, GetSeriesListResponse,
     GetSeriesResponse, Series, SettlementSource,
@@ -82,9 +82,6 @@ pub use portfolio_params::{
     GetPositionsParams, GetSettlementsParams, SubaccountParams,
 };
 pub use query::{QueryError, QueryValue};
-
-/// Path prefix of every REST endpoint; signed as part of the path.
-pub const API_PREFIX: &str = "/trade-api/v2";
 
 /// Path of the WebSocket endpoint; the handshake signs `timestamp + "GET" + WS_PATH`.
 pub const WS_PATH: &str = "/trade-api/ws/v2";

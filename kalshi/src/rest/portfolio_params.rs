@@ -8,7 +8,9 @@
 
 use std::fmt;
 
-use super::query::{QueryError, check_limit, check_subaccount, query_params};
+use super::query::{
+    QueryError, check_limit, check_subaccount, query_params, query_value_via_closed_wire_enum,
+};
 use crate::{
     EventTicker, OrderId, Ticker,
     types::{OrderStatus, wire_enum},
@@ -23,6 +25,7 @@ wire_enum!(
         TotalTraded => "total_traded",
     }
 );
+query_value_via_closed_wire_enum!(CountFilter);
 
 query_params! {
     /// `GET /portfolio/balance` parameters.

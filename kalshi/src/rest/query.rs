@@ -5,8 +5,9 @@
 //! a single value (`limit=100`), a comma list (`GET /markets?tickers=A,B`) and a repeated key
 //! (`GET /markets/orderbooks?tickers=A&tickers=B`). The crate-private `query_params!` macro
 //! declares a parameter struct once and derives `to_query` / `from_query` from that field
-//! list; the structs themselves live in [`market_params`](super::market_params) and
-//! [`portfolio_params`](super::portfolio_params).
+//! list; the structs themselves, and the filter enums they take, live in
+//! [`market_params`](super::market_params) and [`portfolio_params`](super::portfolio_params)
+//! (which give their enums a [`QueryValue`] with `query_value_via_closed_wire_enum!`).
 //!
 //! Parsing is strict: an unknown or duplicated key is an error, so the simulator catches a
 //! client that sends a misspelt filter. Whether Kalshi itself ignores unknown keys is not
@@ -14,7 +15,6 @@
 
 use std::borrow::Cow;
 
-use super::{market_params::MveFilter, portfolio_params::CountFilter};
 use crate::{
     ClientOrderId, EventTicker, OrderId, SeriesTicker, Ticker,
     types::{MarketStatusFilter, OrderStatus},
@@ -109,9 +109,9 @@ impl QueryValue for String {
 /// Closed wire enums: the error lists the accepted values.
 macro_rules! query_value_via_closed_wire_enum {
     ($($ty:ty),+) => {$(
-        impl QueryValue for $ty {
-            fn to_param(&self) -> Cow<'_, str> {
-                Cow::Borrowed(self.as_str())
+        impl $crate::rest::query::QueryValue for $ty {
+            fn to_param(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Borrowed(self.as_str())
             }
             fn from_param(s: &str) -> Result<Self, String> {
                 Self::from_wire(s).ok_or_else(|| {
@@ -122,7 +122,8 @@ macro_rules! query_value_via_closed_wire_enum {
         }
     )+};
 }
-query_value_via_closed_wire_enum!(MarketStatusFilter, MveFilter, CountFilter);
+pub(crate) use query_value_via_closed_wire_enum;
+query_value_via_closed_wire_enum!(MarketStatusFilter);
 
 impl QueryValue for OrderStatus {
     fn to_param(&self) -> Cow<'_, str> {

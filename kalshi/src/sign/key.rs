@@ -1,5 +1,6 @@
-//! Private keys: [`SigningKey`] (RSA or Ed25519, loaded from PEM), its [`KeyKind`], and fresh
-//! key generation ([`generate_ed25519_pem`], [`generate_rsa_pem`]).
+//! Private keys: [`SigningKey`] (RSA or Ed25519, loaded from PEM) and fresh key generation
+//! ([`generate_ed25519_pem`], [`generate_rsa_pem`]). What kind of key it is lives in
+//! [`kind`](super::kind).
 //!
 //! PEM is parsed with the `rsa` crate's `pkcs1`/`pkcs8` re-exports and the DER is handed to the
 //! crypto backend (`ring`, or `aws-lc-rs`; see [`CRYPTO_BACKEND`](super::CRYPTO_BACKEND)), whose
@@ -9,54 +10,21 @@
 use std::{fmt, path::Path, sync::Arc};
 
 use rsa::{
-    pkcs8::{
-        EncodePrivateKey as _, LineEnding, ObjectIdentifier, PrivateKeyInfoRef,
-        der::zeroize::Zeroizing,
-    },
+    pkcs8::{EncodePrivateKey as _, LineEnding, PrivateKeyInfoRef, der::zeroize::Zeroizing},
     rand_core::{TryCryptoRng, TryRng},
 };
 
 use super::{
-    crypto::{
+    backend::crypto::{
         error::KeyRejected,
         rand::{SecureRandom, SystemRandom},
         signature::{Ed25519KeyPair, KeyPair as _, RSA_PSS_SHA256, RsaKeyPair},
     },
     error::{KeyProblem, SignError},
+    kind::{ED25519_OID, KeyKind, MAX_SIGNATURE_BYTES, RSA_OID, algorithm_name},
     pem,
     verify::VerifyingKey,
 };
-
-/// `rsaEncryption` (PKCS#1), the algorithm of ordinary RSA keys.
-pub(crate) const RSA_OID: ObjectIdentifier = rsa::pkcs1::ALGORITHM_OID;
-/// `id-Ed25519` (RFC 8410).
-// unwrap: a literal OID, evaluated (and checked) at compile time.
-pub(crate) const ED25519_OID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
-
-/// The largest RSA signature produced here (RSA-4096), for stack buffers.
-pub(crate) const MAX_SIGNATURE_BYTES: usize = 512;
-
-/// What kind of key a [`SigningKey`] or [`VerifyingKey`] holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum KeyKind {
-    /// RSA, signing with RSA-PSS, SHA-256, MGF1-SHA-256 and a 32-byte salt.
-    Rsa {
-        /// Modulus size in bits.
-        bits: usize,
-    },
-    /// Ed25519; signatures are 64 bytes.
-    Ed25519,
-}
-
-impl fmt::Display for KeyKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Rsa { bits } => write!(f, "RSA-{bits}"),
-            Self::Ed25519 => f.write_str("Ed25519"),
-        }
-    }
-}
 
 /// A private key ready to sign: RSA (PKCS#1 or PKCS#8 PEM, 2048-4096 bits) or Ed25519 (PKCS#8
 /// PEM). Cheap to clone (shared). `Debug` prints only the key kind.
@@ -264,20 +232,6 @@ fn rsa_rejected(what: &'static str, err: KeyRejected) -> KeyProblem {
     }
 }
 
-/// A readable name for an algorithm OID found in a key.
-pub(crate) fn algorithm_name(oid: ObjectIdentifier) -> String {
-    let name = match oid.to_string().as_str() {
-        "1.2.840.10045.2.1" => "EC (ECDSA)",
-        "1.2.840.113549.1.1.10" => "RSASSA-PSS-restricted RSA (use a plain rsaEncryption key)",
-        "1.3.101.110" => "X25519",
-        "1.3.101.111" => "X448",
-        "1.3.101.113" => "Ed448",
-        "1.2.840.10040.4.1" => "DSA",
-        _ => return format!("with OID {oid}"),
-    };
-    name.to_owned()
-}
-
 /// A fresh Ed25519 private key as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
 ///
 /// # Errors
@@ -381,17 +335,5 @@ mod tests {
     fn debug_shows_only_the_kind() {
         let key = SigningKey::generate_ed25519().unwrap();
         assert_eq!(format!("{key:?}"), "SigningKey { kind: Ed25519, .. }");
-    }
-
-    #[test]
-    fn names_foreign_algorithms() {
-        assert_eq!(
-            algorithm_name(ObjectIdentifier::new_unwrap("1.2.840.10045.2.1")),
-            "EC (ECDSA)"
-        );
-        assert_eq!(
-            algorithm_name(ObjectIdentifier::new_unwrap("1.2.3.4")),
-            "with OID 1.2.3.4"
-        );
     }
 }

@@ -16,14 +16,17 @@
 //!
 //! # Layout
 //!
-//! - this file: [`signing_message`] and [`Signer`].
+//! - this file: [`Signer`].
+//! - `message`: [`signing_message`].
 //! - `headers`: the header names ([`KEY_HEADER`], ...) and [`AuthHeaders`].
-//! - `key`: [`SigningKey`] from PEM (RSA PKCS#1/PKCS#8, Ed25519 PKCS#8), [`KeyKind`], and key
-//!   generation ([`generate_ed25519_pem`], [`generate_rsa_pem`]).
+//! - `key`: [`SigningKey`] from PEM (RSA PKCS#1/PKCS#8, Ed25519 PKCS#8) and key generation
+//!   ([`generate_ed25519_pem`], [`generate_rsa_pem`]).
+//! - `kind`: [`KeyKind`], the algorithm OIDs and the largest signature size.
 //! - `verify`: [`VerifyingKey`] from PEM and [`verify`].
 //! - `clock`: the injectable [`TimeSource`], [`LiveTimeSource`] and [`FakeTimeSource`].
 //! - `pem`: file reading and PEM decoding shared by both key types.
 //! - `error`: [`SignError`] and [`KeyProblem`].
+//! - `backend`: the crypto library (`ring` or `aws-lc-rs`) and [`CRYPTO_BACKEND`].
 //!
 //! # Example
 //!
@@ -41,10 +44,13 @@
 //! # Ok::<(), kalshi::sign::SignError>(())
 //! ```
 
+mod backend;
 mod clock;
 mod error;
 mod headers;
 mod key;
+mod kind;
+mod message;
 mod pem;
 mod verify;
 
@@ -57,71 +63,19 @@ use std::{
     },
 };
 
-use base64::{Engine as _, engine::general_purpose::STANDARD};
-// The crypto library behind signing and verification. Both expose the same API.
-#[cfg(feature = "aws-lc")]
-pub(crate) use aws_lc_rs as crypto;
-#[cfg(not(feature = "aws-lc"))]
-pub(crate) use ring as crypto;
-
 pub use self::{
+    backend::CRYPTO_BACKEND,
     clock::{FakeTimeSource, LiveTimeSource, TimeSource},
     error::{KeyProblem, SignError},
     headers::{AuthHeaders, KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER},
-    key::{KeyKind, SigningKey, generate_ed25519_pem, generate_rsa_pem},
+    key::{SigningKey, generate_ed25519_pem, generate_rsa_pem},
+    kind::KeyKind,
+    message::signing_message,
     verify::{VerifyingKey, verify},
 };
+use base64::{Engine as _, engine::general_purpose::STANDARD};
 /// Wipes its contents on drop; returned by the key generators.
 pub use rsa::pkcs8::der::zeroize::Zeroizing;
-
-/// The library that signs and verifies: `"ring"`, or `"aws-lc-rs"` with the `aws-lc` feature
-/// (about twice as fast for RSA signing on x86-64 CPUs with AVX-512 IFMA). Worth logging at
-/// start-up.
-pub const CRYPTO_BACKEND: &str = if cfg!(feature = "aws-lc") {
-    "aws-lc-rs"
-} else {
-    "ring"
-};
-
-/// Builds the message Kalshi signs: `timestamp + METHOD + path`, no separators.
-///
-/// - `timestamp`: Unix milliseconds, 1 to 19 decimal digits (no sign, no spaces).
-/// - `method`: 1 to 16 ASCII letters, uppercased here (`get` signs as `GET`).
-/// - `path`: the full path **including `/trade-api/v2`** (or `/trade-api/ws/v2`), e.g.
-///   `/trade-api/v2/portfolio/orders`. It must start with `/`. Anything from the first `?`
-///   (the query string) or `#` on is dropped, as Kalshi's reference clients do.
-///
-/// These rules make the concatenation unambiguous: digits, then letters, then `/`.
-///
-/// ```
-/// let message = kalshi::sign::signing_message(
-///     "1703123456789", "GET", "/trade-api/v2/portfolio/orders?limit=5")?;
-/// assert_eq!(message, "1703123456789GET/trade-api/v2/portfolio/orders");
-/// # Ok::<(), kalshi::sign::SignError>(())
-/// ```
-///
-/// # Errors
-/// [`SignError::InvalidTimestamp`], [`SignError::InvalidMethod`] or [`SignError::InvalidPath`].
-pub fn signing_message(timestamp: &str, method: &str, path: &str) -> Result<String, SignError> {
-    if timestamp.is_empty()
-        || timestamp.len() > 19
-        || !timestamp.bytes().all(|b| b.is_ascii_digit())
-    {
-        return Err(SignError::invalid_timestamp(timestamp));
-    }
-    if method.is_empty() || method.len() > 16 || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return Err(SignError::invalid_method(method));
-    }
-    let bare_path = path.find(['?', '#']).map_or(path, |end| &path[..end]);
-    if !bare_path.starts_with('/') {
-        return Err(SignError::invalid_path(path));
-    }
-    let mut message = String::with_capacity(timestamp.len() + method.len() + bare_path.len());
-    message.push_str(timestamp);
-    message.extend(method.chars().map(|c| c.to_ascii_uppercase()));
-    message.push_str(bare_path);
-    Ok(message)
-}
 
 /// Makes the `KALSHI-ACCESS-*` headers for requests: an API key id, a [`SigningKey`], a
 /// [`TimeSource`] (the system clock unless replaced) and a clock offset in milliseconds.
@@ -247,7 +201,7 @@ impl Signer {
     ) -> Result<AuthHeaders, SignError> {
         let timestamp = timestamp_ms.to_string();
         let message = signing_message(&timestamp, method, path)?;
-        let mut buf = [0u8; key::MAX_SIGNATURE_BYTES];
+        let mut buf = [0u8; kind::MAX_SIGNATURE_BYTES];
         let signature = self.key.sign_into(message.as_bytes(), &mut buf)?;
         Ok(AuthHeaders::new(
             self.key_id.clone(),
@@ -271,83 +225,6 @@ impl fmt::Debug for Signer {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn message_strips_query_and_uppercases_method() {
-        let cases = [
-            (
-                "1703123456789",
-                "GET",
-                "/trade-api/v2/portfolio/balance",
-                "1703123456789GET/trade-api/v2/portfolio/balance",
-            ),
-            (
-                "1703123456789",
-                "GET",
-                "/trade-api/v2/portfolio/orders?limit=5",
-                "1703123456789GET/trade-api/v2/portfolio/orders",
-            ),
-            (
-                "1",
-                "post",
-                "/trade-api/v2/portfolio/orders",
-                "1POST/trade-api/v2/portfolio/orders",
-            ),
-            (
-                "1",
-                "Delete",
-                "/trade-api/v2/portfolio/orders/abc?x=1&y=2",
-                "1DELETE/trade-api/v2/portfolio/orders/abc",
-            ),
-            ("1", "GET", "/trade-api/ws/v2", "1GET/trade-api/ws/v2"),
-            (
-                "1",
-                "GET",
-                "/trade-api/v2/markets#frag",
-                "1GET/trade-api/v2/markets",
-            ),
-            ("1", "GET", "/?", "1GET/"),
-        ];
-        for (ts, method, path, want) in cases {
-            assert_eq!(
-                signing_message(ts, method, path).unwrap(),
-                want,
-                "{method} {path}"
-            );
-        }
-    }
-
-    #[test]
-    fn message_rejects_ambiguous_inputs() {
-        let bad = [
-            ("", "GET", "/p"),
-            ("-1", "GET", "/p"),
-            ("12a", "GET", "/p"),
-            ("12345678901234567890", "GET", "/p"),
-            ("1", "", "/p"),
-            ("1", "G T", "/p"),
-            ("1", "GET/", "/p"),
-            ("1", "GET", ""),
-            ("1", "GET", "trade-api/v2/markets"),
-            (
-                "1",
-                "GET",
-                "https://api.elections.kalshi.com/trade-api/v2/markets",
-            ),
-            ("1", "GET", "?/trade-api/v2"),
-        ];
-        for (ts, method, path) in bad {
-            let err = signing_message(ts, method, path).unwrap_err();
-            assert!(err.is_request_error(), "{ts:?} {method:?} {path:?}: {err}");
-        }
-    }
-
-    #[test]
-    fn error_quotes_are_truncated() {
-        let long = format!("x{}", "y".repeat(500));
-        let err = signing_message("1", "GET", &long).unwrap_err().to_string();
-        assert!(err.len() < 200, "{err}");
-    }
 
     #[test]
     fn key_id_is_checked() {

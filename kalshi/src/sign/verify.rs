@@ -14,12 +14,13 @@ use rsa::{
 };
 
 use super::{
-    crypto::signature::{
+    backend::crypto::signature::{
         ED25519, RSA_PSS_2048_8192_SHA256, UnparsedPublicKey, VerificationAlgorithm,
     },
     error::{KeyProblem, SignError, truncate},
-    key::{ED25519_OID, KeyKind, MAX_SIGNATURE_BYTES, RSA_OID, algorithm_name},
-    pem, signing_message,
+    kind::{ED25519_OID, KeyKind, MAX_SIGNATURE_BYTES, RSA_OID, algorithm_name},
+    message::signing_message,
+    pem,
 };
 
 /// A public key that checks Kalshi request signatures. Parse once, verify many times; cheap to

@@ -7,57 +7,23 @@
 //! 11–15, 19–22). The plain serde `Deserialize` impl applies the same params rules, but its
 //! errors are only text, and it refuses `params` on `list_subscriptions`, which `from_json`
 //! ignores.
+//!
+//! The params types and their rules are in `params.rs`, [`Channel`] in `channel.rs`.
 
-use std::{borrow::Cow, fmt};
+use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::{
-    params as wire,
+    channel::Channel,
+    params::{
+        self as wire, MarketFilter, ParamsError, SubscribeParams, UnsubscribeParams, UpdateAction,
+        UpdateSubscriptionParams,
+    },
     response::{ErrorResponse, WsErrorCode},
 };
 use crate::ids::Ticker;
-
-crate::types::wire_enum!(
-    /// A WebSocket channel (`channels` of `subscribe`, `channel` of `subscribed`). Open:
-    /// Kalshi adds channels, and the simulator must be able to answer "unknown channel".
-    open Channel {
-        /// `orderbook_snapshot` + `orderbook_delta`; private; needs market tickers.
-        OrderbookDelta => "orderbook_delta",
-        /// `ticker`: top of book, last price, volume.
-        Ticker => "ticker",
-        /// `trade`: public trades.
-        Trade => "trade",
-        /// `fill`: this account's fills.
-        Fill => "fill",
-        /// `market_position`: this account's positions.
-        MarketPositions => "market_positions",
-        /// `user_order`: this account's order updates.
-        UserOrders => "user_orders",
-        /// `market_lifecycle_v2` + `event_lifecycle`: all non-combo markets.
-        MarketLifecycleV2 => "market_lifecycle_v2",
-        /// Order group updates.
-        OrderGroupUpdates => "order_group_updates",
-        /// RFQs and quotes.
-        Communications => "communications",
-        /// Lifecycle of multivariate (combo, `KXMVE*`) markets.
-        MultivariateMarketLifecycle => "multivariate_market_lifecycle",
-    }
-);
-
-crate::types::wire_enum!(
-    /// The `action` of `update_subscription`.
-    closed UpdateAction {
-        /// Add `market_tickers` to the subscription.
-        AddMarkets => "add_markets",
-        /// Remove `market_tickers` from the subscription.
-        DeleteMarkets => "delete_markets",
-        /// Orderbook channel only: send a fresh `orderbook_snapshot` for `market_tickers`
-        /// without changing the subscription.
-        GetSnapshot => "get_snapshot",
-    }
-);
 
 /// A command frame. `id` is unique per connection (start at 1; `0` counts as no id and is
 /// what a frame without `id` decodes to).
@@ -84,79 +50,6 @@ pub enum CommandKind {
     UpdateSubscription(UpdateSubscriptionParams),
     /// List this connection's subscriptions; has no `params`.
     ListSubscriptions,
-}
-
-/// Which markets a subscription covers: `market_ticker` XOR `market_tickers` (XOR the
-/// `market_id(s)` UUIDs, ticker channel only), or none for every market.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum MarketFilter {
-    /// No filter: every market the channel serves.
-    #[default]
-    All,
-    /// `market_ticker`.
-    Ticker(Ticker),
-    /// `market_tickers`.
-    Tickers(Vec<Ticker>),
-    /// `market_id` (ticker channel only).
-    MarketId(String),
-    /// `market_ids` (ticker channel only).
-    MarketIds(Vec<String>),
-}
-
-impl MarketFilter {
-    /// The tickers named (empty for `All` and the id forms).
-    pub fn tickers(&self) -> &[Ticker] {
-        match self {
-            MarketFilter::Ticker(t) => std::slice::from_ref(t),
-            MarketFilter::Tickers(t) => t,
-            _ => &[],
-        }
-    }
-}
-
-/// `subscribe` params.
-/// `{"channels":["ticker"],"market_tickers":["A","B"],"send_initial_snapshot":true}`
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(try_from = "wire::Subscribe", into = "wire::Subscribe")]
-pub struct SubscribeParams {
-    /// At least one channel.
-    pub channels: Vec<Channel>,
-    /// Which markets.
-    pub markets: MarketFilter,
-    /// Ticker channel: send the current state at once.
-    pub send_initial_snapshot: Option<bool>,
-    /// Omit the ticker lists in `ok` replies.
-    pub skip_ticker_ack: Option<bool>,
-    /// Orderbook channel: report NO levels on the YES scale. **UNCERTAIN** wording (only
-    /// third-party quotes of the asyncapi file). [`crate::book::OrderBook`] assumes NO-leg
-    /// prices, Kalshi's default, so the engine leaves this unset.
-    pub use_yes_price: Option<bool>,
-    /// Communications channel sharding: number of shards, 1–100.
-    pub shard_factor: Option<u32>,
-    /// Communications channel sharding: this connection's shard, `0..shard_factor`.
-    pub shard_key: Option<u32>,
-}
-
-/// `unsubscribe` params: `{"sids":[1,2]}`, at least one sid.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "wire::Unsubscribe", into = "wire::Unsubscribe")]
-pub struct UnsubscribeParams {
-    /// The subscriptions to remove.
-    pub sids: Vec<u64>,
-}
-
-/// `update_subscription` params. Kalshi takes the one sid as `sid` or as a one-element
-/// `sids`; both decode, and encoding writes `sids`.
-/// `{"sids":[456],"market_tickers":["NEW-1"],"action":"add_markets"}`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "wire::Update", into = "wire::Update")]
-pub struct UpdateSubscriptionParams {
-    /// The subscription to change.
-    pub sid: u64,
-    /// The markets to add, remove or snapshot (at least one).
-    pub market_tickers: Vec<Ticker>,
-    /// What to do.
-    pub action: UpdateAction,
 }
 
 impl Command {
@@ -292,26 +185,5 @@ impl CommandError {
     /// The `error` frame body answering this command, with the code's documented wording.
     pub fn to_response(&self) -> ErrorResponse {
         ErrorResponse::new(self.id, self.code)
-    }
-}
-
-/// A params rule broken: the code and a fixed message (also the serde error text).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ParamsError {
-    /// The error code the server answers with.
-    pub code: WsErrorCode,
-    /// Which rule.
-    pub message: &'static str,
-}
-
-impl ParamsError {
-    fn into_pair(self) -> (WsErrorCode, String) {
-        (self.code, self.message.to_owned())
-    }
-}
-
-impl fmt::Display for ParamsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (code {})", self.message, self.code.0)
     }
 }

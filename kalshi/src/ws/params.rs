@@ -1,18 +1,125 @@
-//! The wire forms of the command params and the rules that turn them into
-//! [`super::command`]'s types, shared by serde (`try_from`) and [`super::Command::from_json`].
+//! The params of the WebSocket commands: the typed forms ([`SubscribeParams`],
+//! [`UnsubscribeParams`], [`UpdateSubscriptionParams`], with [`MarketFilter`] and
+//! [`UpdateAction`]), their wire forms, and the rules that turn one into the other
+//! ([`ParamsError`]), shared by serde (`try_from`) and [`super::Command::from_json`].
 //!
-//! Every field is optional here so that a missing one becomes the right error code (3
-//! channels required, 4 sids required, 12 exactly one sid, 14 market ticker required,
+//! Every field of a wire form is optional so that a missing one becomes the right error code
+//! (3 channels required, 4 sids required, 12 exactly one sid, 14 market ticker required,
 //! 15 action required, ...) instead of a generic "missing field".
+
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::command::{
-    Channel, MarketFilter, ParamsError, SubscribeParams, UnsubscribeParams, UpdateAction,
-    UpdateSubscriptionParams,
-};
-use super::response::WsErrorCode as Code;
+use super::{channel::Channel, response::WsErrorCode as Code};
 use crate::ids::Ticker;
+
+crate::types::wire_enum!(
+    /// The `action` of `update_subscription`.
+    closed UpdateAction {
+        /// Add `market_tickers` to the subscription.
+        AddMarkets => "add_markets",
+        /// Remove `market_tickers` from the subscription.
+        DeleteMarkets => "delete_markets",
+        /// Orderbook channel only: send a fresh `orderbook_snapshot` for `market_tickers`
+        /// without changing the subscription.
+        GetSnapshot => "get_snapshot",
+    }
+);
+
+/// Which markets a subscription covers: `market_ticker` XOR `market_tickers` (XOR the
+/// `market_id(s)` UUIDs, ticker channel only), or none for every market.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum MarketFilter {
+    /// No filter: every market the channel serves.
+    #[default]
+    All,
+    /// `market_ticker`.
+    Ticker(Ticker),
+    /// `market_tickers`.
+    Tickers(Vec<Ticker>),
+    /// `market_id` (ticker channel only).
+    MarketId(String),
+    /// `market_ids` (ticker channel only).
+    MarketIds(Vec<String>),
+}
+
+impl MarketFilter {
+    /// The tickers named (empty for `All` and the id forms).
+    pub fn tickers(&self) -> &[Ticker] {
+        match self {
+            MarketFilter::Ticker(t) => std::slice::from_ref(t),
+            MarketFilter::Tickers(t) => t,
+            _ => &[],
+        }
+    }
+}
+
+/// `subscribe` params.
+/// `{"channels":["ticker"],"market_tickers":["A","B"],"send_initial_snapshot":true}`
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(try_from = "Subscribe", into = "Subscribe")]
+pub struct SubscribeParams {
+    /// At least one channel.
+    pub channels: Vec<Channel>,
+    /// Which markets.
+    pub markets: MarketFilter,
+    /// Ticker channel: send the current state at once.
+    pub send_initial_snapshot: Option<bool>,
+    /// Omit the ticker lists in `ok` replies.
+    pub skip_ticker_ack: Option<bool>,
+    /// Orderbook channel: report NO levels on the YES scale. **UNCERTAIN** wording (only
+    /// third-party quotes of the asyncapi file). [`crate::book::OrderBook`] assumes NO-leg
+    /// prices, Kalshi's default, so the engine leaves this unset.
+    pub use_yes_price: Option<bool>,
+    /// Communications channel sharding: number of shards, 1–100.
+    pub shard_factor: Option<u32>,
+    /// Communications channel sharding: this connection's shard, `0..shard_factor`.
+    pub shard_key: Option<u32>,
+}
+
+/// `unsubscribe` params: `{"sids":[1,2]}`, at least one sid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Unsubscribe", into = "Unsubscribe")]
+pub struct UnsubscribeParams {
+    /// The subscriptions to remove.
+    pub sids: Vec<u64>,
+}
+
+/// `update_subscription` params. Kalshi takes the one sid as `sid` or as a one-element
+/// `sids`; both decode, and encoding writes `sids`.
+/// `{"sids":[456],"market_tickers":["NEW-1"],"action":"add_markets"}`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Update", into = "Update")]
+pub struct UpdateSubscriptionParams {
+    /// The subscription to change.
+    pub sid: u64,
+    /// The markets to add, remove or snapshot (at least one).
+    pub market_tickers: Vec<Ticker>,
+    /// What to do.
+    pub action: UpdateAction,
+}
+
+/// A params rule broken: the code and a fixed message (also the serde error text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamsError {
+    /// The error code the server answers with.
+    pub code: Code,
+    /// Which rule.
+    pub message: &'static str,
+}
+
+impl ParamsError {
+    pub(super) fn into_pair(self) -> (Code, String) {
+        (self.code, self.message.to_owned())
+    }
+}
+
+impl fmt::Display for ParamsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (code {})", self.message, self.code.0)
+    }
+}
 
 fn err(code: Code, message: &'static str) -> ParamsError {
     ParamsError { code, message }

@@ -12,7 +12,7 @@ use serde::{
     de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor},
 };
 
-use super::command::Channel;
+use super::channel::Channel;
 use crate::ids::Ticker;
 
 /// A numbered WebSocket error code (`msg.code` of an `error` frame). Open: an unknown code

@@ -10,11 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use kalshi::{ClientOrderId, Count, Money, Price, Ticker, types::BookSide};
 
-use super::order::{OrderKey, leg_price};
-
-/// Index of an account in the exchange's table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct AccountIdx(pub u32);
+use super::{ids::OrderKey, order::leg_price};
 
 /// One market position of one account.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use kalshi::{
     types::{BookSide, OutcomeSide},
 };
 
-use super::order::OrderKey;
+use super::ids::OrderKey;
 
 /// One price level: the queue of resting orders (oldest first) and their total size.
 #[derive(Debug, Default, Clone)]

@@ -144,6 +144,14 @@ impl SimMarket {
         }
     }
 
+    /// Records a trade of `count` at `yes_price` in the market's statistics.
+    pub(super) fn record_trade(&mut self, yes_price: Price, count: Count) {
+        self.last_price = yes_price;
+        self.last_trade_size = count;
+        self.volume += count;
+        self.dollar_volume += yes_price.notional(count);
+    }
+
     /// The `ticker` channel's view of the market now.
     pub fn ticker_snapshot(&self, ts: DateTime<Utc>) -> TickerSnapshot {
         let (bid, ask) = self.book.top();

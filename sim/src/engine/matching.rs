@@ -9,13 +9,15 @@
 
 use chrono::{DateTime, Utc};
 use kalshi::{
-    Count, Money, OrderId, Price,
+    Count, Money, OrderId, Price, Ticker,
     types::{MarketStatus, OrderStatus, SelfTradePrevention, TimeInForce},
 };
 
 use super::{
-    AccountIdx, Exchange, Notice, OrderRequest, Reject, SimOrder, book::public_level,
+    Account, AccountIdx, Exchange, Notice, OrderRequest, Reject, SimMarket, SimOrder,
     order::leg_price,
+    random_uuid,
+    trade::{Ledger, Print, Side},
 };
 
 /// What a successful create reports back (`CreateOrderV2Response`).
@@ -40,6 +42,13 @@ pub(super) struct MatchTotals {
 }
 
 impl MatchTotals {
+    /// Counts one trade of the taker's.
+    fn add(&mut self, print: &Print) {
+        self.filled += print.count;
+        self.yes_notional += print.yes_price.notional(print.count);
+        self.fees += print.taker_fee;
+    }
+
     pub(super) fn averages(&self) -> (Option<Price>, Option<Money>) {
         if self.filled.is_zero() {
             return (None, None);
@@ -124,11 +133,18 @@ impl Exchange {
             .accounts
             .get(account.0 as usize)
             .ok_or_else(|| Reject::new(401, "unauthorized", "unknown account"))?;
-        let market = self.markets.get(&req.ticker).ok_or_else(|| {
+        let market = self.tradable_market(&req.ticker)?;
+        check_terms(market, req)?;
+        check_account(acct, market, req)
+    }
+
+    /// The market of a request, if it exists and trades now (exchange-wide and itself).
+    fn tradable_market(&self, ticker: &Ticker) -> Result<&SimMarket, Reject> {
+        let market = self.markets.get(ticker).ok_or_else(|| {
             Reject::new(
                 404,
                 "market_not_found",
-                format!("market {} not found", req.ticker),
+                format!("market {ticker} not found"),
             )
         })?;
         if !self.trading_active {
@@ -139,67 +155,10 @@ impl Exchange {
             ));
         }
         match market.status {
-            MarketStatus::Active => {}
-            MarketStatus::Inactive => {
-                return Err(Reject::new(400, "trading_paused", "market is paused"));
-            }
-            _ => return Err(Reject::new(400, "market_inactive", "market is not open")),
+            MarketStatus::Active => Ok(market),
+            MarketStatus::Inactive => Err(Reject::new(400, "trading_paused", "market is paused")),
+            _ => Err(Reject::new(400, "market_inactive", "market is not open")),
         }
-        if !req.count.is_positive() {
-            return Err(Reject::invalid(format!(
-                "count must be at least 0.01, got {}",
-                req.count
-            )));
-        }
-        market
-            .info
-            .price_ranges
-            .validate(req.price)
-            .map_err(|e| Reject::invalid(e.to_string()))?;
-        if req.reduce_only && req.time_in_force != TimeInForce::ImmediateOrCancel {
-            return Err(Reject::invalid(
-                "reduce_only requires time_in_force immediate_or_cancel",
-            ));
-        }
-        if req.expiration_ts.is_some() && req.time_in_force != TimeInForce::GoodTillCanceled {
-            return Err(Reject::invalid(
-                "expiration_time is only allowed with good_till_canceled",
-            ));
-        }
-        if req.reduce_only && acct.closable(&req.ticker, req.side) < req.count {
-            return Err(Reject::invalid(
-                "reduce_only order would increase the position",
-            ));
-        }
-        if let Some(cid) = req
-            .client_order_id
-            .as_ref()
-            .filter(|c| acct.client_ids.contains_key(*c))
-        {
-            return Err(Reject::new(
-                409,
-                "order_already_exists",
-                format!("order with client_order_id {cid} already exists"),
-            ));
-        }
-        if req.post_only && market.book.crosses(req.side, req.price) {
-            return Err(Reject::new(
-                400,
-                "post_only_cross",
-                "post-only order would cross the book",
-            ));
-        }
-        let opening = req.count - acct.closable(&req.ticker, req.side).min(req.count);
-        let leg = leg_price(req.side, req.price);
-        let need = leg.notional(opening) + market.info.fee_type.taker_fee(req.count, req.price);
-        if acct.available() < need {
-            return Err(Reject::new(
-                400,
-                "insufficient_balance",
-                format!("order needs {need} but {} is available", acct.available()),
-            ));
-        }
-        Ok(())
     }
 
     /// Contracts an order could fill right now, honouring self-trade prevention.
@@ -233,6 +192,7 @@ impl Exchange {
             return totals;
         };
         let fee_type = market.info.fee_type;
+        let mut ledger = Ledger::new(&mut self.accounts, &mut self.notices, now);
         let mut touched = false;
         while taker.remaining_count.is_positive() {
             let Some((level_price, level)) = market.book.best_crossing(taker.side, taker.price)
@@ -250,150 +210,50 @@ impl Exchange {
                 continue;
             };
             if maker.account == taker.account {
-                if taker.self_trade_prevention == SelfTradePrevention::Maker {
-                    // Cancel the own resting order and keep matching.
-                    level.queue.pop_front();
-                    level.total -= maker.remaining_count;
-                    let (side, price) = public_level(maker.side, maker.price);
-                    self.notices.push(Notice::BookDelta {
-                        ticker: maker.ticker.clone(),
-                        side,
-                        price,
-                        delta: -maker.remaining_count,
-                        cause: Some((maker.account, maker.client_order_id.clone())),
-                        ts: now,
-                    });
-                    if let Some(acct) = self.accounts.get_mut(maker.account.0 as usize) {
-                        acct.reserved -= maker.leg_price().notional(maker.remaining_count);
-                    }
-                    maker.remaining_count = Count::ZERO;
-                    maker.status = OrderStatus::Canceled;
-                    maker.updated = now;
-                    self.notices.push(Notice::OrderUpdate {
-                        account: maker.account,
-                        order: Box::new(maker.clone()),
-                    });
-                    market
-                        .book
-                        .drop_if_empty(taker.side.opposite(), level_price);
-                    continue;
+                if taker.self_trade_prevention != SelfTradePrevention::Maker {
+                    // taker_at_cross: the rest of the incoming order is canceled below.
+                    taker.remaining_count = Count::ZERO;
+                    taker.status = OrderStatus::Canceled;
+                    break;
                 }
-                // taker_at_cross: the rest of the incoming order is canceled below.
-                taker.remaining_count = Count::ZERO;
-                taker.status = OrderStatus::Canceled;
-                break;
+                // Cancel the own resting order and keep matching.
+                ledger.cancel_own_maker(maker, level);
+                market
+                    .book
+                    .drop_if_empty(taker.side.opposite(), level_price);
+                continue;
             }
 
-            let qty = taker.remaining_count.min(maker.remaining_count);
-            let yes_price = level_price;
-            let taker_fee = fee_type.taker_fee(qty, yes_price);
-            let maker_fee = fee_type.maker_fee(qty, yes_price);
-            let trade_id = {
-                let bytes: [u8; 16] = rand::Rng::random(&mut self.rng);
-                uuid::Builder::from_random_bytes(bytes)
-                    .into_uuid()
-                    .to_string()
-            };
-
-            // The maker's level shrinks.
-            level.total -= qty;
-            maker.remaining_count -= qty;
-            maker.fill_count += qty;
-            maker.maker_fees += maker_fee;
-            maker.maker_fill_cost += maker.leg_price().notional(qty);
-            maker.updated = now;
-            if maker.remaining_count.is_zero() {
-                maker.status = OrderStatus::Executed;
-                level.queue.pop_front();
-            }
-            let (side, price) = public_level(maker.side, maker.price);
-            self.notices.push(Notice::BookDelta {
-                ticker: maker.ticker.clone(),
-                side,
-                price,
-                delta: -qty,
-                cause: Some((maker.account, maker.client_order_id.clone())),
+            let count = taker.remaining_count.min(maker.remaining_count);
+            let print = Print {
+                trade_id: random_uuid(&mut self.rng),
+                yes_price: level_price,
+                count,
+                taker_fee: fee_type.taker_fee(count, level_price),
+                maker_fee: fee_type.maker_fee(count, level_price),
                 ts: now,
-            });
+            };
+            print.fill_maker(maker, level);
+            ledger.notices.push(Notice::book_delta(maker, -count, now));
             if level.queue.is_empty() {
                 market
                     .book
                     .drop_if_empty(taker.side.opposite(), level_price);
             }
 
-            taker.remaining_count -= qty;
-            taker.fill_count += qty;
-            taker.taker_fees += taker_fee;
-            taker.taker_fill_cost += taker.leg_price().notional(qty);
-            taker.updated = now;
-            totals.filled += qty;
-            totals.yes_notional += yes_price.notional(qty);
-            totals.fees += taker_fee;
-
-            market.last_price = yes_price;
-            market.last_trade_size = qty;
-            market.volume += qty;
-            market.dollar_volume += yes_price.notional(qty);
+            print.fill(taker, true);
+            totals.add(&print);
+            market.record_trade(print.yes_price, count);
             touched = true;
 
-            self.notices.push(Notice::Trade {
-                trade_id: trade_id.clone(),
-                ticker: taker.ticker.clone(),
-                yes_price,
-                count: qty,
-                taker_side: taker.side,
-                ts: now,
-            });
-            let maker_snapshot = maker.clone();
-            let mut oi_change = Count::ZERO;
-            for (order, fee, is_taker) in [
-                (&maker_snapshot, maker_fee, false),
-                (&*taker, taker_fee, true),
-            ] {
-                let Some(acct) = self.accounts.get_mut(order.account.0 as usize) else {
-                    continue;
-                };
-                if !is_taker {
-                    acct.reserved -= order.leg_price().notional(qty);
-                }
-                let before = acct.position(&order.ticker);
-                let effect = acct.apply_fill(&order.ticker, order.side, yes_price, qty, fee, now);
-                oi_change += effect.post_position.max(Count::ZERO) - before.max(Count::ZERO);
-                let fill = super::FillRecord {
-                    fill_id: trade_id.clone(),
-                    order_key: order.key,
-                    order_id: order.order_id.clone(),
-                    ticker: order.ticker.clone(),
-                    side: order.side,
-                    yes_price,
-                    count: qty,
-                    is_taker,
-                    fee,
-                    post_position: effect.post_position,
-                    ts: now,
-                };
-                acct.fills.push(fill.clone());
-                let position = acct
-                    .positions
-                    .get(&order.ticker)
-                    .cloned()
-                    .unwrap_or_default();
-                self.notices.push(Notice::Fill {
-                    account: order.account,
-                    fill,
-                    order_id: order.order_id.clone(),
-                    client_order_id: order.client_order_id.clone(),
-                });
-                self.notices.push(Notice::PositionUpdate {
-                    account: order.account,
-                    ticker: order.ticker.clone(),
-                    position,
-                });
-            }
-            market.open_interest += oi_change;
-            self.notices.push(Notice::OrderUpdate {
-                account: maker_snapshot.account,
-                order: Box::new(maker_snapshot),
+            ledger.notices.push(print.notice(taker));
+            let maker = maker.clone();
+            let open_interest = ledger.book(&print, Side::maker(&maker, &print))
+                + ledger.book(&print, Side::taker(taker, &print));
+            market.open_interest += open_interest;
+            ledger.notices.push(Notice::OrderUpdate {
+                account: maker.account,
+                order: Box::new(maker),
             });
         }
         if touched {
@@ -433,15 +293,74 @@ impl Exchange {
         if let Some(acct) = self.accounts.get_mut(order.account.0 as usize) {
             acct.reserved += order.leg_price().notional(order.remaining_count);
         }
-        let (side, price) = public_level(order.side, order.price);
-        self.notices.push(Notice::BookDelta {
-            ticker: order.ticker.clone(),
-            side,
-            price,
-            delta: order.remaining_count,
-            cause: Some((order.account, order.client_order_id.clone())),
-            ts: now,
-        });
+        self.notices
+            .push(Notice::book_delta(order, order.remaining_count, now));
         self.notice_ticker(&order.ticker.clone(), now);
     }
+}
+
+/// The request's own terms against its market: a positive count, a price on the market's
+/// grid, flags that go together.
+fn check_terms(market: &SimMarket, req: &OrderRequest) -> Result<(), Reject> {
+    if !req.count.is_positive() {
+        return Err(Reject::invalid(format!(
+            "count must be at least 0.01, got {}",
+            req.count
+        )));
+    }
+    market
+        .info
+        .price_ranges
+        .validate(req.price)
+        .map_err(|e| Reject::invalid(e.to_string()))?;
+    if req.reduce_only && req.time_in_force != TimeInForce::ImmediateOrCancel {
+        return Err(Reject::invalid(
+            "reduce_only requires time_in_force immediate_or_cancel",
+        ));
+    }
+    if req.expiration_ts.is_some() && req.time_in_force != TimeInForce::GoodTillCanceled {
+        return Err(Reject::invalid(
+            "expiration_time is only allowed with good_till_canceled",
+        ));
+    }
+    Ok(())
+}
+
+/// What the account allows: a reduce-only order that reduces, an unused client id, a
+/// post-only order that does not cross, and cash for the contracts it opens plus the fee.
+fn check_account(acct: &Account, market: &SimMarket, req: &OrderRequest) -> Result<(), Reject> {
+    if req.reduce_only && acct.closable(&req.ticker, req.side) < req.count {
+        return Err(Reject::invalid(
+            "reduce_only order would increase the position",
+        ));
+    }
+    if let Some(cid) = req
+        .client_order_id
+        .as_ref()
+        .filter(|c| acct.client_ids.contains_key(*c))
+    {
+        return Err(Reject::new(
+            409,
+            "order_already_exists",
+            format!("order with client_order_id {cid} already exists"),
+        ));
+    }
+    if req.post_only && market.book.crosses(req.side, req.price) {
+        return Err(Reject::new(
+            400,
+            "post_only_cross",
+            "post-only order would cross the book",
+        ));
+    }
+    let opening = req.count - acct.closable(&req.ticker, req.side).min(req.count);
+    let leg = leg_price(req.side, req.price);
+    let need = leg.notional(opening) + market.info.fee_type.taker_fee(req.count, req.price);
+    if acct.available() < need {
+        return Err(Reject::new(
+            400,
+            "insufficient_balance",
+            format!("order needs {need} but {} is available", acct.available()),
+        ));
+    }
+    Ok(())
 }

@@ -3,9 +3,11 @@
 //! lock it, call one operation, and publish the [`Notice`]s it queued.
 //!
 //! # Layout
+//! - [`ids`]: the internal handles [`AccountIdx`] and [`OrderKey`].
 //! - [`order`]: requests, order records, refusals.
 //! - [`book`]: resting orders per side and level, in time priority.
-//! - [`matching`]: order entry and price-time matching (`impl Exchange`).
+//! - [`matching`]: order entry and price-time matching (`impl Exchange`); `trade`: how one
+//!   trade is booked on its two orders, two accounts and the notice queue.
 //! - [`modify`]: cancel, decrease, amend, cancel-all (`impl Exchange`).
 //! - [`lifecycle`]: open, pause, close, determine, settle, expiry (`impl Exchange`).
 //! - [`account`]: cash, collateral, positions, fills, settlements.
@@ -14,12 +16,14 @@
 
 pub mod account;
 pub mod book;
+pub mod ids;
 pub mod lifecycle;
 pub mod market;
 pub mod matching;
 pub mod modify;
 pub mod notice;
 pub mod order;
+mod trade;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -27,10 +31,19 @@ use chrono::{DateTime, Utc};
 use kalshi::{Money, OrderId, Ticker};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
-pub use account::{Account, AccountIdx, FillRecord, Position, SettlementRecord};
+pub use account::{Account, FillRecord, Position, SettlementRecord};
+pub use ids::{AccountIdx, OrderKey};
 pub use market::{MarketInfo, SimMarket, Strike};
 pub use notice::{LifecycleNotice, Notice, TickerSnapshot};
-pub use order::{OrderKey, OrderRequest, Reject, SimOrder};
+pub use order::{OrderRequest, Reject, SimOrder};
+
+/// A random UUID-shaped id drawn from `rng` (one draw of 16 bytes).
+fn random_uuid(rng: &mut StdRng) -> String {
+    let bytes: [u8; 16] = rng.random();
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
+}
 
 /// The whole simulated exchange state.
 #[derive(Debug)]
@@ -64,10 +77,7 @@ impl Exchange {
 
     /// A random UUID-shaped id from the exchange's seeded generator.
     pub fn new_uuid(&mut self) -> String {
-        let bytes: [u8; 16] = self.rng.random();
-        uuid::Builder::from_random_bytes(bytes)
-            .into_uuid()
-            .to_string()
+        random_uuid(&mut self.rng)
     }
 
     /// Takes the notices queued by the operations since the last call.

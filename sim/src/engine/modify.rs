@@ -10,7 +10,7 @@ use kalshi::{
     types::{BookSide, MarketStatus, OrderStatus},
 };
 
-use super::{AccountIdx, Exchange, Notice, OrderKey, Reject, SimOrder, book::public_level};
+use super::{AccountIdx, Exchange, Notice, OrderKey, Reject, SimOrder, matching::MatchTotals};
 
 /// `POST .../decrease` body: exactly one of the two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,17 @@ pub struct AmendRequest {
     pub count: Count,
     /// New client id, if changing it.
     pub updated_client_order_id: Option<ClientOrderId>,
+}
+
+/// The new terms of an order that loses its queue place in an amend.
+#[derive(Debug, Clone, Copy)]
+struct Requeue {
+    /// New YES price.
+    price: Price,
+    /// New remaining count.
+    remaining: Count,
+    /// New initial count (filled plus remaining).
+    initial: Count,
 }
 
 /// What a successful amend reports.
@@ -138,16 +149,8 @@ impl Exchange {
             acct.reserved -= order.leg_price().notional(reduced);
         }
         order.remaining_count = Count::ZERO;
-        let (side, price) = public_level(order.side, order.price);
         let ticker = order.ticker.clone();
-        self.notices.push(Notice::BookDelta {
-            ticker: ticker.clone(),
-            side,
-            price,
-            delta: -reduced,
-            cause: Some((order.account, order.client_order_id.clone())),
-            ts: now,
-        });
+        self.notices.push(Notice::book_delta(order, -reduced, now));
         self.notice_ticker(&ticker, now);
         reduced
     }
@@ -202,16 +205,8 @@ impl Exchange {
         order.remaining_count -= by;
         order.initial_count -= by;
         order.updated = now;
-        let (side, price) = public_level(order.side, order.price);
         let ticker = order.ticker.clone();
-        self.notices.push(Notice::BookDelta {
-            ticker: ticker.clone(),
-            side,
-            price,
-            delta: -by,
-            cause: Some((order.account, order.client_order_id.clone())),
-            ts: now,
-        });
+        self.notices.push(Notice::book_delta(order, -by, now));
         self.notice_order(key);
         self.notice_ticker(&ticker, now);
     }
@@ -230,6 +225,44 @@ impl Exchange {
             .get(&key)
             .cloned()
             .ok_or_else(|| Reject::not_found(order_id))?;
+        let new_remaining = self.check_amend(&order, &req)?;
+        if let Some(cid) = req.updated_client_order_id.clone() {
+            if let Some(acct) = self.accounts.get_mut(account.0 as usize) {
+                acct.client_ids.insert(cid.clone(), key);
+            }
+            if let Some(o) = self.orders.get_mut(&key) {
+                o.client_order_id = Some(cid);
+            }
+        }
+        let average_fill_price =
+            if req.price == order.price && new_remaining <= order.remaining_count {
+                self.amend_in_place(key, order.remaining_count - new_remaining, now);
+                None
+            } else {
+                let requeue = Requeue {
+                    price: req.price,
+                    remaining: new_remaining,
+                    initial: req.count,
+                };
+                self.requeue(key, requeue, now)
+                    .ok_or_else(|| Reject::not_found(order_id))?
+                    .averages()
+                    .0
+            };
+        let order = self
+            .orders
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| Reject::not_found(order_id))?;
+        Ok(AmendOutcome {
+            order,
+            average_fill_price,
+        })
+    }
+
+    /// Every check of an amend of `order`, in the order Kalshi would answer them; the new
+    /// remaining count when they pass.
+    fn check_amend(&self, order: &SimOrder, req: &AmendRequest) -> Result<Count, Reject> {
         if order.ticker != req.ticker || order.side != req.side {
             return Err(Reject::invalid(
                 "amend must keep the order's ticker and side",
@@ -256,7 +289,7 @@ impl Exchange {
             ));
         }
         if let Some(cid) = &req.updated_client_order_id {
-            let acct = self.accounts.get(account.0 as usize);
+            let acct = self.accounts.get(order.account.0 as usize);
             if acct.is_some_and(|a| a.client_ids.contains_key(cid)) {
                 return Err(Reject::new(
                     409,
@@ -265,51 +298,31 @@ impl Exchange {
                 ));
             }
         }
-        if let Some(cid) = req.updated_client_order_id.clone() {
-            if let Some(acct) = self.accounts.get_mut(account.0 as usize) {
-                acct.client_ids.insert(cid.clone(), key);
-            }
-            if let Some(o) = self.orders.get_mut(&key) {
-                o.client_order_id = Some(cid);
-            }
+        Ok(new_remaining)
+    }
+
+    /// An amend that keeps the price and does not grow the order keeps its queue place: it
+    /// shrinks by `by`, or (by zero) is only reported again.
+    fn amend_in_place(&mut self, key: OrderKey, by: Count, now: DateTime<Utc>) {
+        if by.is_positive() {
+            self.shrink(key, by, now);
+        } else {
+            self.notice_order(key);
         }
-        if req.price == order.price && new_remaining <= order.remaining_count {
-            let by = order.remaining_count - new_remaining;
-            if by.is_positive() {
-                self.shrink(key, by, now);
-            } else {
-                self.notice_order(key);
-            }
-            let order = self
-                .orders
-                .get(&key)
-                .cloned()
-                .ok_or_else(|| Reject::not_found(order_id))?;
-            return Ok(AmendOutcome {
-                order,
-                average_fill_price: None,
-            });
-        }
-        // Loses priority: leave the book, re-enter at the back, trading first if it crosses.
+    }
+
+    /// An amend that changes the price or grows the order loses its place: it leaves the book
+    /// and re-enters at the back with its new terms, trading first if it crosses. `None` if
+    /// the order is gone.
+    fn requeue(&mut self, key: OrderKey, to: Requeue, now: DateTime<Utc>) -> Option<MatchTotals> {
         self.unrest(key, now);
-        let mut order = self
-            .orders
-            .remove(&key)
-            .ok_or_else(|| Reject::not_found(order_id))?;
+        let mut order = self.orders.remove(&key)?;
         order.status = OrderStatus::Resting;
-        order.price = req.price;
-        order.remaining_count = new_remaining;
-        order.initial_count = req.count;
+        order.price = to.price;
+        order.remaining_count = to.remaining;
+        order.initial_count = to.initial;
         let totals = self.execute(&mut order, now);
         self.finish_entry(order, now);
-        let order = self
-            .orders
-            .get(&key)
-            .cloned()
-            .ok_or_else(|| Reject::not_found(order_id))?;
-        Ok(AmendOutcome {
-            order,
-            average_fill_price: totals.averages().0,
-        })
+        Some(totals)
     }
 }

@@ -9,7 +9,9 @@ use kalshi::{
 };
 
 use super::{
-    account::{AccountIdx, FillRecord, Position},
+    account::{FillRecord, Position},
+    book::public_level,
+    ids::AccountIdx,
     order::SimOrder,
 };
 
@@ -77,6 +79,21 @@ pub enum Notice {
     TickerUpdate(TickerSnapshot),
     /// A market lifecycle event (`market_lifecycle_v2`).
     Lifecycle(LifecycleNotice),
+}
+
+impl Notice {
+    /// The book change of `order`'s level by `delta` (signed), caused by that order.
+    pub(super) fn book_delta(order: &SimOrder, delta: Count, ts: DateTime<Utc>) -> Notice {
+        let (side, price) = public_level(order.side, order.price);
+        Notice::BookDelta {
+            ticker: order.ticker.clone(),
+            side,
+            price,
+            delta,
+            cause: Some((order.account, order.client_order_id.clone())),
+            ts,
+        }
+    }
 }
 
 /// The `ticker` channel's view of a market.

@@ -7,10 +7,7 @@ use kalshi::{
     types::{BookSide, OrderStatus, SelfTradePrevention, TimeInForce},
 };
 
-use super::AccountIdx;
-
-/// Internal handle of an order: its index in the exchange's order table.
-pub type OrderKey = u64;
+use super::ids::{AccountIdx, OrderKey};
 
 /// A create request after wire decoding, before any exchange checks.
 #[derive(Debug, Clone)]

@@ -8,7 +8,7 @@ use kalshi::types::MarketResult;
 use serde::Deserialize;
 
 use super::{
-    control::SimControl, error::SimError, faults::FaultPatch, routes::json, state::Shared,
+    control::SimControl, error::SimError, faults::FaultPatch, respond::json, state::Shared,
 };
 
 /// The `/_sim` scope.

@@ -12,33 +12,15 @@ use kalshi::{
     types::MarketResult,
 };
 use serde::Serialize;
-use tokio::sync::mpsc::UnboundedSender;
 
 use super::{
-    conn::{ConnFd, cut},
+    conn::cut,
     convert,
     faults::{DropMode, FaultPatch, Faults},
+    sessions::{SessionCommand, SessionControl},
     state::{OrderAttempt, RequestRecord, Shared, lock},
 };
 use crate::{config::AccountSpec, engine::AccountIdx};
-
-/// A command to one WebSocket session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionCommand {
-    /// End the connection this way.
-    Drop(DropMode),
-}
-
-/// What the server keeps of a live WebSocket session.
-#[derive(Debug, Clone)]
-pub struct SessionControl {
-    /// Owner.
-    pub account: AccountIdx,
-    /// Its socket, for cuts.
-    pub fd: Option<ConnFd>,
-    /// Its command channel.
-    pub tx: UnboundedSender<SessionCommand>,
-}
 
 /// A new account's identifiers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]

@@ -14,7 +14,7 @@ use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
 use serde::Deserialize;
 
-use super::{error::SimError, routes::json, state::Shared};
+use super::{error::SimError, respond::json, state::Shared};
 
 /// Members besides the control run.
 const MEMBERS: usize = 30;

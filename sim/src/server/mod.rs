@@ -6,9 +6,11 @@
 //! # Layout
 //! - [`state`]: [`state::Shared`], the core lock and everything sessions share.
 //! - [`control`]: [`SimControl`], ground truth and fault switches as Rust calls.
+//! - [`sessions`]: what the server keeps of each live WebSocket session.
 //! - `routes`: the URL map and the request log.
 //! - [`gate`], [`auth`], [`error`]: admission (auth, faults, token buckets) and error bodies.
-//! - `rest_*`: REST handlers; `convert`: engine records → wire types.
+//! - `rest_*`: REST handlers; `convert`: engine records → wire types; `respond`: the JSON,
+//!   pagination and common-400 helpers every handler uses.
 //! - `admin`: `/_sim/...` over HTTP; `forecast`: the synthetic Open-Meteo ensemble.
 //! - `ws`: WebSocket sessions.
 //! - [`faults`]: the fault switches.
@@ -18,12 +20,14 @@ pub mod control;
 pub mod error;
 pub mod faults;
 pub mod gate;
+pub mod sessions;
 pub mod state;
 
 mod admin;
 mod conn;
 mod convert;
 mod forecast;
+mod respond;
 mod rest_account;
 mod rest_markets;
 mod rest_orders;

@@ -4,7 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use kalshi::{limits, rest::Endpoint as E};
 
-use super::{error::SimError, gate::admit, routes::json, state::Shared};
+use super::{error::SimError, gate::admit, respond::json, state::Shared};
 
 /// `GET /account/limits`.
 pub async fn limits(shared: web::Data<Shared>, req: HttpRequest) -> Result<HttpResponse, SimError> {

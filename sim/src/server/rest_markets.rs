@@ -15,7 +15,6 @@ use kalshi::{
             GetEventsParams, GetMarketsParams, GetOrderbookParams, GetOrderbooksParams,
             GetSeriesListParams,
         },
-        query::QueryError,
     },
     types::MarketStatusFilter,
 };
@@ -24,16 +23,12 @@ use super::{
     convert,
     error::SimError,
     gate::admit,
-    routes::json,
+    respond::{invalid_query, json, page},
     state::{Core, Shared},
 };
 use kalshi::fees::FeeType;
 
 use crate::engine::SimMarket;
-
-fn bad_query(e: QueryError) -> SimError {
-    SimError::new(400, "invalid_parameters", e.to_string())
-}
 
 /// `GET /exchange/status`.
 pub async fn exchange_status(
@@ -131,34 +126,13 @@ fn matches_market(m: &SimMarket, p: &GetMarketsParams) -> bool {
         )
 }
 
-/// Cursor pagination over items sorted by key: the cursor is the last key of the page.
-pub(super) fn page<T>(
-    items: Vec<(String, T)>,
-    cursor: Option<&str>,
-    limit: usize,
-) -> (Vec<T>, String) {
-    let start = cursor.filter(|c| !c.is_empty());
-    let mut rest: Vec<(String, T)> = items
-        .into_iter()
-        .filter(|(k, _)| start.is_none_or(|c| k.as_str() > c))
-        .collect();
-    let more = rest.len() > limit;
-    rest.truncate(limit);
-    let next = if more {
-        rest.last().map(|(k, _)| k.clone()).unwrap_or_default()
-    } else {
-        String::new()
-    };
-    (rest.into_iter().map(|(_, v)| v).collect(), next)
-}
-
 /// `GET /markets`.
 pub async fn markets(
     shared: web::Data<Shared>,
     req: HttpRequest,
 ) -> Result<HttpResponse, SimError> {
     admit(&shared, &req, E::GetMarkets, 1).await?;
-    let p = GetMarketsParams::parse_valid(req.query_string()).map_err(bad_query)?;
+    let p = GetMarketsParams::parse_valid(req.query_string()).map_err(invalid_query)?;
     let limit = p.limit.unwrap_or(100) as usize;
     let (markets, cursor) = shared
         .read_core(|c| {
@@ -201,7 +175,7 @@ pub async fn orderbook(
     ticker: web::Path<String>,
 ) -> Result<HttpResponse, SimError> {
     admit(&shared, &req, E::GetMarketOrderbook, 1).await?;
-    let p = GetOrderbookParams::parse_valid(req.query_string()).map_err(bad_query)?;
+    let p = GetOrderbookParams::parse_valid(req.query_string()).map_err(invalid_query)?;
     let depth = p.depth.unwrap_or(0) as usize;
     let book = shared
         .read_core(|c| {
@@ -226,7 +200,7 @@ pub async fn orderbooks(
     req: HttpRequest,
 ) -> Result<HttpResponse, SimError> {
     admit(&shared, &req, E::GetMarketOrderbooks, 1).await?;
-    let p = GetOrderbooksParams::parse_valid(req.query_string()).map_err(bad_query)?;
+    let p = GetOrderbooksParams::parse_valid(req.query_string()).map_err(invalid_query)?;
     let orderbooks = shared
         .read_core(|c| {
             p.tickers
@@ -293,7 +267,7 @@ fn event_matches(core: &Core, index: usize, p: &GetEventsParams) -> bool {
 /// `GET /events`.
 pub async fn events(shared: web::Data<Shared>, req: HttpRequest) -> Result<HttpResponse, SimError> {
     admit(&shared, &req, E::GetEvents, 1).await?;
-    let p = GetEventsParams::parse_valid(req.query_string()).map_err(bad_query)?;
+    let p = GetEventsParams::parse_valid(req.query_string()).map_err(invalid_query)?;
     let limit = p.limit.unwrap_or(200) as usize;
     let nested = p.with_nested_markets.unwrap_or(false);
     let (events, cursor) = shared
@@ -377,7 +351,7 @@ pub async fn series_list(
     req: HttpRequest,
 ) -> Result<HttpResponse, SimError> {
     admit(&shared, &req, E::GetSeriesList, 1).await?;
-    GetSeriesListParams::parse_valid(req.query_string()).map_err(bad_query)?;
+    GetSeriesListParams::parse_valid(req.query_string()).map_err(invalid_query)?;
     let series = shared
         .read_core(|c| {
             let mut seen = std::collections::BTreeSet::new();

@@ -35,9 +35,7 @@ use super::{
     convert,
     error::SimError,
     gate::admit,
-    rest_markets::page,
-    rest_orders::{invalid_query, primary_only},
-    routes::json,
+    respond::{invalid_query, json, page, primary_only},
     state::Shared,
 };
 use crate::engine::{Account, AccountIdx, Exchange, Position};

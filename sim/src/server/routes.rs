@@ -3,7 +3,7 @@
 //! middleware that logs and counts every API response.
 
 use actix_web::{
-    Error, HttpMessage, HttpRequest, HttpResponse,
+    Error, HttpMessage, HttpRequest,
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
     middleware::{Next, from_fn},
@@ -150,13 +150,4 @@ async fn record(
         });
     }
     Ok(res)
-}
-
-/// A JSON response with a status.
-pub(super) fn json<T: serde::Serialize>(status: u16, body: &T) -> HttpResponse {
-    let status =
-        actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::OK);
-    HttpResponse::build(status)
-        .content_type("application/json")
-        .body(serde_json::to_vec(body).unwrap_or_default())
 }

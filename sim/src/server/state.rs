@@ -14,6 +14,7 @@ use std::{
 use chrono::{DateTime, Utc};
 use kalshi::{
     ClientOrderId, Ticker,
+    bucket::TokenBucket,
     limits::{Bucket, Tier},
     sign::VerifyingKey,
 };
@@ -21,12 +22,11 @@ use rand::{Rng, SeedableRng, rngs::StdRng};
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use super::faults::Faults;
+use super::{faults::Faults, sessions::SessionControl};
 use crate::{
     clock::SimClock,
     config::SimConfig,
     engine::{AccountIdx, Exchange, Notice},
-    ratelimit::TokenBucket,
     world::World,
 };
 
@@ -162,7 +162,7 @@ pub struct Shared {
     /// Recent API requests.
     pub request_log: Mutex<VecDeque<RequestRecord>>,
     /// Live WebSocket sessions.
-    pub sessions: Mutex<HashMap<u64, super::control::SessionControl>>,
+    pub sessions: Mutex<HashMap<u64, SessionControl>>,
     /// Next WebSocket session id.
     pub next_session: AtomicU64,
 }

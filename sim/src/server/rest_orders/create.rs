@@ -1,6 +1,29 @@
 //! Create and batch create.
 
-use super::*;
+use std::sync::atomic::Ordering;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use kalshi::{
+    ClientOrderId,
+    error::codes,
+    rest::{
+        BatchCreateOrderResult, BatchCreateOrdersV2Request, BatchCreateOrdersV2Response, BodyError,
+        CreateOrderV2Request, CreateOrderV2Response, Endpoint as E,
+    },
+};
+
+use super::body::{charged_items, check_batch_len, decode, detail, invalid_order};
+use crate::{
+    engine::{AccountIdx, Exchange, OrderRequest, SimOrder, matching::CreateOutcome},
+    server::{
+        conn,
+        error::SimError,
+        gate::{Caller, admit},
+        respond::{json, primary_only},
+        state::{OrderAttempt, Shared, lock},
+    },
+};
 
 /// Checks a create body and maps it to the engine's request.
 pub(super) fn order_request(
@@ -163,26 +186,6 @@ pub async fn create(
         }
     }
     Ok(json(201, &create_response(&out, placed.now)))
-}
-
-/// The `items` a batch is charged for: its length, or 1 when it is unreadable or out of
-/// bounds (it will be refused).
-pub(super) fn charged_items(len: Option<usize>) -> u32 {
-    match len {
-        Some(n @ 1..=MAX_BATCH_ITEMS) => n as u32,
-        _ => 1,
-    }
-}
-
-pub(super) fn check_batch_len(len: usize) -> Result<(), SimError> {
-    if (1..=MAX_BATCH_ITEMS).contains(&len) {
-        return Ok(());
-    }
-    Err(SimError::new(
-        400,
-        codes::INVALID_PARAMETERS,
-        format!("orders: a batch holds 1 to {MAX_BATCH_ITEMS} orders, got {len}"),
-    ))
 }
 
 pub(super) fn batch_create_result(p: &Placed) -> BatchCreateOrderResult {

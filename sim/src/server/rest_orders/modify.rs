@@ -1,8 +1,30 @@
 //! Cancel, batch cancel, cancel all, amend and decrease.
 
-use super::{
-    create::{charged_items, check_batch_len},
-    *,
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use kalshi::{
+    Count, Money,
+    error::codes,
+    rest::{
+        AmendOrderV2Request, AmendOrderV2Response, BatchCancelOrderItem, BatchCancelOrderResult,
+        BatchCancelOrdersV2Request, BatchCancelOrdersV2Response, CancelOrderParams,
+        CancelOrderV2Response, DecreaseOrderV2Request, DecreaseOrderV2Response, Endpoint as E,
+        SubaccountParams,
+    },
+};
+
+use super::body::{charged_items, check_batch_len, decode, detail, invalid_order};
+use crate::{
+    engine::{
+        AccountIdx, Exchange, Reject, SimOrder,
+        modify::{AmendRequest, Decrease},
+    },
+    server::{
+        error::SimError,
+        gate::admit,
+        respond::{invalid_query, json, primary_only},
+        state::Shared,
+    },
 };
 
 /// 404 when `market_ticker` names another market than the order's.

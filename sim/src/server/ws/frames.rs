@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use kalshi::{
-    Money,
+    ClientOrderId, Money, OrderId,
     rest::OrderbookFp,
     types::{Action, OutcomeSide},
     ws::{
@@ -23,7 +23,9 @@ use kalshi::{
     },
 };
 
-use crate::engine::{AccountIdx, Notice, Position, SimOrder, TickerSnapshot};
+use crate::engine::{
+    AccountIdx, FillRecord, LifecycleNotice, Notice, Position, SimOrder, TickerSnapshot,
+};
 
 /// Which channel a notice feeds, about which market, and whose it is (private channels).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,11 +89,7 @@ pub fn frame<'a>(notice: &'a Notice, to: Target<'a>) -> Incoming<'a> {
             cause,
             ts,
         } => {
-            let client_order_id = cause
-                .as_ref()
-                .filter(|_| to.own)
-                .and_then(|(_, cid)| cid.as_ref())
-                .map(|c| Cow::Borrowed(c.as_str()));
+            let client_order_id = own_client_order_id(cause, to.own);
             Incoming::OrderbookDelta(BookFrame {
                 sid: to.sid,
                 seq: to.seq,
@@ -132,35 +130,12 @@ pub fn frame<'a>(notice: &'a Notice, to: Target<'a>) -> Incoming<'a> {
             },
         )),
         Notice::Fill {
-            fill,
+            fill: record,
             order_id,
             client_order_id,
             ..
         } => {
-            let outcome = fill.side.outcome();
-            let mut f = DataFrame::new(
-                to.sid,
-                Fill {
-                    trade_id: fill.fill_id.clone(),
-                    order_id: order_id.clone(),
-                    client_order_id: client_order_id.as_ref().map(|c| c.as_str().to_owned()),
-                    market_ticker: fill.ticker.clone(),
-                    exchange_index: Some(0),
-                    is_taker: fill.is_taker,
-                    side: Some(outcome.as_str().to_owned()),
-                    yes_price_dollars: fill.yes_price,
-                    count_fp: fill.count,
-                    fee_cost: Some(fill.fee),
-                    action: Some(Action::Buy),
-                    post_position_fp: Some(fill.post_position),
-                    purchased_side: Some(outcome),
-                    outcome_side: Some(outcome),
-                    book_side: Some(fill.side),
-                    ts: Some(fill.ts.timestamp()),
-                    ts_ms: Some(fill.ts.timestamp_millis()),
-                    subaccount: None,
-                },
-            );
+            let mut f = DataFrame::new(to.sid, fill(record, order_id, client_order_id.as_ref()));
             f.sending_ts_ms = Some(to.now_ms);
             Incoming::Fill(f)
         }
@@ -174,35 +149,12 @@ pub fn frame<'a>(notice: &'a Notice, to: Target<'a>) -> Incoming<'a> {
             market_position(ticker, position, to.user_id),
         )),
         Notice::TickerUpdate(t) => ticker(to.sid, t, to.market_id),
-        Notice::Lifecycle(l) => {
-            let msg = MarketLifecycle {
-                event_type: l.event_type.clone(),
-                market_ticker: l.ticker.clone(),
-                exchange_index: None,
-                open_ts: l.open_ts,
-                close_ts: l.close_ts,
-                result: l.result.clone(),
-                determination_ts: l.determination_ts,
-                settlement_value: l.settlement_value,
-                settled_ts: l.settled_ts,
-                is_deactivated: l.is_deactivated,
-                fractional_trading_enabled: None,
-                price_level_structure: None,
-                price_ranges: None,
-                additional_metadata: None,
-                strike_type: None,
-                floor_strike: None,
-                cap_strike: None,
-                custom_strike: None,
-                yes_sub_title: None,
-            };
-            Incoming::MarketLifecycle(DataFrame {
-                sid: Some(to.sid),
-                seq: Some(to.seq),
-                sending_ts_ms: Some(to.now_ms),
-                msg,
-            })
-        }
+        Notice::Lifecycle(l) => Incoming::MarketLifecycle(DataFrame {
+            sid: Some(to.sid),
+            seq: Some(to.seq),
+            sending_ts_ms: Some(to.now_ms),
+            msg: market_lifecycle(l),
+        }),
     }
 }
 
@@ -249,6 +201,68 @@ pub fn ticker(sid: u64, t: &TickerSnapshot, market_id: &str) -> Incoming<'static
             time: Some(rfc3339(t.ts)),
         },
     ))
+}
+
+/// The client order id of the order behind a book change, for its owner's connection only.
+fn own_client_order_id(
+    cause: &Option<(AccountIdx, Option<ClientOrderId>)>,
+    own: bool,
+) -> Option<Cow<'_, str>> {
+    cause
+        .as_ref()
+        .filter(|_| own)
+        .and_then(|(_, cid)| cid.as_ref())
+        .map(|c| Cow::Borrowed(c.as_str()))
+}
+
+/// The `fill` message of a fill record.
+fn fill(f: &FillRecord, order_id: &OrderId, client_order_id: Option<&ClientOrderId>) -> Fill {
+    let outcome = f.side.outcome();
+    Fill {
+        trade_id: f.fill_id.clone(),
+        order_id: order_id.clone(),
+        client_order_id: client_order_id.map(|c| c.as_str().to_owned()),
+        market_ticker: f.ticker.clone(),
+        exchange_index: Some(0),
+        is_taker: f.is_taker,
+        side: Some(outcome.as_str().to_owned()),
+        yes_price_dollars: f.yes_price,
+        count_fp: f.count,
+        fee_cost: Some(f.fee),
+        action: Some(Action::Buy),
+        post_position_fp: Some(f.post_position),
+        purchased_side: Some(outcome),
+        outcome_side: Some(outcome),
+        book_side: Some(f.side),
+        ts: Some(f.ts.timestamp()),
+        ts_ms: Some(f.ts.timestamp_millis()),
+        subaccount: None,
+    }
+}
+
+/// The `market_lifecycle_v2` message of a lifecycle notice.
+fn market_lifecycle(l: &LifecycleNotice) -> MarketLifecycle {
+    MarketLifecycle {
+        event_type: l.event_type.clone(),
+        market_ticker: l.ticker.clone(),
+        exchange_index: None,
+        open_ts: l.open_ts,
+        close_ts: l.close_ts,
+        result: l.result.clone(),
+        determination_ts: l.determination_ts,
+        settlement_value: l.settlement_value,
+        settled_ts: l.settled_ts,
+        is_deactivated: l.is_deactivated,
+        fractional_trading_enabled: None,
+        price_level_structure: None,
+        price_ranges: None,
+        additional_metadata: None,
+        strike_type: None,
+        floor_strike: None,
+        cap_strike: None,
+        custom_strike: None,
+        yes_sub_title: None,
+    }
 }
 
 fn user_order(o: &SimOrder, user_id: &str) -> UserOrder {

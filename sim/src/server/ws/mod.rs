@@ -30,7 +30,7 @@ use tokio::sync::mpsc;
 use super::{
     auth,
     conn::conn_fd,
-    control::SessionControl,
+    sessions::SessionControl,
     state::{Shared, lock},
 };
 

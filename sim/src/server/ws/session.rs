@@ -33,8 +33,8 @@ use tokio::{
 
 use super::{frames, handler::Handler};
 use crate::server::{
-    control::SessionCommand,
     faults::DropMode,
+    sessions::SessionCommand,
     state::{Stamped, lock},
 };
 
