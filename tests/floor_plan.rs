@@ -4,8 +4,8 @@
 //!
 //! An arrow A → B means a file of A names an item of B: a `use` (re-exports followed to the
 //! file that defines the item) or a path in code that starts at `crate`, `super`, `self`, a
-//! child module or a name brought in by `use`. Declaring a child module (`mod b;`) is not an
-//! arrow. Test modules (`#[cfg(test)]`) and `tests/` are left out. Paths inside macro
+//! child module or a name brought in by `use`; `use b::*` is an arrow to b. Declaring a child
+//! module (`mod b;`) is not an arrow. Test modules (`#[cfg(test)]`) and `tests/` are left out. Paths inside macro
 //! invocations are not read.
 //!
 //! `cargo test --test floor_plan -- --nocapture` prints every file-level arrow count and the
@@ -24,6 +24,9 @@ use syn::{
 
 /// The longest a non-test function may be, in lines (signature to closing brace).
 const MAX_FN_LINES: usize = 80;
+
+/// Stands for every name of a module a glob import takes.
+const GLOB: &str = "*";
 
 /// Each crate's root files (library, binary, benches, examples), relative to the workspace.
 const CRATES: &[(&str, &[&str])] = &[
@@ -250,7 +253,7 @@ fn resolve(modules: &Modules, path: &[String], depth: usize) -> Option<PathBuf> 
     let m = &modules[&at];
     // A module itself (`use crate::orders;`) is no arrow: what is named through it is.
     let name = path.get(i)?;
-    if m.defined.contains(name) {
+    if m.defined.contains(name) || name == GLOB {
         return Some(m.file.clone());
     }
     if let Some(target) = m.imported.get(name) {
@@ -295,8 +298,13 @@ impl<'ast> Visit<'ast> for Paths<'_> {
     fn visit_item_use(&mut self, u: &'ast syn::ItemUse) {
         let mut leaves = Vec::new();
         use_leaves(&u.tree, Vec::new(), &mut leaves);
-        for (_, segs) in leaves {
-            self.found.push(absolute(self.here, &segs, self.module));
+        for (name, segs) in leaves {
+            let mut path = absolute(self.here, &segs, self.module);
+            if name.is_none() {
+                // `use x::*` takes whatever x defines: an arrow to x.
+                path.push(GLOB.into());
+            }
+            self.found.push(path);
         }
     }
 
@@ -458,7 +466,6 @@ fn rel(p: &Path) -> String {
 }
 
 #[test]
-#[ignore = "until the floor-plan refactor (issue 12) lands"]
 fn no_module_imports_one_that_imports_it_back() {
     let mut problems = Vec::new();
     for (krate, roots) in CRATES {
@@ -576,7 +583,6 @@ fn source_files() -> Vec<PathBuf> {
 }
 
 #[test]
-#[ignore = "until the floor-plan refactor (issue 12) lands"]
 fn no_function_is_longer_than_the_limit() {
     let mut all = Vec::new();
     for file in source_files() {
