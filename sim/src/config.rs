@@ -7,7 +7,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{catalogue::CatalogueConfig, world::LiquidityConfig};
+use crate::{catalogue::CatalogueConfig, readings::Readings, world::LiquidityConfig};
 
 /// An account created at start-up (standalone server).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,6 +71,8 @@ pub struct SimConfig {
     pub accounts: Vec<AccountSpec>,
     /// Maintenance windows `GET /exchange/schedule` announces.
     pub maintenance_windows: Vec<kalshi::rest::MaintenanceWindow>,
+    /// How it behaves where Kalshi's documents leave it open.
+    pub readings: Readings,
 }
 
 impl Default for SimConfig {
@@ -90,6 +92,7 @@ impl Default for SimConfig {
             liquidity: LiquidityConfig::default(),
             accounts: Vec::new(),
             maintenance_windows: Vec::new(),
+            readings: Readings::default(),
         }
     }
 }

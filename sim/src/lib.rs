@@ -6,6 +6,8 @@
 //! - [`catalogue`]: the default temperature-market catalogue and its hidden truths.
 //! - [`config`]: [`config::SimConfig`], the simulator's settings.
 //! - [`clock`]: real or manual time.
+//! - [`readings`]: how it behaves where Kalshi's documents leave it open (duplicate client
+//!   ids, WebSocket acknowledgements), chosen per run.
 //! - [`server`]: the actix-web server, [`SimServer`] / [`SimHandle`] / [`SimControl`]; its
 //!   rate limits run [`kalshi::bucket::TokenBucket`], the same arithmetic as the gateway's.
 //! - [`world`]: truth drift, background market makers, determination.
@@ -16,6 +18,7 @@ pub mod catalogue;
 pub mod clock;
 pub mod config;
 pub mod engine;
+pub mod readings;
 pub mod server;
 pub mod world;
 

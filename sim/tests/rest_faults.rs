@@ -190,3 +190,32 @@ async fn the_admin_interface_refuses_impossible_faults() {
         assert_eq!(status, 400, "{patch}: {}", String::from_utf8_lossy(&body));
     }
 }
+
+#[actix_rt::test]
+async fn under_open_only_an_ended_orders_client_id_is_accepted_again_and_clear_keeps_the_rule() {
+    let sim = common::start(common::quiet_config());
+    let t = Trader::new(&sim, "prime", "100.00");
+    let m = common::open_market(&sim, 0).await;
+    let faults = set_faults(&sim, json!({"duplicate_client_id": "open_only"})).await;
+    assert_eq!(faults["duplicate_client_id"], "open_only");
+    assert_eq!(
+        set_faults(&sim, json!({"clear": true})).await["duplicate_client_id"],
+        "open_only"
+    );
+
+    let mut body = order_json(&m, "bid", "0.30", "1.00");
+    body["client_order_id"] = json!("reuse-1");
+    let first = t.place(body.clone()).await;
+    // Resting: the id is taken.
+    let e = api_error(409, t.send("POST", CREATE, Some(body.clone())).await);
+    assert_eq!(e.code, codes::ORDER_ALREADY_EXISTS);
+    // Ended: the id is free again, and the second order is a duplicate the stats count.
+    t.send("DELETE", &format!("{CREATE}/{}", first.order_id), None)
+        .await;
+    t.place(body.clone()).await;
+    assert_eq!(sim.control().stats().duplicate_client_order_ids, 1);
+
+    set_faults(&sim, json!({"duplicate_client_id": "ever"})).await;
+    let e = api_error(409, t.send("POST", CREATE, Some(body)).await);
+    assert_eq!(e.code, codes::ORDER_ALREADY_EXISTS);
+}

@@ -135,6 +135,17 @@ impl Exchange {
             .ok_or_else(|| Reject::new(401, "unauthorized", "unknown account"))?;
         let market = self.tradable_market(&req.ticker)?;
         check_terms(market, req)?;
+        if let Some(cid) = req
+            .client_order_id
+            .as_ref()
+            .filter(|c| self.client_id_taken(acct, c))
+        {
+            return Err(Reject::new(
+                409,
+                "order_already_exists",
+                format!("order with client_order_id {cid} already exists"),
+            ));
+        }
         check_account(acct, market, req)
     }
 
@@ -326,23 +337,13 @@ fn check_terms(market: &SimMarket, req: &OrderRequest) -> Result<(), Reject> {
     Ok(())
 }
 
-/// What the account allows: a reduce-only order that reduces, an unused client id, a
-/// post-only order that does not cross, and cash for the contracts it opens plus the fee.
+/// What the account allows: a reduce-only order that reduces, a post-only order that does not
+/// cross, and cash for the contracts it opens plus the fee. (Whether its client id is free
+/// depends on the exchange's duplicate rule: [`Exchange::client_id_taken`].)
 fn check_account(acct: &Account, market: &SimMarket, req: &OrderRequest) -> Result<(), Reject> {
     if req.reduce_only && acct.closable(&req.ticker, req.side) < req.count {
         return Err(Reject::invalid(
             "reduce_only order would increase the position",
-        ));
-    }
-    if let Some(cid) = req
-        .client_order_id
-        .as_ref()
-        .filter(|c| acct.client_ids.contains_key(*c))
-    {
-        return Err(Reject::new(
-            409,
-            "order_already_exists",
-            format!("order with client_order_id {cid} already exists"),
         ));
     }
     if req.post_only && market.book.crosses(req.side, req.price) {

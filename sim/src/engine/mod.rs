@@ -31,6 +31,8 @@ use chrono::{DateTime, Utc};
 use kalshi::{Money, OrderId, Ticker};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
+use crate::readings::DuplicateRule;
+
 pub use account::{Account, FillRecord, Position, SettlementRecord};
 pub use ids::{AccountIdx, OrderKey};
 pub use market::{MarketInfo, SimMarket, Strike};
@@ -55,6 +57,7 @@ pub struct Exchange {
     order_ids: HashMap<OrderId, OrderKey>,
     next_key: OrderKey,
     trading_active: bool,
+    duplicate_rule: DuplicateRule,
     rng: StdRng,
     notices: Vec<Notice>,
 }
@@ -70,6 +73,7 @@ impl Exchange {
             order_ids: HashMap::new(),
             next_key: 1,
             trading_active: true,
+            duplicate_rule: DuplicateRule::Ever,
             rng: StdRng::seed_from_u64(seed),
             notices: Vec::new(),
         }
@@ -159,6 +163,26 @@ impl Exchange {
     /// Switches trading on or off exchange-wide (orders are refused while off).
     pub fn set_trading_active(&mut self, active: bool) {
         self.trading_active = active;
+    }
+
+    /// When a client order id may be used again.
+    pub fn set_duplicate_rule(&mut self, rule: DuplicateRule) {
+        self.duplicate_rule = rule;
+    }
+
+    /// Whether `account` may not use `cid` now: under [`DuplicateRule::Ever`] once it was
+    /// used, under [`DuplicateRule::OpenOnly`] while its order rests.
+    pub(crate) fn client_id_taken(&self, account: &Account, cid: &kalshi::ClientOrderId) -> bool {
+        let Some(key) = account.client_ids.get(cid) else {
+            return false;
+        };
+        match self.duplicate_rule {
+            DuplicateRule::Ever => true,
+            DuplicateRule::OpenOnly => self
+                .orders
+                .get(key)
+                .is_some_and(|o| o.remaining_count.is_positive()),
+        }
     }
 
     /// Queues a ticker update for a market after its top of book or trades changed.

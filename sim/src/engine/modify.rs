@@ -290,7 +290,7 @@ impl Exchange {
         }
         if let Some(cid) = &req.updated_client_order_id {
             let acct = self.accounts.get(order.account.0 as usize);
-            if acct.is_some_and(|a| a.client_ids.contains_key(cid)) {
+            if acct.is_some_and(|a| self.client_id_taken(a, cid)) {
                 return Err(Reject::new(
                     409,
                     "order_already_exists",

@@ -231,6 +231,33 @@ fn refusals_name_the_problem_and_leave_no_trace() {
 }
 
 #[test]
+fn a_client_id_comes_free_when_its_order_ends_only_under_the_open_only_rule() {
+    for (rule, reusable) in [
+        (crate::readings::DuplicateRule::Ever, false),
+        (crate::readings::DuplicateRule::OpenOnly, true),
+    ] {
+        let (mut x, a, b) = exchange(FeeType::Free);
+        x.set_duplicate_rule(rule);
+        // Resting: taken under either rule.
+        let resting = with_cid(order(BookSide::Bid, "0.40", 2), "rest-1");
+        x.create_order(a, resting.clone(), now()).unwrap();
+        let again = x.create_order(a, resting, now()).unwrap_err();
+        assert_eq!(
+            (again.status, again.code),
+            (409, "order_already_exists"),
+            "{rule:?}"
+        );
+        // An IOC that fills at once and ends: free again only under `open_only`.
+        let mut ioc = with_cid(order(BookSide::Ask, "0.40", 1), "ioc-1");
+        ioc.time_in_force = TimeInForce::ImmediateOrCancel;
+        let first = x.create_order(b, ioc.clone(), now()).unwrap();
+        assert_eq!(first.order.status, OrderStatus::Executed, "{rule:?}");
+        let second = x.create_order(b, ioc, now());
+        assert_eq!(second.is_ok(), reusable, "{rule:?}: {second:?}");
+    }
+}
+
+#[test]
 fn amend_keeps_priority_only_when_shrinking_at_the_same_price() {
     let (mut x, a, b) = exchange(FeeType::Free);
     let first = x

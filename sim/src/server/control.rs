@@ -146,7 +146,13 @@ impl SimControl {
     /// Changes fault switches and runs one-shot actions.
     pub fn set_faults(&self, patch: &FaultPatch) -> Result<Faults, String> {
         patch.validate()?;
-        patch.apply(&mut lock(&self.shared.faults));
+        let rule = {
+            let mut faults = lock(&self.shared.faults);
+            patch.apply(&mut faults);
+            faults.readings.duplicate_client_id
+        };
+        self.shared
+            .with_core(|c, _| c.exchange.set_duplicate_rule(rule));
         if let Some(mode) = patch.ws_drop_now {
             self.drop_ws(mode);
         }

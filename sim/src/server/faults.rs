@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::readings::{DuplicateRule, Readings};
+
 /// How to drop WebSocket connections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -45,6 +47,9 @@ pub struct Faults {
     pub ws_duplicate_next: u32,
     /// Swap the next N pairs of consecutive orderbook deltas.
     pub ws_reorder_next: u32,
+    /// How the exchange behaves where Kalshi's documents leave it open (`clear` keeps it).
+    #[serde(flatten)]
+    pub readings: Readings,
 }
 
 /// A change to the faults, plus one-shot actions. Absent fields leave things as they are.
@@ -90,6 +95,12 @@ pub struct FaultPatch {
     pub unpause_market: Option<String>,
     /// Switch trading on or off exchange-wide.
     pub trading_active: Option<bool>,
+    /// See [`Readings::duplicate_client_id`].
+    pub duplicate_client_id: Option<DuplicateRule>,
+    /// See [`Readings::ws_acks_in_seq`].
+    pub ws_acks_in_seq: Option<bool>,
+    /// See [`Readings::ws_merge_subscribes`].
+    pub ws_merge_subscribes: Option<bool>,
 }
 
 impl FaultPatch {
@@ -121,7 +132,10 @@ impl FaultPatch {
     /// Applies the switch changes (not the one-shot actions) to `faults`.
     pub fn apply(&self, faults: &mut Faults) {
         if self.clear {
-            *faults = Faults::default();
+            *faults = Faults {
+                readings: faults.readings,
+                ..Faults::default()
+            };
         }
         macro_rules! set {
             ($($f:ident),*) => { $(if let Some(v) = self.$f { faults.$f = v; })* };
@@ -149,6 +163,16 @@ impl FaultPatch {
         }
         if let Some(m) = self.ws_drop_mode {
             faults.ws_drop_mode = Some(m);
+        }
+        let r = &mut faults.readings;
+        if let Some(d) = self.duplicate_client_id {
+            r.duplicate_client_id = d;
+        }
+        if let Some(v) = self.ws_acks_in_seq {
+            r.ws_acks_in_seq = v;
+        }
+        if let Some(v) = self.ws_merge_subscribes {
+            r.ws_merge_subscribes = v;
         }
     }
 }

@@ -69,6 +69,7 @@ impl SimServer {
         let (events, markets) = catalogue::build(&config.catalogue, now)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let mut exchange = Exchange::new(config.seed);
+        exchange.set_duplicate_rule(config.readings.duplicate_client_id);
         for m in markets {
             exchange.add_market(m);
         }

@@ -177,6 +177,10 @@ impl Shared {
     pub fn new(config: SimConfig, clock: SimClock, core: Core) -> Shared {
         let (notices, _) = broadcast::channel(config.ws_buffer.max(16));
         let seed = config.seed;
+        let faults = Faults {
+            readings: config.readings,
+            ..Faults::default()
+        };
         Shared {
             config,
             clock,
@@ -185,7 +189,7 @@ impl Shared {
             notices,
             keys: RwLock::default(),
             buckets: Mutex::default(),
-            faults: Mutex::default(),
+            faults: Mutex::new(faults),
             fault_rng: Mutex::new(StdRng::seed_from_u64(seed ^ 0xfa17)),
             stats: Stats::default(),
             order_log: Mutex::default(),
