@@ -5,15 +5,16 @@ mod common;
 
 use std::time::Duration;
 
+use actix::Addr;
 use kalshi::{
     ClientOrderId, Count, Price,
     rest::{CreateOrderV2Request, market_params::GetMarketsParams},
     sign::SigningKey,
-    types::BookSide,
+    types::{BookSide, TimeInForce},
 };
-use kalshi_sim::server::faults::FaultPatch;
+use kalshi_sim::{SimHandle, readings::DuplicateRule, server::faults::FaultPatch};
 use tradewind_actors::gateway::{
-    GatewayConfig, GatewayError, GetMarket, GetMarkets, GetMetrics, GetOrders, PlaceOrder,
+    Gateway, GatewayConfig, GatewayError, GetMarket, GetMarkets, GetMetrics, GetOrders, PlaceOrder,
 };
 
 #[actix::test]
@@ -136,56 +137,150 @@ async fn an_expired_placement_is_never_sent() {
     assert_eq!(gw.send(GetMetrics).await.unwrap().counters.expired, 1);
 }
 
-#[actix::test]
-async fn a_lost_create_response_ends_as_exactly_one_adopted_order() {
+/// A gateway that retries fast, on a quiet simulator applying `rule` to reused client ids.
+fn fast_gateway(rule: DuplicateRule) -> (SimHandle, Addr<Gateway>, String) {
     let sim = common::quiet_sim();
-    let (signer, account_id) = common::ed25519_account(&sim, "prime");
-    let gw = common::gateway(
-        &sim,
-        signer,
-        GatewayConfig {
-            backoff_base_ms: 5,
-            ..GatewayConfig::default()
-        },
-    );
     sim.control()
         .set_faults(&FaultPatch {
-            reset_after_accept_next: Some(1),
+            duplicate_client_id: Some(rule),
             ..Default::default()
         })
         .unwrap();
-    let mut order = CreateOrderV2Request::limit(
-        common::ny_market(&sim),
-        BookSide::Bid,
-        Price::from_cents(11).unwrap(),
+    let (signer, account_id) = common::ed25519_account(&sim, "prime");
+    let cfg = GatewayConfig {
+        backoff_base_ms: 5,
+        ..GatewayConfig::default()
+    };
+    let gw = common::gateway(&sim, signer, cfg);
+    (sim, gw, account_id)
+}
+
+/// Waits until the gateway's start-up reads (account limits, endpoint costs) are answered, so
+/// a fault switched on next meets the request under test.
+async fn started(gw: &Addr<Gateway>) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let m = gw.send(GetMetrics).await.unwrap();
+        let answered = |path: &str| m.counters.by_endpoint.keys().any(|k| k.contains(path));
+        if answered("/account/limits") && answered("/account/endpoint_costs") {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "start-up reads: {m:?}"
+        );
+        actix_rt::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// The exchange's orders carrying `cid`.
+fn orders_with(sim: &SimHandle, account_id: &str, cid: &ClientOrderId) -> Vec<String> {
+    sim.control()
+        .orders(account_id)
+        .iter()
+        .filter(|o| o.client_order_id.as_ref() == Some(cid))
+        .map(|o| o.order_id.to_string())
+        .collect()
+}
+
+fn create(sim: &SimHandle, side: BookSide, cents: u32, cid: &str) -> PlaceOrder {
+    let mut request = CreateOrderV2Request::limit(
+        common::ny_market(sim),
+        side,
+        Price::from_cents(cents).unwrap(),
         Count::from_whole(2),
     );
-    let cid = ClientOrderId::new("lost-response-1").unwrap();
-    order.client_order_id = Some(cid.clone());
-    let ack = gw
-        .send(PlaceOrder {
-            request: order,
-            deadline: Some(Duration::from_secs(5)),
-        })
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(ack.adopted, "the retry met 409 and adopted the order");
-    let truth = sim.control().orders(&account_id);
-    let same_id: Vec<_> = truth
-        .iter()
-        .filter(|o| o.client_order_id.as_ref() == Some(&cid))
-        .collect();
-    assert_eq!(same_id.len(), 1, "exactly one order on the exchange");
-    assert_eq!(
-        same_id[0].order_id, ack.response.order_id,
-        "the caller got that order's id"
-    );
-    let attempts = sim.control().order_log(Some(&account_id));
-    assert_eq!(attempts.len(), 2, "{attempts:?}");
-    assert_eq!(attempts[0].outcome, "accepted_response_dropped");
-    assert_eq!(attempts[1].status, 409);
-    assert_eq!(gw.send(GetMetrics).await.unwrap().counters.adoptions, 1);
+    request.client_order_id = Some(ClientOrderId::new(cid).unwrap());
+    PlaceOrder {
+        request,
+        deadline: Some(Duration::from_secs(5)),
+    }
+}
+
+#[actix::test]
+async fn a_lost_create_response_ends_as_exactly_one_adopted_order_under_either_duplicate_rule() {
+    for rule in [DuplicateRule::Ever, DuplicateRule::OpenOnly] {
+        let (sim, gw, account_id) = fast_gateway(rule);
+        sim.control()
+            .set_faults(&FaultPatch {
+                reset_after_accept_next: Some(1),
+                ..Default::default()
+            })
+            .unwrap();
+        let place = create(&sim, BookSide::Bid, 11, "lost-response-1");
+        let cid = place.request.client_order_id.clone().unwrap();
+        let ack = gw.send(place).await.unwrap().unwrap();
+        assert!(
+            ack.adopted,
+            "{rule:?}: the order was found, not placed again"
+        );
+        let same_id = orders_with(&sim, &account_id, &cid);
+        assert_eq!(same_id, vec![ack.response.order_id.to_string()], "{rule:?}");
+        // Found before any second send: the exchange saw one create.
+        let attempts = sim.control().order_log(Some(&account_id));
+        assert_eq!(attempts.len(), 1, "{rule:?}: {attempts:?}");
+        assert_eq!(attempts[0].outcome, "accepted_response_dropped");
+        let m = gw.send(GetMetrics).await.unwrap().counters;
+        assert_eq!((m.verifications, m.adoptions), (1, 1), "{rule:?}");
+    }
+}
+
+#[actix::test]
+async fn an_ioc_that_filled_and_ended_before_its_answer_was_lost_is_placed_once() {
+    // Under `open_only` the id of an ended order is free again: a retry that leaned on 409
+    // would place the IOC a second time.
+    for rule in [DuplicateRule::Ever, DuplicateRule::OpenOnly] {
+        let (sim, gw, account_id) = fast_gateway(rule);
+        let (maker_signer, _) = common::ed25519_account(&sim, "prime");
+        let maker = common::gateway(&sim, maker_signer, GatewayConfig::default());
+        maker
+            .send(create(&sim, BookSide::Bid, 40, "maker-bid-1"))
+            .await
+            .unwrap()
+            .unwrap();
+        sim.control()
+            .set_faults(&FaultPatch {
+                reset_after_accept_next: Some(1),
+                ..Default::default()
+            })
+            .unwrap();
+        let mut ioc = create(&sim, BookSide::Ask, 40, "ioc-1");
+        ioc.request.time_in_force = TimeInForce::ImmediateOrCancel;
+        let cid = ioc.request.client_order_id.clone().unwrap();
+        let ack = gw.send(ioc).await.unwrap().unwrap();
+        assert!(ack.adopted, "{rule:?}");
+        assert_eq!(ack.response.fill_count, Count::from_whole(2), "{rule:?}");
+        assert_eq!(orders_with(&sim, &account_id, &cid).len(), 1, "{rule:?}");
+        assert_eq!(
+            sim.control().stats().duplicate_client_order_ids,
+            0,
+            "{rule:?}"
+        );
+    }
+}
+
+#[actix::test]
+async fn a_create_refused_with_5xx_is_looked_for_then_sent_again_once() {
+    for rule in [DuplicateRule::Ever, DuplicateRule::OpenOnly] {
+        let (sim, gw, account_id) = fast_gateway(rule);
+        started(&gw).await;
+        let place = create(&sim, BookSide::Bid, 12, "after-5xx-1");
+        let cid = place.request.client_order_id.clone().unwrap();
+        sim.control()
+            .set_faults(&FaultPatch {
+                rest_5xx_next: Some(1),
+                ..Default::default()
+            })
+            .unwrap();
+        let ack = gw.send(place).await.unwrap().unwrap();
+        assert!(
+            !ack.adopted,
+            "{rule:?}: nothing to adopt, the retry placed it"
+        );
+        assert_eq!(orders_with(&sim, &account_id, &cid).len(), 1, "{rule:?}");
+        let m = gw.send(GetMetrics).await.unwrap().counters;
+        assert_eq!((m.verifications, m.adoptions), (1, 0), "{rule:?}");
+    }
 }
 
 #[actix::test]

@@ -19,6 +19,7 @@ use std::{
 };
 
 use kalshi::{Count, Ticker, types::BookSide};
+use kalshi_sim::{readings::DuplicateRule, server::faults::FaultPatch};
 use orders_support::{Maker, Setup, TempDir, WAIT, gtc, ioc};
 use tradewind_actors::orders::{
     Cancel, GetTrackedOrders, GetTrackedPositions, OrderEvent, OrderState, OrdersConfig,
@@ -52,7 +53,7 @@ fn env(name: &str) -> String {
 /// The child: reconcile, report, wait for "GO", then submit intents until the journal holds
 /// `INTENTS` (or until killed).
 #[test]
-#[ignore = "the child process of a_process_killed_at_random_points_loses_and_duplicates_nothing"]
+#[ignore = "the child process of the crash runs below"]
 fn crash_child() {
     if std::env::var("TW_CRASH_CHILD").is_err() {
         return;
@@ -296,8 +297,24 @@ fn check(
 
 #[test]
 fn a_process_killed_at_random_points_loses_and_duplicates_nothing() {
+    killed_at_random_points(DuplicateRule::Ever);
+}
+
+#[test]
+fn killed_at_random_points_it_places_nothing_twice_where_ended_orders_free_their_ids() {
+    killed_at_random_points(DuplicateRule::OpenOnly);
+}
+
+/// The crash run against an exchange applying `rule` to reused client order ids.
+fn killed_at_random_points(rule: DuplicateRule) {
     let started = Instant::now();
     let sim = common::quiet_sim();
+    sim.control()
+        .set_faults(&FaultPatch {
+            duplicate_client_id: Some(rule),
+            ..Default::default()
+        })
+        .unwrap();
     let tickers = [common::ny_market(&sim), orders_support::other_market(&sim)];
     let dir = TempDir::new("orders-crash");
     let pem = kalshi::sign::generate_ed25519_pem().unwrap();
@@ -396,7 +413,7 @@ fn a_process_killed_at_random_points_loses_and_duplicates_nothing() {
         kills += 1;
     }
     println!(
-        "crash test: seed {seed}, {kills} kills over {lives} lives, {intents} intents, {:.1} s",
+        "crash test ({rule:?}): seed {seed}, {kills} kills over {lives} lives, {intents} intents, {:.1} s",
         started.elapsed().as_secs_f64()
     );
     assert!(kills >= MIN_KILLS, "only {kills} kill points (seed {seed})");

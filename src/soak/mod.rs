@@ -27,7 +27,11 @@ use actix::Actor;
 use chrono::{DateTime, Utc};
 use clap::Args;
 use kalshi::sign::Signer;
-use kalshi_sim::{SimConfig, SimHandle, SimServer, server::faults::FaultPatch};
+use kalshi_sim::{
+    SimConfig, SimHandle, SimServer,
+    readings::{DuplicateRule, Readings},
+    server::faults::FaultPatch,
+};
 use tradewind_actors::{
     blackout::{BlackoutConfig, config::FixedWindowConfig},
     clock::LiveClock,
@@ -58,6 +62,28 @@ pub struct SoakArgs {
     /// A new fault this often, milliseconds.
     #[arg(long, default_value_t = 2_000)]
     fault_every_ms: u64,
+    /// When the simulated exchange lets a client order id be used again: `ever` (never: 409,
+    /// Kalshi's REST docs) or `open-only` (once its order has ended, Kalshi's FIX rules).
+    #[arg(long, value_enum, default_value = "ever")]
+    duplicate_client_id: DuplicateRuleArg,
+}
+
+/// `--duplicate-client-id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DuplicateRuleArg {
+    /// A used id gets 409 forever.
+    Ever,
+    /// An id is free again once its order has ended.
+    OpenOnly,
+}
+
+impl From<DuplicateRuleArg> for DuplicateRule {
+    fn from(a: DuplicateRuleArg) -> DuplicateRule {
+        match a {
+            DuplicateRuleArg::Ever => DuplicateRule::Ever,
+            DuplicateRuleArg::OpenOnly => DuplicateRule::OpenOnly,
+        }
+    }
 }
 
 /// Blackout windows: 30 s every 3 minutes from the first minute on.
@@ -89,6 +115,10 @@ pub fn run(args: SoakArgs) -> ExitCode {
 fn soak(args: &SoakArgs) -> Result<bool, String> {
     let sim = SimServer::start(SimConfig {
         seed: args.seed,
+        readings: Readings {
+            duplicate_client_id: args.duplicate_client_id.into(),
+            ..Readings::default()
+        },
         ..SimConfig::default()
     })
     .map_err(|e| e.to_string())?;
@@ -126,6 +156,7 @@ fn soak(args: &SoakArgs) -> Result<bool, String> {
     let _ = std::fs::remove_dir_all(&dir);
     let report = Report {
         seed: args.seed,
+        duplicate_rule: args.duplicate_client_id.into(),
         elapsed,
         injected,
         violations,

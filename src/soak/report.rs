@@ -3,6 +3,7 @@
 
 use std::{collections::BTreeMap, time::Duration};
 
+use kalshi_sim::readings::DuplicateRule;
 use tradewind_actors::root::EngineMetrics;
 
 use super::{checks::Violations, faults::Kind};
@@ -11,6 +12,8 @@ use super::{checks::Violations, faults::Kind};
 pub struct Report {
     /// The seed it ran with.
     pub seed: u64,
+    /// The exchange's rule for reused client order ids.
+    pub duplicate_rule: DuplicateRule,
     /// How long faults were injected for.
     pub elapsed: Duration,
     /// Faults injected, by kind.
@@ -36,7 +39,14 @@ impl Report {
     /// Prints the report to stdout.
     pub fn print(&self) {
         let minutes = self.elapsed.as_secs_f64() / 60.0;
-        println!("\n== soak: {minutes:.1} min, seed {} ==", self.seed);
+        println!(
+            "\n== soak: {minutes:.1} min, seed {}, client ids reusable {} ==",
+            self.seed,
+            match self.duplicate_rule {
+                DuplicateRule::Ever => "never (ever)",
+                DuplicateRule::OpenOnly => "once ended (open_only)",
+            }
+        );
         println!("faults injected by kind:");
         for k in Kind::ALL {
             println!(

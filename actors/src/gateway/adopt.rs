@@ -1,28 +1,40 @@
-//! Resolving a 409 on a create: the client order id exists, so the gateway lists the ticker's
-//! orders (page by page, ahead of other account reads) and answers with the order that
-//! carries it — "already placed" is a success. Also where every job's answer is delivered.
+//! Finding a create's order by its client order id, so that an order is placed once whatever
+//! rule the exchange applies to reused ids:
+//! - after a 409 (the id exists): the order found is adopted — "already placed" is a success;
+//! - after an ambiguous attempt (no answer, 5xx), **before** the create is sent again: the
+//!   ticker's orders since the first attempt are listed, and an order carrying the id is
+//!   adopted; only when none does is the create sent again. Kalshi's REST docs answer a reused
+//!   id with 409, but its FIX rules only forbid ids of *open* orders; if REST frees an id once
+//!   its order ended, a retried IOC or FOK that had filled would otherwise be placed twice.
+//!
+//! Lookups go ahead of other account reads, page by page (at most [`MAX_LOOKUP_PAGES`]). Also
+//! where every job's answer is delivered.
 
 use actix::Context;
 use kalshi::{
     ApiError,
-    rest::{Endpoint, GetOrdersResponse, portfolio_params::GetOrdersParams},
+    rest::{Endpoint, GetOrdersResponse, Order, portfolio_params::GetOrdersParams},
 };
-use tracing::info;
+use tracing::{info, warn};
 
 use super::{
     Gateway, GatewayError,
-    dispatch::Lane,
+    dispatch::{Lane, Ticket},
     http::Wire,
-    jobs::{Job, NewJob, Reply},
+    jobs::{IfMissing, Job, Lookup, NewJob, Reply},
     request::{self, Answer, Retry},
 };
 
-/// Largest number of order pages searched to adopt an order after a 409.
-const MAX_ADOPTION_PAGES: u32 = 20;
+/// Largest number of order pages searched for a client order id.
+const MAX_LOOKUP_PAGES: u32 = 20;
+
+/// How far before the first attempt the verification lists orders, s: room for the
+/// difference between our clock estimate and the exchange's.
+const LOOKUP_MARGIN_S: i64 = 300;
 
 impl Gateway {
     /// A create was refused with 409: its client order id exists. Look the order up and
-    /// answer with it — "already placed" is a success.
+    /// answer with it.
     pub(super) fn adopt(&mut self, job: Job, conflict: ApiError, ctx: &mut Context<Self>) {
         let Reply::Caller(caller) = job.reply else {
             return;
@@ -34,26 +46,43 @@ impl Gateway {
             ticker: Some(ticker),
             ..GetOrdersParams::default()
         };
-        self.lookup(
-            params,
-            Reply::Adopt {
-                client_order_id,
-                conflict,
-                pages: 0,
-                caller,
-            },
-            ctx,
-        );
+        let lookup = Lookup {
+            client_order_id,
+            pages: 0,
+            if_missing: IfMissing::Refuse { conflict, caller },
+        };
+        self.lookup(params, lookup, ctx);
     }
 
-    fn lookup(&mut self, params: GetOrdersParams, reply: Reply, _ctx: &mut Context<Self>) {
+    /// A create attempt's outcome is unknown: find out whether its order exists before
+    /// sending it again.
+    pub(super) fn verify_then_resend(&mut self, ticket: Ticket<Job>, ctx: &mut Context<Self>) {
+        let Some((ticker, client_order_id)) = ticket.payload.adoption.clone() else {
+            self.dispatcher.push_front(ticket);
+            return;
+        };
+        let params = GetOrdersParams {
+            ticker: Some(ticker),
+            min_ts: ticket.payload.first_sent_s.map(|s| s - LOOKUP_MARGIN_S),
+            ..GetOrdersParams::default()
+        };
+        self.counters.verifications += 1;
+        let lookup = Lookup {
+            client_order_id,
+            pages: 0,
+            if_missing: IfMissing::Resend(ticket),
+        };
+        self.lookup(params, lookup, ctx);
+    }
+
+    fn lookup(&mut self, params: GetOrdersParams, lookup: Lookup, _ctx: &mut Context<Self>) {
         let endpoint = Endpoint::GetOrders;
         let ticket = NewJob {
             endpoint,
             wire: Wire::of(endpoint, endpoint.path(), params.to_query(), None),
             retry: Retry::Read,
             adoption: None,
-            reply,
+            reply: Reply::Lookup(Box::new(lookup)),
             lane: Lane::Account,
             cost: self.costs.cost(endpoint, 1),
             deadline_ns: None,
@@ -72,45 +101,79 @@ impl Gateway {
             Reply::Caller(tx) => {
                 let _ = tx.send(result);
             }
-            Reply::Adopt {
-                client_order_id,
-                conflict,
-                pages,
-                caller,
-            } => {
+            Reply::Lookup(lookup) => {
                 let page = result.and_then(request::decode_json::<GetOrdersResponse>);
-                match page {
-                    Err(e) => {
-                        let _ = caller.send(Err(e));
-                    }
-                    Ok(page) => {
-                        if let Some(order) = page
-                            .orders
-                            .into_iter()
-                            .find(|o| o.client_order_id.as_ref() == Some(&client_order_id))
-                        {
-                            self.counters.adoptions += 1;
-                            info!(%client_order_id, order_id = %order.order_id, "409 on create: adopted the existing order");
-                            let _ = caller.send(Ok(Answer::Adopted(Box::new(order))));
-                        } else if !page.cursor.is_empty() && pages + 1 < MAX_ADOPTION_PAGES {
-                            let mut params =
-                                GetOrdersParams::from_query(&job.wire.query).unwrap_or_default();
-                            params.cursor = Some(page.cursor);
-                            self.lookup(
-                                params,
-                                Reply::Adopt {
-                                    client_order_id,
-                                    conflict,
-                                    pages: pages + 1,
-                                    caller,
-                                },
-                                ctx,
-                            );
-                        } else {
-                            let _ = caller.send(Err(GatewayError::Rejected(conflict)));
-                        }
-                    }
-                }
+                self.on_lookup_page(*lookup, &job.wire.query, page, ctx);
+            }
+        }
+    }
+
+    /// One page of a lookup: adopt the order, read the next page, or act on its absence.
+    fn on_lookup_page(
+        &mut self,
+        lookup: Lookup,
+        query: &str,
+        page: Result<GetOrdersResponse, GatewayError>,
+        ctx: &mut Context<Self>,
+    ) {
+        let page = match page {
+            Ok(page) => page,
+            Err(e) => return self.lookup_failed(lookup, e, ctx),
+        };
+        let cid = &lookup.client_order_id;
+        if let Some(order) = page
+            .orders
+            .into_iter()
+            .find(|o| o.client_order_id.as_ref() == Some(cid))
+        {
+            return self.adopted(lookup, order);
+        }
+        if !page.cursor.is_empty() && lookup.pages + 1 < MAX_LOOKUP_PAGES {
+            let mut params = GetOrdersParams::from_query(query).unwrap_or_default();
+            params.cursor = Some(page.cursor);
+            let next = Lookup {
+                pages: lookup.pages + 1,
+                ..lookup
+            };
+            return self.lookup(params, next, ctx);
+        }
+        match lookup.if_missing {
+            IfMissing::Refuse { conflict, caller } => {
+                let _ = caller.send(Err(GatewayError::Rejected(conflict)));
+            }
+            IfMissing::Resend(ticket) => {
+                info!(client_order_id = %lookup.client_order_id, "no order carries the id: the create is sent again");
+                self.dispatcher.push_front(ticket);
+            }
+        }
+    }
+
+    /// The order carrying the id was found: it is the create's answer.
+    fn adopted(&mut self, lookup: Lookup, order: Order) {
+        let after = match &lookup.if_missing {
+            IfMissing::Refuse { .. } => "409 on create",
+            IfMissing::Resend(_) => "an ambiguous create",
+        };
+        self.counters.adoptions += 1;
+        info!(client_order_id = %lookup.client_order_id, order_id = %order.order_id, after, "adopted the existing order");
+        if let Some(caller) = lookup.if_missing.into_caller() {
+            let _ = caller.send(Ok(Answer::Adopted(Box::new(order))));
+        }
+    }
+
+    /// The lookup itself failed: after a 409 the caller gets the error; after an ambiguous
+    /// attempt the create is not sent again blind — its outcome stays unknown.
+    fn lookup_failed(&mut self, lookup: Lookup, e: GatewayError, ctx: &mut Context<Self>) {
+        match lookup.if_missing {
+            IfMissing::Refuse { caller, .. } => {
+                let _ = caller.send(Err(e));
+            }
+            IfMissing::Resend(ticket) => {
+                warn!(client_order_id = %lookup.client_order_id, error = %e, "cannot tell whether the create landed; not sending it again");
+                let err = GatewayError::Ambiguous {
+                    reason: format!("the create's outcome is unknown and the check failed: {e}"),
+                };
+                self.deliver(ticket.payload, Err(err), ctx);
             }
         }
     }

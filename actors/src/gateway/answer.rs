@@ -11,7 +11,7 @@ use super::{
     dispatch::{Outcome, Ticket},
     http::Attempt,
     jobs::Job,
-    request::Answer,
+    request::{Answer, Retry},
     retry::{self, Decision, Failure},
 };
 
@@ -164,8 +164,14 @@ impl Gateway {
                 let delay =
                     self.backoff
                         .delay(ticket.payload.attempts.saturating_sub(1), unit, None);
+                // A create that may have landed is looked for before it goes again.
+                let verify = job.retry == Retry::Create && job.maybe_applied;
                 ctx.run_later(delay, move |act, ctx| {
-                    act.dispatcher.push_front(ticket);
+                    if verify {
+                        act.verify_then_resend(ticket, ctx);
+                    } else {
+                        act.dispatcher.push_front(ticket);
+                    }
                     act.pump(ctx);
                 });
             }

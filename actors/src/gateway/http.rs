@@ -4,7 +4,11 @@
 
 use std::time::Duration;
 
-use awc::{Client, error::SendRequestError, http::Method as HttpMethod};
+use awc::{
+    Client,
+    error::{ConnectError, SendRequestError},
+    http::Method as HttpMethod,
+};
 use kalshi::{rest::Method, sign::Signer};
 
 use crate::base_url::BaseUrl;
@@ -102,7 +106,9 @@ pub async fn attempt(
     };
     let mut resp = match sent {
         Ok(r) => r,
-        Err(SendRequestError::Connect(e)) => return Attempt::NotSent(format!("connect: {e}")),
+        Err(SendRequestError::Connect(e)) if before_sending(&e) => {
+            return Attempt::NotSent(format!("connect: {e}"));
+        }
         Err(SendRequestError::Url(e)) => return Attempt::NotSent(format!("url: {e}")),
         Err(e) => return Attempt::NoAnswer(e.to_string()),
     };
@@ -142,4 +148,21 @@ pub async fn attempt(
 /// A duration from milliseconds.
 pub fn ms(v: u64) -> Duration {
     Duration::from_millis(v)
+}
+
+/// Whether a connection error certainly came before any byte of the request left: the name
+/// did not resolve, the connection was refused or timed out, TLS failed. Anything else — a
+/// pooled connection that was reset (`Disconnected`, seen when the exchange accepted a create
+/// and the connection dropped before the answer), another I/O error — may come after the
+/// request reached the exchange, so it is an unknown outcome, never "not sent".
+fn before_sending(e: &ConnectError) -> bool {
+    match e {
+        ConnectError::Resolver(_)
+        | ConnectError::NoRecords
+        | ConnectError::Unresolved
+        | ConnectError::Timeout
+        | ConnectError::SslIsNotSupported => true,
+        ConnectError::Io(io) => io.kind() == std::io::ErrorKind::ConnectionRefused,
+        _ => false,
+    }
 }

@@ -1,6 +1,7 @@
 //! The gateway's requests in flight ([`Job`]), where their answers go ([`Reply`]: back to the
-//! caller, or into the order lookup that resolves a 409 on a create to the existing order),
-//! and the dispatcher ticket a new one is queued with ([`NewJob`]).
+//! caller, or into an order lookup by client order id — after a 409 on a create, and after an
+//! ambiguous create attempt before it is sent again), and the dispatcher ticket a new one is
+//! queued with ([`NewJob`]).
 
 use kalshi::{ApiError, ClientOrderId, rest::Endpoint};
 use tokio::sync::oneshot;
@@ -12,18 +13,55 @@ use super::{
     request::{Answer, Retry},
 };
 
+/// The caller's end of a request.
+pub(super) type Caller = oneshot::Sender<Result<Answer, GatewayError>>;
+
 /// Where an answer goes.
 #[derive(Debug)]
 pub(super) enum Reply {
     /// Back to the caller.
-    Caller(oneshot::Sender<Result<Answer, GatewayError>>),
-    /// An internal order lookup resolving a 409 for `client_order_id`.
-    Adopt {
-        client_order_id: ClientOrderId,
+    Caller(Caller),
+    /// A page of an internal order lookup.
+    Lookup(Box<Lookup>),
+}
+
+/// An order lookup by client order id, page by page: found, the order is adopted and answered
+/// to the create's caller.
+#[derive(Debug)]
+pub(super) struct Lookup {
+    /// The id looked for.
+    pub(super) client_order_id: ClientOrderId,
+    /// Pages read so far.
+    pub(super) pages: u32,
+    /// What happens when no order carries the id.
+    pub(super) if_missing: IfMissing,
+}
+
+/// What an order lookup does when the id is on no order.
+#[derive(Debug)]
+pub(super) enum IfMissing {
+    /// After a 409: the conflict stands.
+    Refuse {
+        /// The 409's error.
         conflict: ApiError,
-        pages: u32,
-        caller: oneshot::Sender<Result<Answer, GatewayError>>,
+        /// The create's caller.
+        caller: Caller,
     },
+    /// After an ambiguous attempt: the create did not land; it is sent again.
+    Resend(Ticket<Job>),
+}
+
+impl IfMissing {
+    /// The create's caller.
+    pub(super) fn into_caller(self) -> Option<Caller> {
+        match self {
+            IfMissing::Refuse { caller, .. } => Some(caller),
+            IfMissing::Resend(ticket) => match ticket.payload.reply {
+                Reply::Caller(c) => Some(c),
+                Reply::Lookup(_) => None,
+            },
+        }
+    }
 }
 
 /// A request in the gateway.
@@ -36,6 +74,8 @@ pub(super) struct Job {
     pub(super) rate_limited: u32,
     /// A write attempt went out and its outcome is unknown.
     pub(super) maybe_applied: bool,
+    /// When the first attempt went out, exchange time (Unix s; `None` before it).
+    pub(super) first_sent_s: Option<i64>,
     pub(super) adoption: Option<(kalshi::Ticker, ClientOrderId)>,
     pub(super) reply: Reply,
 }
@@ -73,6 +113,7 @@ impl NewJob {
                 attempts: 0,
                 rate_limited: 0,
                 maybe_applied: false,
+                first_sent_s: None,
                 adoption: self.adoption,
                 reply: self.reply,
             },

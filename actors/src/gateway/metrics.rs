@@ -16,8 +16,11 @@ pub struct Counters {
     pub rate_limited: u64,
     /// Retries sent.
     pub retries: u64,
-    /// Creates resolved by adopting the existing order after a 409.
+    /// Creates resolved by adopting the existing order (after a 409, or found by a
+    /// verification).
     pub adoptions: u64,
+    /// Order lookups after an ambiguous create, before sending it again.
+    pub verifications: u64,
     /// Requests failed unsent because their deadline passed.
     pub expired: u64,
     /// Requests refused because their lane was full.

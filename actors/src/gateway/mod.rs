@@ -219,8 +219,13 @@ impl Gateway {
         self.wake = Some((at, handle));
     }
 
-    fn send(&mut self, ticket: Ticket<Job>, ctx: &mut Context<Self>) {
+    fn send(&mut self, mut ticket: Ticket<Job>, ctx: &mut Context<Self>) {
         let now = self.clock.monotonic_ns();
+        if ticket.payload.first_sent_s.is_none() {
+            // The exchange's clock, as far as the `Date` headers tell.
+            let exchange_ms = self.clock.now().timestamp_millis() + self.offsets.median();
+            ticket.payload.first_sent_s = Some(exchange_ms.div_euclid(1000));
+        }
         self.timings.wait.record_between_ns(ticket.enqueued_ns, now);
         if ticket.payload.attempts > 0 {
             self.counters.retries += 1;
