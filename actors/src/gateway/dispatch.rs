@@ -14,7 +14,9 @@
 
 use std::collections::VecDeque;
 
-use kalshi::{bucket::TokenBucket, limits::Bucket};
+use kalshi::limits::Bucket;
+
+use super::budget::Budget;
 
 /// Priority lanes, highest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -115,7 +117,7 @@ pub struct Limits {
 pub struct Dispatcher<T> {
     lanes: [VecDeque<Ticket<T>>; 4],
     limits: Limits,
-    buckets: [TokenBucket; 2],
+    buckets: [Budget; 2],
     in_flight: usize,
     /// In flight per bucket, counting only requests sent since the bucket's last 429.
     in_flight_current: [usize; 2],
@@ -128,7 +130,7 @@ pub struct Dispatcher<T> {
 
 impl<T> Dispatcher<T> {
     /// A dispatcher with the given read and write buckets.
-    pub fn new(limits: Limits, read: TokenBucket, write: TokenBucket) -> Dispatcher<T> {
+    pub fn new(limits: Limits, read: Budget, write: Budget) -> Dispatcher<T> {
         Dispatcher {
             lanes: Default::default(),
             limits,

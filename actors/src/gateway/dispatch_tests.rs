@@ -1,8 +1,9 @@
 //! Scenario tests of the dispatcher with explicit time: no actors, no sleeping.
 
-use kalshi::{bucket::TokenBucket, limits::Bucket};
+use kalshi::limits::Bucket;
 
 use super::{Dispatcher, Lane, Limits, Outcome, Step, Ticket};
+use crate::gateway::budget::Budget;
 
 const MS: u128 = 1_000_000;
 
@@ -15,8 +16,8 @@ fn dispatcher(max_in_flight: usize) -> Dispatcher<u32> {
     };
     Dispatcher::new(
         limits,
-        TokenBucket::new(200, 200),
-        TokenBucket::new(100, 100),
+        Budget::with_tokens(200, 200, 200, 0),
+        Budget::with_tokens(100, 100, 100, 0),
     )
 }
 
@@ -266,8 +267,8 @@ fn a_full_lane_refuses_at_once() {
     };
     let mut d: Dispatcher<u32> = Dispatcher::new(
         limits,
-        TokenBucket::new(200, 200),
-        TokenBucket::new(100, 100),
+        Budget::with_tokens(200, 200, 200, 0),
+        Budget::with_tokens(100, 100, 100, 0),
     );
     d.push(ticket(1, Lane::Metadata, 10, 0)).unwrap();
     d.push(ticket(2, Lane::Metadata, 10, 0)).unwrap();

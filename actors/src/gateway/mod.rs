@@ -15,7 +15,8 @@
 //! signer's clock follows the exchange's `Date` header.
 //!
 //! # Layout
-//! - [`dispatch`]: lanes, buckets, cool-down, deadlines (pure).
+//! - [`dispatch`]: lanes, buckets, cool-down, deadlines (pure); [`budget`]: one bucket as a
+//!   `governor` rate limiter on the injected clock.
 //! - [`request`]: the request messages and [`request::ApiRequest`].
 //! - `http`: one signed attempt over awc; `jobs`: requests in flight and their tickets;
 //!   `answer`: what an attempt's outcome does (count, cool down, retry); `adopt`: a 409 on a
@@ -25,6 +26,7 @@
 
 mod adopt;
 mod answer;
+pub mod budget;
 pub mod config;
 pub mod dispatch;
 pub mod error;
@@ -49,15 +51,16 @@ use rand::{SeedableRng, rngs::StdRng};
 use tokio::sync::oneshot;
 use tracing::{info, warn};
 
-pub use self::{
-    config::GatewayConfig, dispatch::Lane, error::GatewayError, metrics::GatewayMetrics, request::*,
-};
 use self::{
+    budget::Budget,
     dispatch::{Dispatcher, Limits, Outcome, Step, Ticket},
     http::Wire,
     jobs::{Job, NewJob, Reply},
     metrics::{Counters, Timings},
     offset::OffsetEstimator,
+};
+pub use self::{
+    config::GatewayConfig, dispatch::Lane, error::GatewayError, metrics::GatewayMetrics, request::*,
 };
 use crate::{backoff::Backoff, base_url::BaseUrl, clock::SharedClock};
 
@@ -109,15 +112,11 @@ impl Gateway {
         let now = clock.monotonic_ns();
         let bucket = |rate: u32, cap: u32| {
             let rate = u64::from(rate);
-            let mut b = kalshi::bucket::TokenBucket::new(
-                rate,
-                u64::from(cap)
-                    .saturating_sub(cfg.margin_tokens(rate))
-                    .max(1),
-            );
+            let cap = u64::from(cap)
+                .saturating_sub(cfg.margin_tokens(rate))
+                .max(1);
             // The exchange's bucket may not be full (an earlier run): start empty, the safe reading.
-            b.drain(now);
-            b
+            Budget::new(rate, cap, now)
         };
         let limits = Limits {
             max_in_flight: cfg.max_in_flight,
