@@ -201,6 +201,25 @@ async fn no_intent_is_accepted_before_start_up_reconciliation_finishes() {
     let m = orders.send(GetMetrics).await.unwrap();
     assert!(m.ready);
     assert!(m.counters.reconciliations >= 1, "{m:?}");
+    // Ready, but no blackout clock has spoken: nothing that adds risk passes (fail closed).
+    let unknown = orders
+        .send(gtc(&ticker, BookSide::Bid, 10, 1))
+        .await
+        .unwrap();
+    assert!(
+        matches!(&unknown, Err(Refusal::Blackout(why)) if why.contains("not told its state")),
+        "{unknown:?}"
+    );
+    orders
+        .send(tradewind_actors::blackout::BlackoutChanged {
+            state: tradewind_actors::blackout::BlackoutState {
+                active: false,
+                reason: Vec::new(),
+                until: None,
+            },
+        })
+        .await
+        .unwrap();
     let late = orders
         .send(gtc(&ticker, BookSide::Bid, 10, 1))
         .await

@@ -273,6 +273,7 @@ async fn an_intent_is_in_the_journal_before_it_is_sent() {
         .unwrap()
         .start();
     orders.send(WaitReady).await.unwrap();
+    orders_support::no_blackout(&orders).await;
 
     let ticker = common::ny_market(&sim);
     let r = orders

@@ -10,11 +10,15 @@
 //!   positions and P&L, reconciliation with the exchange, and its SQLite journal.
 //! - [`strategy`]: the pure strategy trait, the fair-value strategy, forecasts, and the thin
 //!   actor around them.
-//! - [`root`]: the engine — starts every actor in order, wires them, shuts down cleanly.
+//! - [`root`]: the engine — starts every actor in order under the [`supervision`] tree,
+//!   wires them, shuts down cleanly.
+//! - `fault_injection` (feature `fault-injection`, tests and the process soak only): makes
+//!   any actor panic on purpose.
 //!
 //! Shared below them:
 //! - [`market_data`]: messages the feed publishes (books, staleness, fills, lifecycle) and the
 //!   watch list it follows.
+//! - [`health`]: what `/healthz` holds against, naming the actor at fault.
 //! - [`metrics`]: the one metrics pattern (flattened counters, bounded duration histograms).
 //! - [`backoff`]: exponential backoff with full jitter (gateway retries, feed reconnects).
 //! - [`clock`]: injected time ([`clock::Clock`], [`clock::LiveClock`], [`clock::FakeClock`]).
@@ -24,8 +28,11 @@ pub mod backoff;
 pub mod base_url;
 pub mod blackout;
 pub mod clock;
+#[cfg(feature = "fault-injection")]
+pub mod fault_injection;
 pub mod feed;
 pub mod gateway;
+pub mod health;
 pub mod http_client;
 pub mod market_data;
 pub mod metadata;
@@ -33,3 +40,4 @@ pub mod metrics;
 pub mod orders;
 pub mod root;
 pub mod strategy;
+pub mod supervision;

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use actix::{Actor, Addr, AsyncContext, Context, Recipient};
 use kalshi::sign::Signer;
 use serde::Serialize;
+use tokio::sync::watch;
 use tracing::info;
 
 use crate::{
@@ -30,6 +31,10 @@ use crate::{
     metadata::{self, Metadata, MetadataConfig, MetadataPeers},
     orders::{self, OrderEvent, Orders, OrdersConfig, OrdersPeers},
     strategy::{self, FairValue, StrategyActor, StrategyConfig, StrategyPeers},
+    supervision::{
+        self, ChildEvent, Escalation, Guardian, OnStop, ShuttingDown, SupervisionConfig,
+        SupervisionMetrics, TellNotReady, Watch, supervise,
+    },
 };
 
 /// Everything the engine needs to start.
@@ -57,6 +62,8 @@ pub struct EngineSpec {
     pub orders: OrdersConfig,
     /// `[strategy]`.
     pub strategy: StrategyConfig,
+    /// `[supervision]`.
+    pub supervision: SupervisionConfig,
     /// Extra listeners (tests, tools) told what the actors tell each other.
     pub observers: Observers,
 }
@@ -97,6 +104,11 @@ pub struct Engine {
     pub blackout: Addr<BlackoutClock>,
     /// The strategy.
     pub strategy: Addr<StrategyActor>,
+    /// The top of the supervision tree.
+    pub guardian: Addr<Guardian>,
+    /// Set once the guardian gives up on the process (the runner then cancels, flushes and
+    /// exits with the escalation's code).
+    pub escalation: watch::Receiver<Option<Escalation>>,
 }
 
 /// Every actor's metrics at one instant.
@@ -114,6 +126,8 @@ pub struct EngineMetrics {
     pub orders: Option<orders::OrdersMetrics>,
     /// The strategy's.
     pub strategy: Option<strategy::StrategyMetrics>,
+    /// The supervision tree's: restarts, liveness and readiness per actor.
+    pub supervision: Option<SupervisionMetrics>,
 }
 
 impl EngineMetrics {
@@ -127,6 +141,7 @@ impl EngineMetrics {
             ("blackout", v(serde_json::to_value(&self.blackout))),
             ("orders", v(serde_json::to_value(&self.orders))),
             ("strategy", v(serde_json::to_value(&self.strategy))),
+            ("supervision", v(serde_json::to_value(&self.supervision))),
         ]
     }
 }
@@ -136,55 +151,86 @@ impl Engine {
     /// strategy runs. Errors name the config field or the actor that could not start.
     pub async fn start(spec: EngineSpec) -> Result<Engine, Vec<String>> {
         spec.validate()?;
+        let (escalate, escalation) = watch::channel(None);
+        let guardian =
+            Guardian::new(spec.supervision.clone(), spec.clock.clone(), escalate).start();
+        let events: Recipient<ChildEvent> = guardian.clone().recipient();
         let gateway = Gateway::new(
             spec.gateway.clone(),
             &spec.rest_url,
             spec.signer.clone(),
             spec.clock.clone(),
-        )?
-        .start();
+        )?;
+        let gateway = supervise(
+            "gateway",
+            Context::new(),
+            gateway,
+            OnStop::End,
+            events.clone(),
+        );
         info!("gateway started");
-        // Actors that must know each other before both run get their addresses up front.
-        let metadata_ctx: Context<Metadata> = Context::new();
-        let orders_ctx: Context<Orders> = Context::new();
-        let strategy_ctx: Context<StrategyActor> = Context::new();
-        let wiring = Wiring {
-            metadata: metadata_ctx.address(),
-            orders: orders_ctx.address(),
-            strategy: strategy_ctx.address(),
-        };
-        let feed = start_feed(&spec, &wiring)?;
+        let (wiring, contexts) = Wiring::new();
+        let feed = start_feed(&spec, &wiring, events.clone())?;
         let metadata = Metadata::new(
             spec.metadata.clone(),
             spec.clock.clone(),
             MetadataPeers::from_gateway(&gateway, vec![feed.clone().recipient()]),
         )?;
-        let metadata = metadata_ctx.run(metadata);
+        let metadata = supervise(
+            "metadata",
+            contexts.metadata,
+            metadata,
+            OnStop::End,
+            events.clone(),
+        );
         info!("metadata cache and feed started");
-        let orders = start_orders(&spec, &gateway, &wiring, orders_ctx).await?;
-        info!("order manager reconciled");
+        // The clock speaks before the order manager needs it: until it has, nothing that adds
+        // risk passes (start-up re-sends included).
         let blackout = BlackoutClock::new(
             spec.blackout.clone(),
             BlackoutPeers {
                 gateway: gateway.clone().recipient(),
-                subscribers: vec![
-                    orders.clone().recipient(),
-                    wiring.strategy.clone().recipient(),
-                ],
+                subscribers: vec![wiring.strategy.clone().recipient()],
             },
             spec.clock.clone(),
-        )?
-        .start();
-        let strategy = start_strategy(spec, &wiring, strategy_ctx);
+        )?;
+        let blackout = supervise(
+            "blackout",
+            contexts.blackout,
+            blackout,
+            OnStop::End,
+            events.clone(),
+        );
+        let orders = start_orders(&spec, &gateway, &wiring, contexts.orders, &guardian).await?;
+        info!("order manager reconciled");
+        let strategy = start_strategy(spec, &wiring, contexts.strategy, events);
         info!("strategy started");
-        Ok(Engine {
+        let engine = Engine {
             gateway,
             metadata,
             orders,
             feed,
             blackout,
             strategy,
-        })
+            guardian,
+            escalation,
+        };
+        engine.watch_all();
+        engine.guardian.do_send(TellNotReady {
+            recipient: engine.orders.clone().recipient(),
+        });
+        Ok(engine)
+    }
+
+    /// Has the guardian ask every actor for heartbeats.
+    fn watch_all(&self) {
+        let watch = |actor, heartbeat| self.guardian.do_send(Watch { actor, heartbeat });
+        watch("gateway", self.gateway.clone().recipient());
+        watch("feed", self.feed.clone().recipient());
+        watch("metadata", self.metadata.clone().recipient());
+        watch("blackout", self.blackout.clone().recipient());
+        watch("orders", self.orders.clone().recipient());
+        watch("strategy", self.strategy.clone().recipient());
     }
 
     /// Every actor's metrics (an actor that does not answer gives `None`).
@@ -196,6 +242,11 @@ impl Engine {
             blackout: self.blackout.send(blackout::GetMetrics).await.ok(),
             orders: self.orders.send(orders::GetMetrics).await.ok(),
             strategy: self.strategy.send(strategy::GetMetrics).await.ok(),
+            supervision: self
+                .guardian
+                .send(supervision::guardian::GetMetrics)
+                .await
+                .ok(),
         }
     }
 
@@ -203,6 +254,7 @@ impl Engine {
     /// orders when `cancel_on_shutdown` (answers how many cancels were sent) and its journal
     /// is flushed on every write already.
     pub async fn shutdown(&self) -> usize {
+        self.guardian.do_send(ShuttingDown);
         self.strategy.do_send(strategy::StopStrategy);
         self.orders.send(orders::Shutdown).await.unwrap_or(0)
     }
@@ -215,6 +267,7 @@ impl EngineSpec {
             self.strategy.validate(),
             self.feed.validate(),
             self.metadata.validate(),
+            self.supervision.validate(),
         ]
         .into_iter()
         .filter_map(Result::err)
@@ -232,12 +285,43 @@ impl EngineSpec {
 struct Wiring {
     metadata: Addr<Metadata>,
     orders: Addr<Orders>,
+    blackout: Addr<BlackoutClock>,
     strategy: Addr<StrategyActor>,
 }
 
-/// Starts the feed under its `Supervisor`; it connects with nothing to watch but the account's
-/// channels until the metadata cache tells it which books to stream.
-fn start_feed(spec: &EngineSpec, wiring: &Wiring) -> Result<Addr<Feed>, Vec<String>> {
+/// The contexts those addresses belong to, run when their actors start.
+struct Contexts {
+    metadata: Context<Metadata>,
+    orders: Context<Orders>,
+    blackout: Context<BlackoutClock>,
+    strategy: Context<StrategyActor>,
+}
+
+impl Wiring {
+    fn new() -> (Wiring, Contexts) {
+        let c = Contexts {
+            metadata: Context::new(),
+            orders: Context::new(),
+            blackout: Context::new(),
+            strategy: Context::new(),
+        };
+        let w = Wiring {
+            metadata: c.metadata.address(),
+            orders: c.orders.address(),
+            blackout: c.blackout.address(),
+            strategy: c.strategy.address(),
+        };
+        (w, c)
+    }
+}
+
+/// Starts the feed under its guard, restarted on every disconnect; it connects with nothing to
+/// watch but the account's channels until the metadata cache tells it which books to stream.
+fn start_feed(
+    spec: &EngineSpec,
+    wiring: &Wiring,
+    events: Recipient<ChildEvent>,
+) -> Result<Addr<Feed>, Vec<String>> {
     // The strategy decides on the books; the order manager marks positions to them (and
     // checks the daily loss limit against open losses).
     let mut books = vec![
@@ -245,14 +329,17 @@ fn start_feed(spec: &EngineSpec, wiring: &Wiring) -> Result<Addr<Feed>, Vec<Stri
         BookConsumer::of(&wiring.orders),
     ];
     books.extend(spec.observers.books.iter().cloned());
-    let mut events = vec![wiring.orders.clone().recipient()];
-    events.extend(spec.observers.feed.iter().cloned());
+    let mut feed_events = vec![wiring.orders.clone().recipient()];
+    feed_events.extend(spec.observers.feed.iter().cloned());
     let peers = FeedPeers {
         books,
-        events,
+        events: feed_events,
         fills: vec![wiring.orders.clone().recipient()],
         user_orders: vec![wiring.orders.clone().recipient()],
-        lifecycle: vec![wiring.metadata.clone().recipient()],
+        lifecycle: vec![
+            wiring.metadata.clone().recipient(),
+            wiring.orders.clone().recipient(),
+        ],
     };
     let feed = Feed::new(
         spec.feed.clone(),
@@ -261,43 +348,46 @@ fn start_feed(spec: &EngineSpec, wiring: &Wiring) -> Result<Addr<Feed>, Vec<Stri
         spec.clock.clone(),
         peers,
     )?;
-    Ok(actix::Supervisor::start(move |_| feed))
+    Ok(supervise(
+        "feed",
+        Context::new(),
+        feed,
+        OnStop::Restart,
+        events,
+    ))
 }
 
 /// Starts the order manager and waits until it has loaded its journal and reconciled with the
-/// exchange; the strategy is then told the positions held.
+/// exchange.
 async fn start_orders(
     spec: &EngineSpec,
     gateway: &Addr<Gateway>,
     wiring: &Wiring,
     ctx: Context<Orders>,
+    guardian: &Addr<Guardian>,
 ) -> Result<Addr<Orders>, Vec<String>> {
     let mut peers = OrdersPeers::from_gateway(gateway, wiring.metadata.clone().recipient());
+    peers.blackout = Some(wiring.blackout.clone().recipient());
+    peers.supervisor = Some(guardian.clone().recipient());
     peers.listeners.push(wiring.strategy.clone().recipient());
     peers
         .listeners
         .extend(spec.observers.orders.iter().cloned());
     let orders = Orders::open(spec.orders.clone(), peers, spec.clock.clone())?;
-    let orders = ctx.run(orders);
+    let events = guardian.clone().recipient();
+    let orders = supervise("orders", ctx, orders, OnStop::End, events);
     let unreachable = |e: actix::MailboxError| vec![format!("order manager: {e}")];
     orders.send(orders::WaitReady).await.map_err(unreachable)?;
-    let held = orders
-        .send(orders::GetTrackedPositions)
-        .await
-        .map_err(unreachable)?;
-    wiring.strategy.do_send(strategy::SeedPositions(
-        held.into_iter()
-            .filter_map(|p| kalshi::Ticker::new(p.ticker).ok().map(|t| (t, p.position)))
-            .collect(),
-    ));
     Ok(orders)
 }
 
-/// Starts the strategy actor around the fair-value strategy.
+/// Starts the strategy actor around the fair-value strategy; it reads the positions held
+/// from the order manager at every start.
 fn start_strategy(
     spec: EngineSpec,
     wiring: &Wiring,
     ctx: Context<StrategyActor>,
+    events: Recipient<ChildEvent>,
 ) -> Addr<StrategyActor> {
     let strategy = StrategyActor::new(
         spec.strategy.clone(),
@@ -307,8 +397,9 @@ fn start_strategy(
             submit: wiring.orders.clone().recipient(),
             cancel_all: wiring.orders.clone().recipient(),
             markets: wiring.metadata.clone().recipient(),
+            positions: Some(wiring.orders.clone().recipient()),
         },
         spec.clock,
     );
-    ctx.run(strategy)
+    supervise("strategy", ctx, strategy, OnStop::End, events)
 }

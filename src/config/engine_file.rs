@@ -11,6 +11,7 @@ use tradewind_actors::{
     metadata::MetadataConfig,
     orders::OrdersConfig,
     strategy::{ForecastSource, StrategyConfig},
+    supervision::SupervisionConfig,
 };
 
 use super::{
@@ -40,6 +41,8 @@ pub struct EngineFile {
     pub orders: OrdersConfig,
     /// The strategy.
     pub strategy: StrategyConfig,
+    /// Restarts, escalation and heartbeats.
+    pub supervision: SupervisionConfig,
     /// Metrics endpoint and log cadences.
     pub metrics: MetricsConfig,
 }
@@ -60,6 +63,7 @@ impl EngineFile {
         errs.extend(prefixed("blackout", self.blackout.validate()));
         errs.extend(prefixed("orders", self.orders.validate()));
         errs.extend(prefixed("strategy", self.strategy.validate()));
+        errs.extend(prefixed("supervision", self.supervision.validate()));
         errs.extend(self.metrics.validate());
         errs.extend(self.cross_checks());
         if errs.is_empty() { Ok(()) } else { Err(errs) }

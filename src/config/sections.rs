@@ -14,8 +14,17 @@ use toml::{
 use super::engine_file::EngineFile;
 
 /// The top-level sections, in the order they are read and reported.
-pub const SECTIONS: [&str; 9] = [
-    "exchange", "sim", "gateway", "feed", "metadata", "blackout", "orders", "strategy", "metrics",
+pub const SECTIONS: [&str; 10] = [
+    "exchange",
+    "sim",
+    "gateway",
+    "feed",
+    "metadata",
+    "blackout",
+    "orders",
+    "strategy",
+    "supervision",
+    "metrics",
 ];
 
 /// What [`read`] found.
@@ -81,6 +90,7 @@ pub fn read(text: &str) -> Read {
         blackout: reader.next(),
         orders: reader.next(),
         strategy: reader.next(),
+        supervision: reader.next(),
         metrics: reader.next(),
     };
     Read {

@@ -1,7 +1,10 @@
 //! `/metrics` (Prometheus text) and `/healthz` on a loopback port.
 
 use actix_web::{App, HttpResponse, HttpServer, web};
-use tradewind_actors::root::{Engine, EngineMetrics};
+use tradewind_actors::{
+    health,
+    root::{Engine, EngineMetrics},
+};
 
 use super::prometheus;
 
@@ -12,27 +15,9 @@ pub struct Health {
     pub max_stale_pct: f64,
 }
 
-/// Why the engine is unhealthy, or `None`.
+/// Why the engine is unhealthy, or `None` ([`health::unhealthy`]).
 pub fn unhealthy(m: &EngineMetrics, h: Health) -> Option<String> {
-    let Some(feed) = &m.feed else {
-        return Some("the feed does not answer".into());
-    };
-    if !feed.connected {
-        return Some("the feed is down".into());
-    }
-    if feed.books > 0 {
-        let pct = 100.0 * feed.books_stale as f64 / feed.books as f64;
-        if pct > h.max_stale_pct {
-            return Some(format!("{pct:.0}% of books are stale"));
-        }
-    }
-    match &m.gateway {
-        None => Some("the gateway does not answer".into()),
-        Some(g) if g.read_cooling || g.write_cooling => {
-            Some("the gateway is cooling down after 429s".into())
-        }
-        Some(_) => None,
-    }
+    health::unhealthy(m, h.max_stale_pct)
 }
 
 /// Prometheus text of every actor's metrics.

@@ -6,6 +6,7 @@
 //! `orders.cancel_on_shutdown`, the summary is printed and the process exits 0. A second
 //! signal exits at once (130).
 
+mod escalation;
 mod exchange;
 mod http;
 mod logging;
@@ -49,7 +50,7 @@ async fn run_async(cfg: EngineFile, opts: RunOptions) -> ExitCode {
     let spec = engine_spec(&cfg, &target);
     // Signals are handled from here on, start-up included.
     let mut signals = Signals::new();
-    let engine = match start_engine(spec, &mut signals).await {
+    let engine = match start_engine(spec.clone(), &mut signals).await {
         Ok(e) => e,
         Err(code) => return code,
     };
@@ -63,9 +64,30 @@ async fn run_async(cfg: EngineFile, opts: RunOptions) -> ExitCode {
         "engine running; Ctrl-C (SIGINT) or SIGTERM stops it, cancelling resting orders when \
          orders.cancel_on_shutdown"
     );
-    let blackout_s = watch(&engine, &cfg, opts.duration, &mut signals).await;
-    stop(&engine, target, server, blackout_s).await;
-    ExitCode::SUCCESS
+    match watch(&engine, &cfg, opts.duration, &mut signals).await {
+        Watched::Ended { blackout_s } => {
+            stop(&engine, target, server, blackout_s).await;
+            ExitCode::SUCCESS
+        }
+        Watched::Escalated(why) => {
+            let code = escalation::give_up(&engine, &spec, &why).await;
+            if let Some((sim, _)) = target.sim {
+                sim.stop();
+            }
+            code
+        }
+    }
+}
+
+/// How the watch ended.
+enum Watched {
+    /// A signal or the duration: shut down cleanly.
+    Ended {
+        /// Seconds spent in blackout.
+        blackout_s: f64,
+    },
+    /// The supervision tree gave up.
+    Escalated(tradewind_actors::supervision::Escalation),
 }
 
 /// The exchange to trade: the embedded simulator started (on a fresh journal) or the remote
@@ -109,6 +131,7 @@ fn engine_spec(cfg: &EngineFile, target: &exchange::Target) -> EngineSpec {
         blackout: cfg.blackout.clone(),
         orders: cfg.orders.clone(),
         strategy: cfg.strategy.clone(),
+        supervision: cfg.supervision.clone(),
         observers: Default::default(),
     }
 }
@@ -200,14 +223,15 @@ async fn stop(
     }
 }
 
-/// Prints the status line and the metrics log lines until a signal or the duration; answers
-/// the seconds spent in blackout.
+/// Prints the status line and the metrics log lines until a signal, the duration or an
+/// escalation.
 async fn watch(
     engine: &Engine,
     cfg: &EngineFile,
     duration: Option<Duration>,
     signals: &mut Signals,
-) -> f64 {
+) -> Watched {
+    let mut escalation = engine.escalation.clone();
     let deadline = async {
         match duration {
             Some(d) => actix_rt::time::sleep(d).await,
@@ -231,6 +255,11 @@ async fn watch(
             name = signals.next() => {
                 info!("{name}: shutting down (again to exit at once)");
                 break;
+            }
+            Ok(()) = escalation.changed() => {
+                if let Some(why) = escalation.borrow_and_update().clone() {
+                    return Watched::Escalated(why);
+                }
             }
             _ = second.tick() => {
                 let active = engine
@@ -264,7 +293,7 @@ async fn watch(
         warn!("second signal: exiting now");
         std::process::exit(130);
     });
-    blackout_s
+    Watched::Ended { blackout_s }
 }
 
 /// How long start-up (limits, metadata, reconciliation) may take.

@@ -18,7 +18,7 @@ pub fn render(out: &mut String, actor: &str, metrics: &Value) {
 }
 
 /// Metrics fields that are maps keyed by data (endpoint, lane, message type, reason, state).
-const KEYED_MAPS: [&str; 7] = [
+const KEYED_MAPS: [&str; 11] = [
     "_by_endpoint",
     "_queue_depth",
     "_messages",
@@ -26,6 +26,10 @@ const KEYED_MAPS: [&str; 7] = [
     "_orders_by_state",
     "_differences",
     "orders_fills",
+    "supervision_restarts",
+    "supervision_up",
+    "supervision_ready",
+    "supervision_silent_ms",
 ];
 
 fn walk(out: &mut String, name: &str, label: Option<&str>, value: &Value) {

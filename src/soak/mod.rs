@@ -219,6 +219,7 @@ fn engine_spec(
             ..OrdersConfig::default()
         },
         strategy,
+        supervision: Default::default(),
         observers: Observers::default(),
     }
 }

@@ -23,7 +23,7 @@ use kalshi::{
 };
 use kalshi_sim::SimHandle;
 use tradewind_actors::{
-    blackout::SubscribeBlackout,
+    blackout::{BlackoutChanged, BlackoutState, SubscribeBlackout},
     clock::{LiveClock, SharedClock},
     gateway::{Gateway, GatewayConfig, PlaceOrder},
     metadata::{Metadata, MetadataConfig, MetadataPeers},
@@ -75,7 +75,8 @@ pub struct Setup {
     pub gateway: GatewayConfig,
     /// The order manager's clock.
     pub clock: SharedClock,
-    /// Subscribe to this blackout clock at start.
+    /// Subscribe to this blackout clock at start; `None`: the order manager is told at once
+    /// that no blackout is active or ahead (it takes no new risk before it knows).
     pub blackout: Option<Recipient<SubscribeBlackout>>,
     /// Listeners of order events.
     pub listeners: Vec<Recipient<OrderEvent>>,
@@ -139,6 +140,7 @@ pub async fn start_bot_at(rest_url: &str, signer: Arc<Signer>, dir: &TempDir, se
     .expect("metadata config")
     .start();
     let mut peers = OrdersPeers::from_gateway(&gateway, metadata.recipient());
+    let no_clock = setup.blackout.is_none();
     peers.blackout = setup.blackout;
     peers.listeners = setup.listeners;
     let cfg = OrdersConfig {
@@ -149,6 +151,9 @@ pub async fn start_bot_at(rest_url: &str, signer: Arc<Signer>, dir: &TempDir, se
     let orders = Orders::new(cfg, journal, peers, setup.clock)
         .expect("orders config")
         .start();
+    if no_clock {
+        no_blackout(&orders).await;
+    }
     tokio::time::timeout(WAIT, orders.send(WaitReady))
         .await
         .expect("reconciled in time")
@@ -159,6 +164,20 @@ pub async fn start_bot_at(rest_url: &str, signer: Arc<Signer>, dir: &TempDir, se
         orders,
         journal: dir.journal(),
     }
+}
+
+/// Tells `orders` what a blackout clock would: no blackout now or ahead (until told, an order
+/// manager takes no new risk).
+pub async fn no_blackout(orders: &Addr<Orders>) {
+    let state = BlackoutState {
+        active: false,
+        reason: Vec::new(),
+        until: None,
+    };
+    orders
+        .send(BlackoutChanged { state })
+        .await
+        .expect("order manager alive");
 }
 
 /// A good-till-canceled limit intent.

@@ -20,6 +20,7 @@
 //! - [`config`]: `[blackout]`; [`probe`]: file and HTTP readiness checks; [`metrics`].
 
 pub mod config;
+mod lifecycle;
 pub mod metrics;
 pub mod probe;
 pub mod schedule;
@@ -32,8 +33,7 @@ mod schedule_tests;
 use std::{path::Path, time::Duration};
 
 use actix::{
-    Actor, ActorFutureExt, AsyncContext, Context, Handler, Message, Recipient, SpawnHandle,
-    WrapFuture,
+    ActorFutureExt, AsyncContext, Context, Handler, Message, Recipient, SpawnHandle, WrapFuture,
 };
 use chrono::{DateTime, Utc};
 use tracing::{info, warn};
@@ -269,33 +269,6 @@ impl BlackoutClock {
     }
 }
 
-impl Actor for BlackoutClock {
-    type Context = Context<Self>;
-
-    fn started(&mut self, ctx: &mut Context<Self>) {
-        if self
-            .probes
-            .iter()
-            .flatten()
-            .any(|p| matches!(p, ProbeTarget::Http { .. }))
-        {
-            let timeout = Duration::from_millis(self.cfg.probe_timeout_ms);
-            match crate::http_client::build(timeout, true) {
-                Ok(client) => self.http = Some(client),
-                Err(error) => warn!(%error, "cannot build the HTTP client; HTTP probes will fail"),
-            }
-        }
-        self.reevaluate(ctx);
-        if self.cfg.exchange_schedule {
-            self.refresh_schedule(ctx);
-            if self.cfg.schedule_refresh_s > 0 {
-                let every = Duration::from_secs(self.cfg.schedule_refresh_s);
-                ctx.run_interval(every, |act, ctx| act.refresh_schedule(ctx));
-            }
-        }
-    }
-}
-
 impl Handler<SubscribeBlackout> for BlackoutClock {
     type Result = ();
 
@@ -308,7 +281,10 @@ impl Handler<SubscribeBlackout> for BlackoutClock {
             .clone()
             .unwrap_or_else(|| self.schedule.state_at(now));
         msg.recipient.do_send(BlackoutChanged { state });
-        self.peers.subscribers.push(msg.recipient);
+        // A subscriber that restarted subscribes again under the same address: once is enough.
+        if !self.peers.subscribers.contains(&msg.recipient) {
+            self.peers.subscribers.push(msg.recipient);
+        }
     }
 }
 

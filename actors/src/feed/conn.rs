@@ -86,6 +86,16 @@ impl Feed {
         if self.link.phase == Phase::Gone {
             return;
         }
+        self.mark_lost(reason);
+        ctx.stop();
+    }
+
+    /// Everything [`Feed::lost`] does but stopping: the connection is gone, every book is
+    /// stale and the listeners are told (also when the feed restarts after a panic).
+    pub(super) fn mark_lost(&mut self, reason: String) {
+        if self.link.phase == Phase::Gone {
+            return;
+        }
         let now = self.now_ns();
         let was_open = self.link.is_open();
         self.link.phase = Phase::Gone;
@@ -119,7 +129,6 @@ impl Feed {
         if let Some(sink) = self.link.sink.as_mut() {
             sink.close();
         }
-        ctx.stop();
     }
 
     /// Sends a command.

@@ -27,6 +27,7 @@ pub mod books;
 pub mod config;
 pub mod conflate;
 mod conn;
+mod heartbeat;
 mod link;
 pub mod metrics;
 pub mod peers;
@@ -272,6 +273,8 @@ impl Actor for Feed {
 
 impl Supervised for Feed {
     fn restarting(&mut self, _ctx: &mut Context<Self>) {
+        // After a stop the connection is marked lost already; after a panic it is done here.
+        self.mark_lost("the feed restarted after a panic".into());
         self.link = Link::default();
         self.subs.disconnect();
         self.books.seqs.clear();

@@ -16,7 +16,7 @@ use std::collections::VecDeque;
 
 use kalshi::limits::Bucket;
 
-use super::budget::Budget;
+use super::{budget::Budget, config::GatewayConfig};
 
 /// Priority lanes, highest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -201,6 +201,42 @@ impl<T> Dispatcher<T> {
         let cap = self.buckets[1].capacity();
         let reserve = cap * u64::from(self.limits.cancel_reserve_pct.min(100)) / 100;
         reserve.min(cap.saturating_sub(u64::from(ticket.cost)))
+    }
+
+    /// A dispatcher for `cfg` with both buckets empty at `now_ns` (the exchange's may not be
+    /// full: an earlier run, a restart — the safe reading), each holding back the tokens
+    /// `cfg` keeps for network jitter.
+    pub fn for_config(cfg: &GatewayConfig, now_ns: u128) -> Dispatcher<T> {
+        let bucket = |rate: u32, cap: u32| {
+            let rate = u64::from(rate);
+            let cap = u64::from(cap)
+                .saturating_sub(cfg.margin_tokens(rate))
+                .max(1);
+            Budget::new(rate, cap, now_ns)
+        };
+        let limits = Limits {
+            max_in_flight: cfg.max_in_flight,
+            lane_capacity: cfg.lane_capacity,
+            cancel_reserve_pct: cfg.cancel_reserve_pct,
+        };
+        Dispatcher::new(
+            limits,
+            bucket(cfg.fallback_read_rate, cfg.fallback_read_capacity),
+            bucket(cfg.fallback_write_rate, cfg.fallback_write_capacity),
+        )
+    }
+
+    /// Takes back every queued ticket `pick` chooses (they were never sent).
+    pub fn withdraw(&mut self, mut pick: impl FnMut(&T) -> bool) -> Vec<Ticket<T>> {
+        let mut out = Vec::new();
+        for lane in &mut self.lanes {
+            let (gone, kept): (VecDeque<_>, VecDeque<_>) = std::mem::take(lane)
+                .into_iter()
+                .partition(|t| pick(&t.payload));
+            *lane = kept;
+            out.extend(gone);
+        }
+        out
     }
 
     /// Decides what to send or expire now. Returns the steps and the time of the next

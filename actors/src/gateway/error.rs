@@ -34,6 +34,13 @@ pub enum GatewayError {
     /// The request's deadline passed before it could be sent; it was never sent.
     #[error("deadline passed before sending; not sent")]
     Expired,
+    /// The request was taken back before it was sent (its book went stale, its market
+    /// paused); it was never sent.
+    #[error("withdrawn before sending ({reason}); not sent")]
+    Withdrawn {
+        /// Why.
+        reason: String,
+    },
     /// The request's lane was full; not queued.
     #[error("gateway overloaded: the {lane} lane is full")]
     Overloaded {

@@ -32,15 +32,17 @@ pub mod dispatch;
 pub mod error;
 mod http;
 mod jobs;
+mod lifecycle;
 pub mod metrics;
 pub mod offset;
 pub mod request;
 pub mod retry;
+mod withdraw;
 
 use std::{sync::Arc, time::Duration};
 
 use actix::{
-    Actor, ActorFutureExt, AsyncContext, Context, Handler, Message, ResponseFuture, SpawnHandle,
+    ActorFutureExt, AsyncContext, Context, Handler, Message, ResponseFuture, SpawnHandle,
     WrapFuture,
 };
 use kalshi::{
@@ -51,18 +53,27 @@ use rand::{SeedableRng, rngs::StdRng};
 use tokio::sync::oneshot;
 use tracing::{info, warn};
 
+pub use self::{
+    config::GatewayConfig, dispatch::Lane, error::GatewayError, metrics::GatewayMetrics, request::*,
+};
 use self::{
-    budget::Budget,
-    dispatch::{Dispatcher, Limits, Outcome, Step, Ticket},
+    dispatch::{Dispatcher, Outcome, Step, Ticket},
     http::Wire,
     jobs::{Job, NewJob, Reply},
     metrics::{Counters, Timings},
     offset::OffsetEstimator,
 };
-pub use self::{
-    config::GatewayConfig, dispatch::Lane, error::GatewayError, metrics::GatewayMetrics, request::*,
-};
 use crate::{backoff::Backoff, base_url::BaseUrl, clock::SharedClock};
+
+/// Withdraw the creates for `ticker` still queued and never attempted; answers how many.
+#[derive(Debug, Clone, Message)]
+#[rtype(result = "usize")]
+pub struct WithdrawPlacements {
+    /// The market.
+    pub ticker: kalshi::Ticker,
+    /// Why (told to each withdrawn request's caller).
+    pub reason: String,
+}
 
 /// Asks the gateway for its metrics.
 #[derive(Debug, Clone, Copy, Message)]
@@ -109,25 +120,7 @@ impl Gateway {
     ) -> Result<Gateway, Vec<String>> {
         cfg.validate()?;
         let base = BaseUrl::parse(rest_url).map_err(|e| vec![format!("exchange.rest_url: {e}")])?;
-        let now = clock.monotonic_ns();
-        let bucket = |rate: u32, cap: u32| {
-            let rate = u64::from(rate);
-            let cap = u64::from(cap)
-                .saturating_sub(cfg.margin_tokens(rate))
-                .max(1);
-            // The exchange's bucket may not be full (an earlier run): start empty, the safe reading.
-            Budget::new(rate, cap, now)
-        };
-        let limits = Limits {
-            max_in_flight: cfg.max_in_flight,
-            lane_capacity: cfg.lane_capacity,
-            cancel_reserve_pct: cfg.cancel_reserve_pct,
-        };
-        let dispatcher = Dispatcher::new(
-            limits,
-            bucket(cfg.fallback_read_rate, cfg.fallback_read_capacity),
-            bucket(cfg.fallback_write_rate, cfg.fallback_write_capacity),
-        );
+        let dispatcher = Dispatcher::for_config(&cfg, clock.monotonic_ns());
         Ok(Gateway {
             backoff: Backoff {
                 base: http::ms(cfg.backoff_base_ms),
@@ -322,24 +315,6 @@ impl Gateway {
             clock_offset_warning: self.offsets.median().abs() > self.cfg.clock_offset_warn_ms,
             wait: self.timings.wait.percentiles(),
             latency: self.timings.latency.percentiles(),
-        }
-    }
-}
-
-impl Actor for Gateway {
-    type Context = Context<Self>;
-
-    fn started(&mut self, ctx: &mut Context<Self>) {
-        match crate::http_client::build(http::ms(self.cfg.request_timeout_ms), self.base.tls) {
-            Ok(client) => self.client = Some(client),
-            Err(e) => warn!(error = %e, "cannot build the HTTP client; every request will fail"),
-        }
-        self.refresh_limits(ctx);
-        if self.cfg.limits_refresh_s > 0 {
-            ctx.run_interval(
-                Duration::from_secs(self.cfg.limits_refresh_s),
-                |act, ctx| act.refresh_limits(ctx),
-            );
         }
     }
 }

@@ -16,6 +16,7 @@
 //! - [`config`] holds the `[metadata]` section; [`metrics`] its metrics.
 
 pub mod config;
+mod lifecycle;
 pub mod metrics;
 pub mod store;
 
@@ -25,8 +26,8 @@ use std::{
 };
 
 use actix::{
-    Actor, ActorFutureExt, Addr, AsyncContext, Context, Handler, Message, Recipient,
-    ResponseActFuture, SpawnHandle, WrapFuture,
+    ActorFutureExt, Addr, AsyncContext, Context, Handler, Message, Recipient, ResponseActFuture,
+    SpawnHandle, WrapFuture,
 };
 use chrono::{DateTime, Utc};
 use kalshi::{
@@ -358,17 +359,6 @@ impl Metadata {
                 .map(|t| (self.clock.now() - t).num_milliseconds() as f64 / 1000.0),
             counters: self.counters.clone(),
         }
-    }
-}
-
-impl Actor for Metadata {
-    type Context = Context<Self>;
-
-    fn started(&mut self, ctx: &mut Context<Self>) {
-        self.refresh_selection(ctx);
-        ctx.run_interval(Duration::from_secs(self.cfg.ttl_s), |act, ctx| {
-            act.refresh_selection(ctx)
-        });
     }
 }
 

@@ -1,10 +1,15 @@
 //! What the feed tells the order manager: fills (booked once, with the order's fill count and
 //! the position, in one journal transaction), order updates (the exchange's state wins; an
 //! order we never had is adopted and flagged), connection events (a reconnect starts the gap
-//! recovery in `sync`) and books (marks for unrealised P&L only — no journal I/O on this path).
+//! recovery in `sync`), books (marks for unrealised P&L — no journal I/O on this path — and
+//! staleness: intents priced on a book since gone stale are refused and queued placements for
+//! it withdrawn) and market lifecycle (a paused or ended market's placements withdrawn).
 
 use actix::{Context, Handler};
-use kalshi::{rest::Order, types::OrderStatus};
+use kalshi::{
+    rest::Order,
+    types::{LifecycleEventType, OrderStatus},
+};
 use tracing::warn;
 
 use super::{
@@ -15,8 +20,12 @@ use super::{
     reconcile::Difference,
     state::{Event, OrderState},
 };
-use crate::market_data::{
-    BookResynced, BookStale, BookUpdated, FeedEvent, FillReceived, UserOrderReceived,
+use crate::{
+    gateway::WithdrawPlacements,
+    market_data::{
+        BookResynced, BookStale, BookUpdated, FeedEvent, FillReceived, LifecycleReceived,
+        UserOrderReceived,
+    },
 };
 
 impl Orders {
@@ -191,6 +200,7 @@ impl Handler<BookUpdated> for Orders {
     type Result = ();
 
     fn handle(&mut self, msg: BookUpdated, ctx: &mut Context<Self>) {
+        self.book_fresh(&msg.ticker, msg.epoch);
         if self.positions.count(&msg.ticker).is_zero() {
             return;
         }
@@ -203,16 +213,58 @@ impl Handler<BookUpdated> for Orders {
     }
 }
 
-/// A stale book keeps its last mark; the order manager needs nothing else from it (the
-/// strategy is what stops acting on it).
+/// A stale book keeps its last mark; intents priced on it are refused from now on, and the
+/// placements for its market still queued in the gateway are taken back unsent.
 impl Handler<BookStale> for Orders {
     type Result = ();
 
-    fn handle(&mut self, _msg: BookStale, _ctx: &mut Context<Self>) {}
+    fn handle(&mut self, msg: BookStale, _ctx: &mut Context<Self>) {
+        self.stale_books.insert(msg.ticker.clone(), msg.epoch);
+        self.peers.withdraw.do_send(WithdrawPlacements {
+            ticker: msg.ticker,
+            reason: format!("its book went stale (epoch {})", msg.epoch),
+        });
+    }
 }
 
 impl Handler<BookResynced> for Orders {
     type Result = ();
 
-    fn handle(&mut self, _msg: BookResynced, _ctx: &mut Context<Self>) {}
+    fn handle(&mut self, msg: BookResynced, _ctx: &mut Context<Self>) {
+        self.book_fresh(&msg.ticker, msg.epoch);
+    }
+}
+
+/// A market that pauses or ends takes its queued placements with it; one activated again
+/// trades again.
+impl Handler<LifecycleReceived> for Orders {
+    type Result = ();
+
+    fn handle(&mut self, msg: LifecycleReceived, _ctx: &mut Context<Self>) {
+        let ticker = msg.event.market_ticker;
+        match msg.event.event_type {
+            LifecycleEventType::Deactivated
+            | LifecycleEventType::Determined
+            | LifecycleEventType::Settled => {
+                self.paused.insert(ticker.clone());
+                self.peers.withdraw.do_send(WithdrawPlacements {
+                    ticker,
+                    reason: "its market paused or ended".into(),
+                });
+            }
+            LifecycleEventType::Activated => {
+                self.paused.remove(&ticker);
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Orders {
+    /// A book of `epoch` is fresh: a stale mark of an older epoch no longer holds.
+    fn book_fresh(&mut self, ticker: &kalshi::Ticker, epoch: u64) {
+        if self.stale_books.get(ticker).is_some_and(|e| epoch > *e) {
+            self.stale_books.remove(ticker);
+        }
+    }
 }

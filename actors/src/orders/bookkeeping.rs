@@ -8,7 +8,7 @@ use kalshi::{
     ClientOrderId, Count, OrderId, Price, Ticker,
     types::{BookSide, OrderStatus, TimeInForce},
 };
-use tracing::{error, warn};
+use tracing::warn;
 
 use super::{
     OrderEvent, Orders,
@@ -45,7 +45,7 @@ impl Orders {
             Ok(()) => true,
             Err(e) => {
                 self.counters.journal_errors += 1;
-                error!(error = %e, "journal write failed");
+                self.journal_failed(format!("a write failed: {e}"));
                 false
             }
         }

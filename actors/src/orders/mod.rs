@@ -36,22 +36,25 @@ mod cancel;
 pub mod config;
 pub mod event;
 mod fetch;
+mod gate;
 pub mod ids;
 pub mod journal;
+mod lifecycle;
 pub mod metrics;
 pub mod peers;
 pub mod positions;
 pub mod reconcile;
 pub mod refusal;
+mod restore;
 pub mod risk;
 pub mod spec;
 pub mod state;
 mod submit;
 mod sync;
 
-use std::time::Duration;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use actix::{Actor, AsyncContext, Context, Handler, Message, MessageResult, ResponseFuture};
+use actix::{Context, Handler, Message, MessageResult, ResponseFuture};
 use kalshi::{ClientOrderId, Count, OrderId, Price, Ticker};
 use tracing::{info, warn};
 
@@ -72,8 +75,9 @@ use self::{
     state::Ledger,
 };
 use crate::{
-    blackout::{BlackoutChanged, BlackoutState, SubscribeBlackout},
+    blackout::{BlackoutChanged, BlackoutState},
     clock::SharedClock,
+    supervision::NotReady,
 };
 
 /// Place an order.
@@ -202,6 +206,14 @@ pub struct Orders {
     ready_waiters: Vec<tokio::sync::oneshot::Sender<()>>,
     halted: Option<String>,
     blackout: Option<BlackoutState>,
+    /// Actors the guardian says are not ready (no new risk while the blackout clock is one).
+    not_ready: BTreeSet<&'static str>,
+    /// Keys of re-sends a blackout (or its unknown state) holds back.
+    deferred: BTreeSet<String>,
+    /// Books gone stale, with the epoch that went stale (cleared by a newer epoch).
+    stale_books: HashMap<Ticker, u64>,
+    /// Markets paused or ended since (cleared when one is activated again).
+    paused: HashSet<Ticker>,
     counters: Counters,
 }
 
@@ -215,36 +227,18 @@ impl Orders {
         clock: SharedClock,
     ) -> Result<Orders, Vec<String>> {
         cfg.validate()?;
-        let now = clock.now();
-        let since = now - chrono::Duration::days(i64::from(cfg.history_days));
-        let loaded = journal
-            .load(since)
+        let book = restore::Book::load(&journal, &cfg, clock.now())
             .map_err(|e| vec![format!("orders.journal_path: {e}")])?;
-        let mut ledger = Ledger::default();
-        loaded.orders.into_iter().for_each(|o| ledger.insert(o));
-        let mut positions = Positions::default();
-        for (t, p) in loaded.positions {
-            positions.restore(t, p);
-        }
-        for (f, realized) in &loaded.fills {
-            positions.restore_fill(f, *realized);
-        }
-        info!(
-            orders = ledger.len(),
-            open = ledger.open().count(),
-            next_seq = loaded.max_seq + 1,
-            "journal loaded"
-        );
         Ok(Orders {
             limits: RiskLimits::from_config(&cfg),
             cfg,
             peers,
             clock,
             journal,
-            ledger,
-            positions,
+            ledger: book.ledger,
+            positions: book.positions,
             rate: RateWindow::default(),
-            next_seq: loaded.max_seq + 1,
+            next_seq: book.next_seq,
             ready: false,
             reconciling: false,
             checking_positions: false,
@@ -252,6 +246,10 @@ impl Orders {
             ready_waiters: Vec::new(),
             halted: None,
             blackout: None,
+            not_ready: BTreeSet::new(),
+            deferred: BTreeSet::new(),
+            stale_books: HashMap::new(),
+            paused: HashSet::new(),
             counters: Counters::default(),
         })
     }
@@ -268,27 +266,6 @@ impl Orders {
         )
         .map_err(|e: JournalError| vec![format!("orders.journal_path: {e}")])?;
         Orders::new(cfg, journal, peers, clock)
-    }
-}
-
-impl Actor for Orders {
-    type Context = Context<Self>;
-
-    fn started(&mut self, ctx: &mut Context<Self>) {
-        if let Some(b) = &self.peers.blackout {
-            b.do_send(SubscribeBlackout {
-                recipient: ctx.address().recipient(),
-            });
-        }
-        self.start_reconciliation(ctx);
-        if self.cfg.positions_check_s > 0 {
-            ctx.run_interval(
-                Duration::from_secs(self.cfg.positions_check_s),
-                |act, ctx| {
-                    act.periodic(ctx);
-                },
-            );
-        }
     }
 }
 
@@ -325,6 +302,16 @@ impl Handler<BlackoutChanged> for Orders {
             let n = self.cancel_open(None, ctx);
             info!(cancels = n, "blackout started: cancelling resting orders");
         }
+        self.resume_deferred(ctx);
+    }
+}
+
+impl Handler<NotReady> for Orders {
+    type Result = ();
+
+    fn handle(&mut self, msg: NotReady, ctx: &mut Context<Self>) {
+        self.not_ready = msg.actors;
+        self.resume_deferred(ctx);
     }
 }
 

@@ -10,9 +10,10 @@ use crate::{
     blackout::SubscribeBlackout,
     gateway::{
         AmendOrder, CancelOrder, DecreaseOrder, Gateway, GetFills, GetOrder, GetOrders,
-        GetPositions, PlaceOrder,
+        GetPositions, PlaceOrder, WithdrawPlacements,
     },
     metadata::LookupMarket,
+    supervision::ChildEvent,
 };
 
 /// The order manager's peers.
@@ -41,6 +42,10 @@ pub struct OrdersPeers {
     pub blackout: Option<Recipient<SubscribeBlackout>>,
     /// Told every order change and every fill booked (the strategy).
     pub listeners: Vec<Recipient<OrderEvent>>,
+    /// Takes back placements still queued in the gateway (a book gone stale, a market paused).
+    pub withdraw: Recipient<WithdrawPlacements>,
+    /// The guardian, told when the journal fails (`None`: nobody).
+    pub supervisor: Option<Recipient<ChildEvent>>,
 }
 
 impl OrdersPeers {
@@ -59,6 +64,8 @@ impl OrdersPeers {
             markets,
             blackout: None,
             listeners: Vec::new(),
+            withdraw: gateway.clone().recipient(),
+            supervisor: None,
         }
     }
 }

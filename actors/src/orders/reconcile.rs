@@ -47,6 +47,12 @@ pub enum OrderAction {
         /// Ledger key.
         key: String,
     },
+    /// Ours, never placed, still young, but nothing that adds risk may be sent now (a
+    /// blackout, or its state unknown): kept as it is, re-sent or given up once that ends.
+    Defer {
+        /// Ledger key.
+        key: String,
+    },
     /// Ours, never placed: give up on it (marked not sent).
     GiveUp {
         /// Ledger key.
@@ -70,7 +76,8 @@ pub enum OrderAction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Difference {
     /// What kind: `unacknowledged_placement`, `finished_while_away`, `never_sent`,
-    /// `lost_order`, `foreign_order`, `position_mismatch`, `fills_recovered`.
+    /// `resend_deferred`, `lost_order`, `foreign_order`, `position_mismatch`,
+    /// `fills_recovered`.
     pub kind: &'static str,
     /// The order key or market.
     pub subject: String,
@@ -104,8 +111,11 @@ pub struct Context<'a> {
     pub now: DateTime<Utc>,
     /// Intents younger than this may be re-sent.
     pub resend_window: Duration,
-    /// Why nothing may be sent now (halt, blackout), if so.
-    pub send_blocked: Option<&'a str>,
+    /// Why nothing may be sent, ever again (the kill switch), if so: re-sends are given up.
+    pub halted: Option<&'a str>,
+    /// Why nothing that adds risk may be sent now (a blackout, or its state unknown), if so:
+    /// re-sends wait.
+    pub deferred: Option<&'a str>,
 }
 
 fn difference(kind: &'static str, subject: &str, detail: String) -> Difference {
@@ -199,14 +209,24 @@ impl Plan {
     /// and young enough, else given up.
     fn never_arrived(&mut self, rec: &OrderRecord, cx: &Context<'_>) {
         let age = cx.now - rec.created_at;
-        let why = match cx.send_blocked {
-            Some(blocked) => Some(format!("not on the exchange; not re-sent: {blocked}")),
+        let why = match cx.halted {
+            Some(halted) => Some(format!("not on the exchange; not re-sent: {halted}")),
             None if age > cx.resend_window => Some(format!(
                 "not on the exchange; not re-sent: {} s old",
                 age.num_seconds()
             )),
             None => None,
         };
+        if let (None, Some(wait)) = (&why, cx.deferred) {
+            self.differences.push(difference(
+                "resend_deferred",
+                &rec.key,
+                format!("not on the exchange; re-sent once this ends: {wait}"),
+            ));
+            return self.actions.push(OrderAction::Defer {
+                key: rec.key.clone(),
+            });
+        }
         match why {
             Some(reason) => {
                 self.differences

@@ -48,12 +48,13 @@ fn ours(seq: u64, state: OrderState, order_id: Option<&str>, age_s: i64) -> Orde
     }
 }
 
-fn cx(blocked: Option<&str>) -> Context<'_> {
+fn cx(halted: Option<&str>) -> Context<'_> {
     Context {
         strategy: "s",
         now: now(),
         resend_window: Duration::seconds(10),
-        send_blocked: blocked,
+        halted,
+        deferred: None,
     }
 }
 
@@ -89,12 +90,33 @@ fn a_missing_intent_is_resent_when_young_and_given_up_when_old_or_blocked() {
     assert!(matches!(&plan.actions[1], OrderAction::GiveUp { key, .. } if key == "s:T-1:2"));
     assert_eq!(kinds(&plan), ["never_sent"]);
 
-    let plan = plan_orders(&ledger, &cands, &[], &cx(Some("blackout")));
+    let plan = plan_orders(&ledger, &cands, &[], &cx(Some("halted")));
     assert!(
         plan.actions
             .iter()
             .all(|a| matches!(a, OrderAction::GiveUp { .. }))
     );
+}
+
+#[test]
+fn in_a_blackout_a_young_missing_intent_waits_and_an_old_one_is_given_up() {
+    let mut ledger = Ledger::default();
+    ledger.insert(ours(1, OrderState::PendingNew, None, 1));
+    ledger.insert(ours(2, OrderState::Unknown, None, 60));
+    let cands: Vec<&OrderRecord> = ledger.open().collect();
+    let blackout = Context {
+        deferred: Some("blackout: gfs 06z"),
+        ..cx(None)
+    };
+    let plan = plan_orders(&ledger, &cands, &[], &blackout);
+    assert_eq!(
+        plan.actions[0],
+        OrderAction::Defer {
+            key: "s:T-1:1".into()
+        }
+    );
+    assert!(matches!(&plan.actions[1], OrderAction::GiveUp { key, .. } if key == "s:T-1:2"));
+    assert_eq!(kinds(&plan), ["resend_deferred", "never_sent"]);
 }
 
 #[test]

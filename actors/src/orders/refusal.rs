@@ -37,6 +37,17 @@ pub enum Refusal {
         /// Its status.
         status: String,
     },
+    /// The book the intent was priced on went stale since: the price may be wrong.
+    #[error("the book of {ticker} went stale after the intent was priced (epoch {epoch})")]
+    StaleBook {
+        /// Market.
+        ticker: Ticker,
+        /// The epoch that went stale.
+        epoch: u64,
+    },
+    /// The market paused (or ended) since the intent was decided.
+    #[error("market {0} paused or ended since the intent was decided")]
+    MarketPaused(Ticker),
     /// An order on this market has an unknown outcome; new orders wait until it is settled.
     #[error("market {ticker} is blocked until order {key} (outcome unknown) is settled")]
     Blocked {
@@ -94,6 +105,8 @@ impl Refusal {
             Refusal::UnknownMarket(_) => "unknown_market".into(),
             Refusal::MarketClosed { .. } => "market_closed".into(),
             Refusal::Blocked { .. } => "blocked_by_unknown".into(),
+            Refusal::StaleBook { .. } => "stale_book".into(),
+            Refusal::MarketPaused(_) => "market_paused".into(),
             Refusal::Risk(b) => format!("risk:{}", b.limit),
             Refusal::Exchange { .. } => "exchange_rejected".into(),
             Refusal::NotSent { .. } => "not_sent".into(),
@@ -110,6 +123,8 @@ impl Refusal {
             Refusal::NotReady
             | Refusal::Blackout(_)
             | Refusal::Blocked { .. }
+            | Refusal::StaleBook { .. }
+            | Refusal::MarketPaused(_)
             | Refusal::Metadata(_)
             | Refusal::Journal(_)
             | Refusal::Risk(_) => true,

@@ -34,9 +34,10 @@ pub(super) fn failure_of(e: &GatewayError) -> Failure {
         GatewayError::Rejected(_) | GatewayError::Unauthorized(_) | GatewayError::Invalid(_) => {
             Failure::Rejected(e.to_string())
         }
-        GatewayError::Expired | GatewayError::Overloaded { .. } | GatewayError::RateLimited => {
-            Failure::NotSent(e.to_string())
-        }
+        GatewayError::Expired
+        | GatewayError::Withdrawn { .. }
+        | GatewayError::Overloaded { .. }
+        | GatewayError::RateLimited => Failure::NotSent(e.to_string()),
         GatewayError::Transport { .. }
         | GatewayError::Ambiguous { .. }
         | GatewayError::Server(_)
@@ -99,6 +100,22 @@ impl Orders {
         Ok(())
     }
 
+    /// Whether what the intent was decided on still holds: its book has not gone stale since
+    /// the epoch it was priced on, and its market has not paused.
+    fn still_current(&self, msg: &Submit) -> Result<(), Refusal> {
+        let ticker = &msg.spec.ticker;
+        if self.paused.contains(ticker) {
+            return Err(Refusal::MarketPaused(ticker.clone()));
+        }
+        match (msg.book_epoch, self.stale_books.get(ticker)) {
+            (Some(priced), Some(&stale)) if priced <= stale => Err(Refusal::StaleBook {
+                ticker: ticker.clone(),
+                epoch: stale,
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// The checks that need the market, then the gates and limits; journals the intent and
     /// answers its key.
     fn admit(
@@ -122,10 +139,9 @@ impl Orders {
         if let Err(e) = market.price_grid().validate(msg.spec.price) {
             return Err(invalid("price", e.to_string()));
         }
-        if let Some(b) = self.blackout.as_ref().filter(|b| b.active)
-            && !msg.spec.reduce_only
-        {
-            return Err(Refusal::Blackout(b.to_string()));
+        self.still_current(msg)?;
+        if let Some(why) = self.blackout_block().filter(|_| !msg.spec.reduce_only) {
+            return Err(Refusal::Blackout(why));
         }
         if let Some(o) = self.ledger.blocking(&msg.spec.ticker) {
             return Err(Refusal::Blocked {

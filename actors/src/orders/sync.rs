@@ -16,6 +16,7 @@ use super::journal::Write;
 use super::{
     Orders, Reconcile,
     fetch::{self, Pass, Snapshot, Sources},
+    gate,
     positions::FillRecord,
     reconcile::{self, Difference, OrderAction, PositionFix},
     state::{Event, OrderRecord, OrderState},
@@ -35,6 +36,8 @@ pub(super) enum Kind {
     Periodic,
     /// Asked for with `Reconcile`.
     Manual,
+    /// Re-sends a blackout held back, once it is over.
+    Deferred,
 }
 
 impl Kind {
@@ -45,6 +48,7 @@ impl Kind {
             Kind::Gap => "rest_gap",
             Kind::Periodic => "periodic",
             Kind::Manual => "manual",
+            Kind::Deferred => "deferred",
         }
     }
 }
@@ -90,6 +94,7 @@ impl Orders {
                 Kind::Unknown => o.state == OrderState::Unknown,
                 Kind::Gap | Kind::Manual => o.order_id.is_some(),
                 Kind::Periodic => false,
+                Kind::Deferred => self.deferred.contains(&o.key),
             })
             .collect()
     }
@@ -181,12 +186,14 @@ impl Orders {
         if kind == Kind::Periodic {
             return Vec::new();
         }
-        let blocked = self.send_blocked();
+        let halted = self.halted.as_ref().map(|h| format!("halted: {h}"));
+        let deferred = self.blackout_block();
         let cx = reconcile::Context {
             strategy: &self.cfg.strategy_id,
             now: self.now(),
             resend_window: chrono::Duration::milliseconds(self.cfg.resend_window_ms as i64),
-            send_blocked: blocked.as_deref(),
+            halted: halted.as_deref(),
+            deferred: deferred.as_deref(),
         };
         let candidates = self.candidates(kind);
         let plan = reconcile::plan_orders(&self.ledger, &candidates, orders, &cx);
@@ -197,7 +204,11 @@ impl Orders {
                     self.settle(&order)
                 }
                 OrderAction::GiveUp { key, reason } => {
+                    self.deferred.remove(&key);
                     self.change(&key, &Event::GaveUp(reason));
+                }
+                OrderAction::Defer { key } => {
+                    self.deferred.insert(key);
                 }
                 OrderAction::Lost { key } => {
                     self.change(&key, &Event::Lost("the exchange does not list it".into()));
@@ -207,6 +218,7 @@ impl Orders {
                     self.pending_resends.push(key)
                 }
                 OrderAction::Resend { key } => {
+                    self.deferred.remove(&key);
                     ctx.spawn(self.resend(&key));
                 }
             }
@@ -214,15 +226,26 @@ impl Orders {
         plan.differences
     }
 
-    /// Why nothing may be sent now, if so.
-    fn send_blocked(&self) -> Option<String> {
-        if let Some(h) = &self.halted {
-            return Some(format!("halted: {h}"));
+    /// Why nothing that adds risk may be sent now (blackouts, fail closed), if so.
+    pub(super) fn blackout_block(&self) -> Option<String> {
+        gate::blackout_block(
+            self.blackout.as_ref(),
+            self.not_ready.contains("blackout"),
+            self.now(),
+        )
+    }
+
+    /// Re-sends deferred by a blackout (or its unknown state): once nothing blocks them, a
+    /// reconciliation of just those re-sends what is still young and gives up the rest.
+    pub(super) fn resume_deferred(&mut self, ctx: &mut Context<Self>) {
+        if self.deferred.is_empty() || self.blackout_block().is_some() || !self.ready {
+            return;
         }
-        self.blackout
-            .as_ref()
-            .filter(|b| b.active)
-            .map(|b| format!("blackout: {b}"))
+        info!(
+            orders = self.deferred.len(),
+            "re-sending what a blackout held back"
+        );
+        ctx.spawn(self.run(Kind::Deferred).map(|_, _, _| ()));
     }
 
     /// Start-up: reconcile; re-send what is young and reconcile again once every re-send is

@@ -14,7 +14,7 @@ use std::{
 };
 
 use actix::{
-    Actor, ActorContext, ActorFutureExt, AsyncContext, Context, Handler, Message, MessageResult,
+    ActorContext, ActorFutureExt, AsyncContext, Context, Handler, Message, MessageResult,
     Recipient, WrapFuture,
 };
 use chrono::{DateTime, Utc};
@@ -22,7 +22,7 @@ use kalshi::{Count, Ticker, num::PriceRanges, rest::Market};
 use tracing::{debug, info, warn};
 
 use super::{
-    config::{ForecastSource, StrategyConfig},
+    config::StrategyConfig,
     forecast::Forecast,
     interface::{Intent, MarketView, Strategy},
     metrics::{Counters, StrategyMetrics},
@@ -33,7 +33,7 @@ use crate::{
     clock::SharedClock,
     market_data::{BookResynced, BookStale, BookUpdated},
     metadata::LookupMarket,
-    orders::{CancelAll, OrderEvent, Submit},
+    orders::{CancelAll, GetTrackedPositions, OrderEvent, Submit},
 };
 
 /// Where the strategy's intents and lookups go.
@@ -45,6 +45,9 @@ pub struct StrategyPeers {
     pub cancel_all: Recipient<CancelAll>,
     /// The metadata cache.
     pub markets: Recipient<LookupMarket>,
+    /// The order manager's positions, read at every start (restarts included); `None` waits
+    /// for [`SeedPositions`] instead.
+    pub positions: Option<Recipient<GetTrackedPositions>>,
 }
 
 /// The positions held when the strategy starts (from the order manager, after start-up
@@ -66,7 +69,7 @@ pub struct StopStrategy;
 
 /// What the actor holds per market: its metadata, its price grid and its fair probability under
 /// the current forecast — computed when the market or the forecast arrives, not per update.
-struct Priced {
+pub(super) struct Priced {
     market: Market,
     grid: Arc<PriceRanges>,
     fair: Option<f64>,
@@ -74,24 +77,26 @@ struct Priced {
 
 /// The strategy actor.
 pub struct StrategyActor {
-    cfg: StrategyConfig,
-    strategy: Box<dyn Strategy>,
-    peers: StrategyPeers,
-    clock: SharedClock,
+    pub(super) cfg: StrategyConfig,
+    pub(super) strategy: Box<dyn Strategy>,
+    pub(super) peers: StrategyPeers,
+    pub(super) clock: SharedClock,
     /// Open-Meteo base URL, resolved (the simulator's when embedded).
-    forecast_base: String,
-    client: Option<awc::Client>,
-    forecast: Forecast,
-    forecast_at: Option<DateTime<Utc>>,
-    file: ForecastFile,
-    markets: HashMap<Ticker, Priced>,
-    looking_up: HashSet<Ticker>,
-    positions: HashMap<Ticker, Count>,
+    pub(super) forecast_base: String,
+    pub(super) client: Option<awc::Client>,
+    pub(super) forecast: Forecast,
+    pub(super) forecast_at: Option<DateTime<Utc>>,
+    pub(super) file: ForecastFile,
+    pub(super) markets: HashMap<Ticker, Priced>,
+    pub(super) looking_up: HashSet<Ticker>,
+    pub(super) positions: HashMap<Ticker, Count>,
     /// Markets whose book went stale, with the epoch that went stale.
-    stale: HashMap<Ticker, u64>,
-    counters: Counters,
-    markets_priced: usize,
-    blackout: bool,
+    pub(super) stale: HashMap<Ticker, u64>,
+    pub(super) counters: Counters,
+    /// The positions held were read since the last (re)start.
+    pub(super) seeded: bool,
+    pub(super) markets_priced: usize,
+    pub(super) blackout: bool,
 }
 
 impl std::fmt::Debug for StrategyActor {
@@ -128,12 +133,13 @@ impl StrategyActor {
             positions: HashMap::new(),
             stale: HashMap::new(),
             counters: Counters::default(),
+            seeded: false,
             markets_priced: 0,
             blackout: false,
         }
     }
 
-    fn dispatch(&mut self, intents: Vec<Intent>, ctx: &mut Context<Self>) {
+    pub(super) fn dispatch(&mut self, intents: Vec<Intent>, ctx: &mut Context<Self>) {
         if !self.cfg.enabled {
             return;
         }
@@ -207,6 +213,12 @@ impl StrategyActor {
         self.markets_priced = self.markets.values().filter(|p| p.fair.is_some()).count();
     }
 
+    /// The positions held now (at a start or restart); later changes come with fills.
+    pub(super) fn seed(&mut self, held: Vec<(Ticker, Count)>) {
+        self.positions = held.into_iter().collect();
+        self.seeded = true;
+    }
+
     fn forecast_entries(&self) -> usize {
         self.forecast.probabilities.len() + self.forecast.ensembles.len()
     }
@@ -222,7 +234,7 @@ impl StrategyActor {
         info!(entries = self.forecast_entries(), "forecast loaded");
     }
 
-    fn check_file(&mut self) {
+    pub(super) fn check_file(&mut self) {
         match self.file.check() {
             FileCheck::Unchanged => {}
             FileCheck::Missing => {
@@ -237,7 +249,7 @@ impl StrategyActor {
         }
     }
 
-    fn fetch_open_meteo(&mut self, ctx: &mut Context<Self>) {
+    pub(super) fn fetch_open_meteo(&mut self, ctx: &mut Context<Self>) {
         let Some(client) = self.forecast_client() else {
             return;
         };
@@ -271,27 +283,6 @@ impl StrategyActor {
             }
         }
         self.client.clone()
-    }
-}
-
-impl Actor for StrategyActor {
-    type Context = Context<Self>;
-
-    fn started(&mut self, ctx: &mut Context<Self>) {
-        match self.cfg.forecast.source {
-            ForecastSource::None => {}
-            ForecastSource::File => {
-                self.check_file();
-                let every = ForecastFile::every(&self.cfg.forecast);
-                ctx.run_interval(every, |act, _| act.check_file());
-            }
-            ForecastSource::OpenMeteo => self.fetch_open_meteo(ctx),
-        }
-        ctx.run_interval(Duration::from_millis(self.cfg.timer_ms), |act, ctx| {
-            let intents = act.strategy.on_timer(act.clock.now());
-            act.dispatch(intents, ctx);
-        });
-        info!(enabled = self.cfg.enabled, source = ?self.cfg.forecast.source, "strategy started");
     }
 }
 
@@ -385,9 +376,7 @@ impl Handler<SeedPositions> for StrategyActor {
     type Result = ();
 
     fn handle(&mut self, msg: SeedPositions, _ctx: &mut Context<Self>) {
-        for (ticker, position) in msg.0 {
-            self.positions.insert(ticker, position);
-        }
+        self.seed(msg.0);
     }
 }
 

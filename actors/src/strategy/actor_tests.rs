@@ -168,6 +168,7 @@ async fn acts_only_on_fresh_books_and_stamps_the_epoch() {
             submit: peer.clone().recipient(),
             cancel_all: peer.clone().recipient(),
             markets: peer.clone().recipient(),
+            positions: None,
         },
         clock,
     )

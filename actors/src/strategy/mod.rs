@@ -16,6 +16,7 @@ pub mod config;
 pub mod fair_value;
 pub mod forecast;
 pub mod interface;
+mod lifecycle;
 pub mod metrics;
 pub mod source;
 

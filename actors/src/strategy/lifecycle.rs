@@ -1,0 +1,78 @@
+//! The strategy actor's life: started (forecast loaded or fetched, the positions held read
+//! from the order manager, the strategy's timer), restarted after a panic (lookups in flight
+//! forgotten, positions and forecast read again; markets and their grids are kept, books are
+//! trusted only from their next fresh update), and its answer to the guardian's heartbeat:
+//! ready once it knows the positions held.
+
+use std::time::Duration;
+
+use actix::{Actor, ActorFutureExt, AsyncContext, Context, Handler, Supervised, WrapFuture};
+use kalshi::Ticker;
+use tracing::{info, warn};
+
+use super::{actor::StrategyActor, config::ForecastSource, source::ForecastFile};
+use crate::{
+    orders::GetTrackedPositions,
+    supervision::{Heartbeat, Liveness},
+};
+
+impl Actor for StrategyActor {
+    type Context = Context<Self>;
+
+    fn started(&mut self, ctx: &mut Context<Self>) {
+        self.read_positions(ctx);
+        match self.cfg.forecast.source {
+            ForecastSource::None => {}
+            ForecastSource::File => {
+                self.check_file();
+                let every = ForecastFile::every(&self.cfg.forecast);
+                ctx.run_interval(every, |act, _| act.check_file());
+            }
+            ForecastSource::OpenMeteo => self.fetch_open_meteo(ctx),
+        }
+        ctx.run_interval(Duration::from_millis(self.cfg.timer_ms), |act, ctx| {
+            let intents = act.strategy.on_timer(act.clock.now());
+            act.dispatch(intents, ctx);
+        });
+        info!(enabled = self.cfg.enabled, source = ?self.cfg.forecast.source, "strategy started");
+    }
+}
+
+impl StrategyActor {
+    /// Reads the positions held from the order manager (when it has that peer).
+    fn read_positions(&mut self, ctx: &mut Context<Self>) {
+        let Some(peer) = self.peers.positions.clone() else {
+            return;
+        };
+        ctx.spawn(
+            peer.send(GetTrackedPositions)
+                .into_actor(self)
+                .map(|held, act, _| match held {
+                    Ok(held) => act.seed(
+                        held.into_iter()
+                            .filter_map(|p| Ticker::new(p.ticker).ok().map(|t| (t, p.position)))
+                            .collect(),
+                    ),
+                    Err(e) => warn!(error = %e, "cannot read the positions held"),
+                }),
+        );
+    }
+}
+
+impl Supervised for StrategyActor {
+    fn restarting(&mut self, _ctx: &mut Context<Self>) {
+        self.looking_up.clear();
+        self.positions.clear();
+        self.seeded = false;
+        // Every book is suspect until its next update: the epoch seen last is the stale one.
+        self.stale.clear();
+    }
+}
+
+impl Handler<Heartbeat> for StrategyActor {
+    type Result = Liveness;
+
+    fn handle(&mut self, _msg: Heartbeat, _ctx: &mut Context<Self>) -> Liveness {
+        Liveness::when(self.seeded, "the positions held")
+    }
+}
