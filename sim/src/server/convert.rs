@@ -7,7 +7,7 @@ use kalshi::{
     level::PriceLevel,
     rest::{
         Fill, JsonDecimal, Market, MarketPosition, Order, OrderbookFp, Settlement,
-        markets::StrikeType,
+        markets::{SettlementBoundsType, StrikeType},
     },
     types::MarketType,
 };
@@ -65,7 +65,8 @@ pub fn market(m: &SimMarket) -> Market {
         rules_secondary: String::new(),
         price_level_structure: m.info.price_level_structure.clone(),
         price_ranges: m.info.price_ranges.clone(),
-        settlement_bounds_type: None,
+        // Kalshi's `default` (no settlement floor): the simulator's markets pay $1 or $0.
+        settlement_bounds_type: SettlementBoundsType::Default,
         settlement_value_dollars: m.settlement_value,
         settlement_ts: m.settled_at,
         settlement_floor_dollars: None,
@@ -82,7 +83,6 @@ pub fn market(m: &SimMarket) -> Market {
         mve_selected_legs: None,
         is_provisional: None,
         exchange_index: Some(0),
-        liquidity_dollars: Some(Money::ZERO),
         title: Some(m.info.title.clone()),
         subtitle: None,
         expiration_time: None,

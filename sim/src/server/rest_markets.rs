@@ -331,6 +331,7 @@ fn series_of(core: &Core, shared: &Shared, ticker: &str) -> Option<Series> {
         frequency: "daily".into(),
         title: format!("Highest temperature in {}", city.name),
         category: "Climate and Weather".into(),
+        categories: vec!["Climate and Weather".into()],
         tags: vec!["Weather".into()],
         settlement_sources: vec![SettlementSource {
             name: format!("NWS Climatological Report (Daily), {}", city.station),
@@ -342,6 +343,7 @@ fn series_of(core: &Core, shared: &Shared, ticker: &str) -> Option<Series> {
         fee_multiplier: JsonDecimal::from_int(multiplier).unwrap_or_default(),
         additional_prohibitions: Vec::new(),
         product_metadata: None,
+        volume_fp: None,
     })
 }
 
