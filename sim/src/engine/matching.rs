@@ -346,11 +346,7 @@ fn check_account(acct: &Account, market: &SimMarket, req: &OrderRequest) -> Resu
         ));
     }
     if req.post_only && market.book.crosses(req.side, req.price) {
-        return Err(Reject::new(
-            400,
-            "post_only_cross",
-            "post-only order would cross the book",
-        ));
+        return Err(Reject::invalid(kalshi::error::details::POST_ONLY_CROSS));
     }
     let opening = req.count - acct.closable(&req.ticker, req.side).min(req.count);
     let leg = leg_price(req.side, req.price);
