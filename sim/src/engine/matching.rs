@@ -243,7 +243,8 @@ impl Exchange {
 
             print.fill(taker, true);
             totals.add(&print);
-            market.record_trade(print.yes_price, count);
+            market.record_trade(print.yes_price, count, now);
+            self.trades.push(print.record(taker));
             touched = true;
 
             ledger.notices.push(print.notice(taker));

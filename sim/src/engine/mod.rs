@@ -6,16 +6,17 @@
 //! - [`ids`]: the internal handles [`AccountIdx`] and [`OrderKey`].
 //! - [`order`]: requests, order records, refusals.
 //! - [`book`]: resting orders per side and level, in time priority.
-//! - [`matching`]: order entry and price-time matching (`impl Exchange`); `trade`: how one
-//!   trade is booked on its two orders, two accounts and the notice queue.
+//! - [`matching`]: order entry and price-time matching (`impl Exchange`); [`trade`]: how one
+//!   trade is booked on its two orders, two accounts, the trade log and the notice queue.
 //! - [`modify`]: cancel, decrease, amend, cancel-all (`impl Exchange`).
 //! - [`lifecycle`]: open, pause, close, determine, settle, expiry (`impl Exchange`).
 //! - [`account`]: cash, collateral, positions, fills, settlements.
-//! - [`market`]: market metadata, state and hidden truth.
+//! - [`market`]: market metadata, state and hidden truth; [`candles`]: its price history.
 //! - [`notice`]: what operations report.
 
 pub mod account;
 pub mod book;
+pub mod candles;
 pub mod ids;
 pub mod lifecycle;
 pub mod market;
@@ -23,7 +24,7 @@ pub mod matching;
 pub mod modify;
 pub mod notice;
 pub mod order;
-mod trade;
+pub mod trade;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -36,6 +37,7 @@ pub use ids::{AccountIdx, OrderKey};
 pub use market::{MarketInfo, SimMarket, Strike};
 pub use notice::{LifecycleNotice, Notice, TickerSnapshot};
 pub use order::{OrderRequest, Reject, SimOrder};
+pub use trade::TradeRecord;
 
 /// A random UUID-shaped id drawn from `rng` (one draw of 16 bytes).
 fn random_uuid(rng: &mut StdRng) -> String {
@@ -57,6 +59,7 @@ pub struct Exchange {
     trading_active: bool,
     rng: StdRng,
     notices: Vec<Notice>,
+    trades: Vec<TradeRecord>,
 }
 
 impl Exchange {
@@ -72,6 +75,7 @@ impl Exchange {
             trading_active: true,
             rng: StdRng::seed_from_u64(seed),
             notices: Vec::new(),
+            trades: Vec::new(),
         }
     }
 
@@ -151,6 +155,11 @@ impl Exchange {
         self.order_ids.get(id).and_then(|k| self.orders.get(k))
     }
 
+    /// Every trade so far, oldest first (append-only, like the accounts' fills).
+    pub fn trades(&self) -> &[TradeRecord] {
+        &self.trades
+    }
+
     /// Whether trading is on exchange-wide.
     pub fn trading_active(&self) -> bool {
         self.trading_active
@@ -161,11 +170,18 @@ impl Exchange {
         self.trading_active = active;
     }
 
-    /// Queues a ticker update for a market after its top of book or trades changed.
+    /// Queues a ticker update for a market after its top of book or trades changed, and
+    /// records the new quote in its candles.
     fn notice_ticker(&mut self, ticker: &str, now: DateTime<Utc>) {
-        if let Some(m) = self.markets.get(ticker) {
-            self.notices
-                .push(Notice::TickerUpdate(m.ticker_snapshot(now)));
+        if let Some(m) = self.markets.get_mut(ticker) {
+            let snapshot = m.ticker_snapshot(now);
+            m.candles.quote(
+                now,
+                snapshot.yes_bid,
+                snapshot.yes_ask,
+                snapshot.open_interest,
+            );
+            self.notices.push(Notice::TickerUpdate(snapshot));
         }
     }
 

@@ -6,15 +6,17 @@ use kalshi::{
     Count, Money, Price,
     level::PriceLevel,
     rest::{
-        Fill, JsonDecimal, Market, MarketPosition, Order, OrderbookFp, Settlement,
+        BidAskDistribution, Fill, JsonDecimal, Market, MarketCandlestick, MarketPosition, Order,
+        OrderbookFp, PriceDistribution, Settlement, Trade,
         markets::{SettlementBoundsType, StrikeType},
     },
     types::MarketType,
 };
 
 use crate::engine::{
-    Exchange, FillRecord, Position, SettlementRecord, SimMarket, SimOrder, Strike,
+    Exchange, FillRecord, Position, SettlementRecord, SimMarket, SimOrder, Strike, TradeRecord,
     book::RestingBook,
+    candles::{Candle, Ohlc},
 };
 
 fn decimal(v: f64) -> JsonDecimal {
@@ -199,5 +201,53 @@ pub fn settlement(s: &SettlementRecord) -> Settlement {
             .to_cents_exact()
             .map(|c| Money::from_cents(i64::from(c))),
         exchange_index: Some(0),
+    }
+}
+
+/// A trade as `GET /markets/trades` shows it. The simulator has no block trades.
+pub fn trade(t: &TradeRecord) -> Trade {
+    let outcome = t.taker_side.outcome();
+    Trade {
+        trade_id: t.trade_id.clone(),
+        ticker: t.ticker.clone(),
+        count_fp: t.count,
+        yes_price_dollars: t.yes_price,
+        no_price_dollars: t.yes_price.complement(),
+        taker_outcome_side: Some(outcome),
+        taker_book_side: Some(t.taker_side),
+        taker_side: Some(outcome),
+        created_time: t.ts,
+        is_block_trade: false,
+    }
+}
+
+fn bid_ask(o: &Ohlc) -> BidAskDistribution {
+    BidAskDistribution {
+        open_dollars: o.open,
+        high_dollars: o.high,
+        low_dollars: o.low,
+        close_dollars: o.close,
+    }
+}
+
+/// A candle as the candlestick endpoints show it.
+pub fn candle(c: &Candle) -> MarketCandlestick {
+    let traded = c.bar.price;
+    MarketCandlestick {
+        end_period_ts: c.end_ts,
+        yes_bid: bid_ask(&c.bar.bid),
+        yes_ask: bid_ask(&c.bar.ask),
+        price: PriceDistribution {
+            open_dollars: traded.map(|p| p.open),
+            high_dollars: traded.map(|p| p.high),
+            low_dollars: traded.map(|p| p.low),
+            close_dollars: traded.map(|p| p.close),
+            mean_dollars: c.bar.mean(),
+            previous_dollars: c.previous,
+            min_dollars: traded.map(|p| p.low),
+            max_dollars: traded.map(|p| p.high),
+        },
+        volume_fp: c.bar.volume,
+        open_interest_fp: c.bar.open_interest,
     }
 }
