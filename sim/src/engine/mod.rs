@@ -6,7 +6,7 @@
 //! - [`ids`]: the internal handles [`AccountIdx`] and [`OrderKey`].
 //! - [`order`]: requests, order records, refusals.
 //! - [`book`]: resting orders per side and level, in time priority.
-//! - [`matching`]: order entry and price-time matching (`impl Exchange`); [`trade`]: how one
+//! - [`matching`]: order entry and price-time matching (`impl Exchange`); `trade`: how one
 //!   trade is booked on its two orders, two accounts, the trade log and the notice queue.
 //! - [`modify`]: cancel, decrease, amend, cancel-all (`impl Exchange`).
 //! - [`lifecycle`]: open, pause, close, determine, settle, expiry (`impl Exchange`).
@@ -24,7 +24,7 @@ pub mod matching;
 pub mod modify;
 pub mod notice;
 pub mod order;
-pub mod trade;
+mod trade;
 
 use std::collections::{BTreeMap, HashMap};
 
