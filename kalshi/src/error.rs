@@ -2,14 +2,19 @@
 //! error-body shapes arrived; [`ErrorBody`] writes those shapes for the simulator; [`codes`]
 //! names the known error `code` strings.
 //!
-//! The three shapes (kalshi-api.md §4, §8.3):
+//! The three shapes (kalshi-api.md §4, §8.3; Kalshi's "Order Errors" page,
+//! <https://docs.kalshi.com/getting_started/order_errors>):
 //!
-//! - flat, as the spec has it (OAS `ErrorResponse`; PY also had `service`):
-//!   `{"code":"not_found","message":"market not found","details":"…","service":"…"}`
-//! - wrapped, as the live API sends it:
-//!   `{"error":{"code":"invalid_order","message":"invalid order","details":"…"}}`
+//! - wrapped, what an order the API or the exchange rejects gets — switch on `code`,
+//!   `message` and `details` are for people:
+//!   `{"error":{"code":"invalid_order","message":"invalid order","details":"post only cross"}}`
+//! - flat, as the spec has it (OAS `ErrorResponse`; PY also had `service`), and what a body
+//!   the API cannot parse (malformed JSON, a field of the wrong type) gets:
+//!   `{"code":"bad_request","message":"bad request","details":"…"}`
 //! - text, on 429 (with no `Retry-After` and no `X-RateLimit-*` headers):
 //!   `{"error":"too many requests"}`
+//!
+//! Read `error.code` first and fall back to a top-level `code` ([`ApiError::parse`] does).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -19,8 +24,15 @@ use serde_json::Value;
 /// (`invalid_order`, `deprecated_v1_order_endpoint`). UNCERTAIN: that every FIX word maps this
 /// way; match on HTTP status first where one is documented (409 for a duplicate client id).
 pub mod codes {
-    /// The order is malformed (seen live with HTTP 400).
+    /// The order is malformed or breaks a rule (seen live with HTTP 400); `details` says
+    /// which, e.g. [`super::details::POST_ONLY_CROSS`]. Also a create body without `side`,
+    /// `count` or `price`.
     pub const INVALID_ORDER: &str = "invalid_order";
+    /// A required parameter is missing, e.g. a create body without `ticker`.
+    pub const MISSING_PARAMETERS: &str = "missing_parameters";
+    /// The body could not be parsed (malformed JSON, a field of the wrong type); sent in the
+    /// flat shape.
+    pub const BAD_REQUEST: &str = "bad_request";
     /// Query or body parameters are invalid.
     pub const INVALID_PARAMETERS: &str = "invalid_parameters";
     /// The market is not open (also every order op after `close_time`).
@@ -35,8 +47,6 @@ pub mod codes {
     pub const ORDER_ALREADY_EXISTS: &str = "order_already_exists";
     /// Not enough balance for the order.
     pub const INSUFFICIENT_BALANCE: &str = "insufficient_balance";
-    /// A post-only order would have taken.
-    pub const POST_ONLY_CROSS: &str = "post_only_cross";
     /// A fill-or-kill order found too little volume.
     pub const FOK_INSUFFICIENT_VOLUME: &str = "fok_insufficient_volume";
     /// The order would trade with the account's own order.
@@ -65,6 +75,13 @@ pub mod codes {
     pub const FORBIDDEN: &str = "forbidden";
     /// Server-side failure.
     pub const INTERNAL_SERVER_ERROR: &str = "internal_server_error";
+}
+
+/// Known `details` texts of [`codes::INVALID_ORDER`] refusals, as Kalshi's order-errors page
+/// gives them.
+pub mod details {
+    /// A post-only order would have taken liquidity.
+    pub const POST_ONLY_CROSS: &str = "post only cross";
 }
 
 /// Longest body excerpt kept in an [`ApiError`] built from an unparsable body.
@@ -112,7 +129,8 @@ pub struct ErrorDetail {
 }
 
 /// An error body in one of Kalshi's three shapes. The simulator serializes
-/// [`ErrorBody::wrapped`] (what the live API sends) and [`ErrorBody::too_many_requests`].
+/// [`ErrorBody::wrapped`] (what the live API sends for a refused request),
+/// [`ErrorBody::flat`] (an unparsable body) and [`ErrorBody::too_many_requests`].
 ///
 /// ```json
 /// {"error":{"code":"invalid_order","message":"invalid order",
@@ -148,6 +166,14 @@ impl ErrorBody {
                 details: details.map(str::to_owned),
                 service: None,
             },
+        }
+    }
+
+    /// The flat shape Kalshi sends for a body it cannot parse.
+    pub fn flat(code: &str, message: &str, details: Option<&str>) -> ErrorBody {
+        match ErrorBody::wrapped(code, message, details) {
+            ErrorBody::Wrapped { error } => ErrorBody::Flat(error),
+            other => other,
         }
     }
 
@@ -307,6 +333,13 @@ impl ApiError {
     pub fn is_deprecated_v1(&self) -> bool {
         self.has_code(codes::DEPRECATED_V1_ORDER_ENDPOINT)
     }
+
+    /// A post-only order was refused because it would have taken: `invalid_order` with the
+    /// details `post only cross`.
+    pub fn is_post_only_cross(&self) -> bool {
+        self.has_code(codes::INVALID_ORDER)
+            && self.details.as_deref() == Some(details::POST_ONLY_CROSS)
+    }
 }
 
 #[cfg(test)]
@@ -332,6 +365,29 @@ mod tests {
         let e = ApiError::parse(429, br#"{"error":"too many requests"}"#);
         assert!(e.is_rate_limited() && e.is_retryable() && e.code.is_empty());
         assert_eq!(e.to_string(), "HTTP 429: too many requests");
+    }
+
+    #[test]
+    fn reads_the_order_error_page_shapes() {
+        let e = ApiError::parse(
+            400,
+            br#"{"error":{"code":"invalid_order","message":"invalid order","details":"post only cross"}}"#,
+        );
+        assert!(e.is_post_only_cross(), "{e}");
+        let e = ApiError::parse(
+            400,
+            br#"{"code":"bad_request","message":"bad request","details":"invalid character"}"#,
+        );
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str(), e.details.as_deref()),
+            (codes::BAD_REQUEST, "bad request", Some("invalid character"))
+        );
+        assert!(!e.is_post_only_cross());
+        let e = ApiError::parse(
+            400,
+            br#"{"error":{"code":"missing_parameters","message":"missing parameters"}}"#,
+        );
+        assert!(e.has_code(codes::MISSING_PARAMETERS) && e.details.is_none());
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Every refusal has its documented status and Kalshi's wrapped error body
-//! (`{"error":{"code","message"}}`), read back with `kalshi::ApiError::parse`.
+//! Every refusal has its documented status and Kalshi's error body — wrapped
+//! (`{"error":{"code","message","details"}}`), or flat (`{"code":"bad_request",…}`) for a
+//! body that does not parse — read back with `kalshi::ApiError::parse`.
 
 mod common;
 
@@ -15,30 +16,49 @@ async fn malformed_bodies_are_400s_that_name_the_problem() {
     let t = Trader::new(&sim, "prime", "100.00");
     let m = common::open_market(&sim, 0).await;
 
-    let e = api_error(400, t.send_raw("POST", CREATE, "{\"ticker\": ").await);
-    assert_eq!(e.code, codes::INVALID_PARAMETERS);
-    assert!(e.message.starts_with("invalid JSON body"), "{e}");
+    let (status, body) = t.send_raw("POST", CREATE, "{\"ticker\": ").await;
+    let flat: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(flat["code"], "bad_request", "the flat shape: {flat}");
+    let e = api_error(400, (status, body));
+    assert_eq!(
+        (e.code.as_str(), e.message.as_str()),
+        (codes::BAD_REQUEST, "bad request")
+    );
+    assert!(e.details.unwrap().starts_with("invalid JSON body"));
 
     let mut wrong_type = order_json(&m, "bid", "0.50", "1.00");
     wrong_type["count"] = json!(5);
     let e = api_error(400, t.send("POST", CREATE, Some(wrong_type)).await);
-    assert!(e.message.contains("invalid type: integer `5`"), "{e}");
+    assert!(e.to_string().contains("invalid type: integer `5`"), "{e}");
 
     let mut unknown = order_json(&m, "bid", "0.50", "1.00");
     unknown["yes_price"] = json!(50);
     let e = api_error(400, t.send("POST", CREATE, Some(unknown)).await);
-    assert!(e.message.contains("unknown field `yes_price`"), "{e}");
+    assert!(e.to_string().contains("unknown field `yes_price`"), "{e}");
 
-    let mut missing = order_json(&m, "bid", "0.50", "1.00");
-    missing.as_object_mut().unwrap().remove("time_in_force");
-    let e = api_error(400, t.send("POST", CREATE, Some(missing)).await);
-    assert!(e.message.contains("missing field `time_in_force`"), "{e}");
+    for (field, code) in [
+        ("ticker", codes::MISSING_PARAMETERS),
+        ("time_in_force", codes::MISSING_PARAMETERS),
+        ("side", codes::INVALID_ORDER),
+        ("count", codes::INVALID_ORDER),
+        ("price", codes::INVALID_ORDER),
+    ] {
+        let mut missing = order_json(&m, "bid", "0.50", "1.00");
+        missing.as_object_mut().unwrap().remove(field);
+        let e = api_error(400, t.send("POST", CREATE, Some(missing)).await);
+        assert_eq!(e.code, code, "{field}");
+        assert!(
+            e.to_string().contains(&format!("missing field `{field}`")),
+            "{e}"
+        );
+    }
 
     let both = json!({"reduce_by": "1.00", "reduce_to": "1.00"});
     let path = "/portfolio/events/orders/00000000-0000-4000-8000-000000000000/decrease";
     let e = api_error(400, t.send("POST", path, Some(both)).await);
     assert!(
-        e.message.contains("exactly one of reduce_by and reduce_to"),
+        e.to_string()
+            .contains("exactly one of reduce_by and reduce_to"),
         "{e}"
     );
 
@@ -51,7 +71,7 @@ async fn malformed_bodies_are_400s_that_name_the_problem() {
         t.send("POST", "/portfolio/events/orders/batched", Some(batch))
             .await,
     );
-    assert!(e.message.contains("1 to 20 orders, got 21"), "{e}");
+    assert!(e.to_string().contains("1 to 20 orders, got 21"), "{e}");
 }
 
 #[actix_rt::test]
@@ -78,12 +98,12 @@ async fn order_rule_violations_are_refused_with_their_codes() {
     let zero = order_json(&m, "bid", "0.50", "0.00");
     let e = api_error(400, t.send("POST", CREATE, Some(zero)).await);
     assert_eq!(e.code, codes::INVALID_ORDER);
-    assert!(e.message.contains("count"), "{e}");
+    assert!(e.to_string().contains("count"), "{e}");
 
     let mut reduce_gtc = order_json(&m, "ask", "0.50", "1.00");
     reduce_gtc["reduce_only"] = json!(true);
     let e = api_error(400, t.send("POST", CREATE, Some(reduce_gtc)).await);
-    assert!(e.message.contains("reduce_only"), "{e}");
+    assert!(e.to_string().contains("reduce_only"), "{e}");
 
     let mut dup = order_json(&m, "bid", "0.10", "1.00");
     dup["client_order_id"] = json!("dup-1");
@@ -91,6 +111,18 @@ async fn order_rule_violations_are_refused_with_their_codes() {
     let e = api_error(409, t.send("POST", CREATE, Some(dup)).await);
     assert_eq!(e.code, codes::ORDER_ALREADY_EXISTS);
     assert!(e.is_duplicate_client_order_id());
+
+    let mut post_only = order_json(&m, "ask", "0.10", "1.00");
+    post_only["post_only"] = json!(true);
+    let (status, body) = t.send("POST", CREATE, Some(post_only)).await;
+    let wrapped: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        wrapped,
+        json!({"error": {"code": "invalid_order", "message": "invalid order",
+                         "details": "post only cross"}}),
+        "the order-errors page's example, exactly"
+    );
+    assert!(api_error(400, (status, body)).is_post_only_cross());
 
     let rich = order_json(&m, "bid", "0.90", "1000.00");
     let e = api_error(400, t.send("POST", CREATE, Some(rich)).await);
@@ -256,7 +288,7 @@ async fn routing_fields_must_match_the_order() {
         t.send("DELETE", &format!("{CREATE}/{id}?subaccount=2"), None)
             .await,
     );
-    assert!(e.message.contains("subaccount 2"), "{e}");
+    assert!(e.to_string().contains("subaccount 2"), "{e}");
 
     let amend = |extra: serde_json::Value| {
         let mut b = json!({"ticker": m, "side": "bid", "price": "0.11", "count": "2.00"});
@@ -281,13 +313,13 @@ async fn routing_fields_must_match_the_order() {
         )
         .await,
     );
-    assert!(e.message.contains("not-its-id"), "{e}");
+    assert!(e.to_string().contains("not-its-id"), "{e}");
     let e = api_error(
         400,
         t.send("POST", &path, Some(amend(json!({"expiration_time": 0}))))
             .await,
     );
-    assert!(e.message.contains("expiration_time"), "{e}");
+    assert!(e.to_string().contains("expiration_time"), "{e}");
     // Still resting, untouched.
     let o: kalshi::rest::GetOrderResponse = t
         .json("GET", &format!("/portfolio/orders/{id}"), None, 200)

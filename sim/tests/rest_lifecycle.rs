@@ -117,6 +117,11 @@ async fn determination_then_the_settlement_timer_pays_winners() {
     let pos: GetPositionsResponse = yes.json("GET", "/portfolio/positions", None, 200).await;
     assert_eq!(pos.market_positions[0].position_fp, Count::ZERO);
     assert_eq!(pos.market_positions[0].realized_pnl_dollars, money("6"));
+    for (status, listed) in [("settled", 1), ("all", 1), ("unsettled", 0)] {
+        let path = format!("/portfolio/positions?settlement_status={status}");
+        let pos: GetPositionsResponse = yes.json("GET", &path, None, 200).await;
+        assert_eq!(pos.market_positions.len(), listed, "{status}");
+    }
 
     let lost: GetSettlementsResponse = no.json("GET", "/portfolio/settlements", None, 200).await;
     let s = &lost.settlements[0];

@@ -66,12 +66,37 @@ async fn market_data_endpoints_answer_their_documented_shapes() {
         .await;
     assert_eq!(event.event.event_ticker, e.event_ticker);
     assert_eq!(event.markets.len(), 6, "two tails and four brackets");
+    assert_eq!(event.event.markets, None, "nested only when asked");
+    let nested: GetEventResponse = t
+        .json(
+            "GET",
+            &format!("/events/{}?with_nested_markets=true", e.event_ticker),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(nested.event.markets.as_ref(), Some(&nested.markets));
     let series: GetSeriesListResponse = t.json("GET", "/series", None, 200).await;
     assert_eq!(series.series.len(), 6, "one series per city");
     let one: GetSeriesResponse = t
         .json("GET", &format!("/series/{}", e.series_ticker), None, 200)
         .await;
     assert_eq!(one.series.ticker, e.series_ticker);
+    assert_eq!(one.series.categories, ["Climate and Weather"]);
+    assert_eq!(one.series.volume_fp, None, "volume only when asked");
+    let with_volume: GetSeriesResponse = t
+        .json(
+            "GET",
+            &format!("/series/{}?include_volume=true", e.series_ticker),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(
+        with_volume.series.volume_fp,
+        Some(Count::ZERO),
+        "quiet: nothing traded"
+    );
 
     let limits: GetAccountLimitsResponse = t.json("GET", "/account/limits", None, 200).await;
     assert_eq!(limits.usage_tier.as_str(), "premier");

@@ -1,10 +1,12 @@
 //! [`Endpoint`]: every REST endpoint Tradewind or the simulator uses, as data — HTTP method,
 //! path template relative to [`API_PREFIX`], whether it needs signed headers — plus
-//! [`Endpoint::path_for`] to build the concrete path and [`Endpoint::match_path`] to route a
-//! concrete request back to its endpoint (the simulator's router and rate limiter). The
-//! prefix itself is defined here too, so the table needs nothing from the rest of the module.
+//! [`Endpoint::path_for`] / [`Endpoint::path_with`] to build the concrete path and
+//! [`Endpoint::match_path`] to route a concrete request back to its endpoint. The prefix
+//! itself is defined here too, so the table needs nothing from the rest of the module.
 //!
-//! Source: kalshi-api.md §3 (OAS paths, TS `*Api.md` "Authorization" sections).
+//! Source: kalshi-api.md §3 (OAS paths, TS `*Api.md` "Authorization" sections); the paths
+//! agree with the SDK-derived `kalshi/tests/fixtures/kalshi-openapi.json` (3.34.0), which the
+//! `openapi_conformance` test checks.
 
 use std::fmt;
 
@@ -53,7 +55,7 @@ impl fmt::Display for Method {
 macro_rules! endpoints {
     ($($(#[$doc:meta])* $name:ident => $method:ident $path:literal, auth = $auth:literal;)+) => {
         /// One REST endpoint of the Trade API (kalshi-api.md §3). Paths are templates relative
-        /// to [`API_PREFIX`]; `{name}` marks the single path parameter, if any.
+        /// to [`API_PREFIX`]; each `{name}` marks a path parameter.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Endpoint {
             $($(#[$doc])* $name,)+
@@ -146,66 +148,100 @@ endpoints! {
     /// `POST /portfolio/events/orders/{order_id}/decrease`
     /// → [`DecreaseOrderV2Response`](super::DecreaseOrderV2Response).
     DecreaseOrder => Post "/portfolio/events/orders/{order_id}/decrease", auth = true;
+    /// `GET /markets/trades` → [`GetTradesResponse`](super::GetTradesResponse). Public
+    /// market data.
+    GetTrades => Get "/markets/trades", auth = false;
+    /// `GET /series/{series_ticker}/markets/{ticker}/candlesticks`
+    /// → [`GetMarketCandlesticksResponse`](super::GetMarketCandlesticksResponse). Public
+    /// market data; build the path with [`Endpoint::path_with`].
+    GetMarketCandlesticks => Get "/series/{series_ticker}/markets/{ticker}/candlesticks",
+        auth = false;
+    /// `GET /markets/candlesticks`
+    /// → [`BatchGetMarketCandlesticksResponse`](super::BatchGetMarketCandlesticksResponse).
+    /// UNCERTAIN: whether it needs auth; the per-market one does not, and neither is signed.
+    BatchGetMarketCandlesticks => Get "/markets/candlesticks", auth = false;
+    /// `GET /historical/cutoff`
+    /// → [`GetHistoricalCutoffResponse`](super::GetHistoricalCutoffResponse): where the live
+    /// endpoints stop and `/historical/*` begins. UNCERTAIN: auth (public here).
+    GetHistoricalCutoff => Get "/historical/cutoff", auth = false;
 }
 
 impl Endpoint {
-    /// The name of the path parameter (`"ticker"`, `"order_id"`, ...), if the template has one.
+    /// The names of the path parameters (`"ticker"`, `"order_id"`, ...), in path order.
+    pub fn path_params(self) -> Vec<&'static str> {
+        self.template()
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}'))
+            .collect()
+    }
+
+    /// The name of the first path parameter, if the template has one.
     pub fn path_param(self) -> Option<&'static str> {
-        let t = self.template();
-        let start = t.find('{')?;
-        let end = t[start..].find('}')? + start;
-        Some(&t[start + 1..end])
+        self.path_params().first().copied()
     }
 
     /// The full path of an endpoint without a path parameter, e.g. `/trade-api/v2/markets`.
-    /// For a templated endpoint the `{name}` placeholder is left in; use [`Endpoint::path_for`].
+    /// For a templated endpoint the `{name}` placeholders are left in; use
+    /// [`Endpoint::path_for`] or [`Endpoint::path_with`].
     pub fn path(self) -> String {
         format!("{API_PREFIX}{}", self.template())
     }
 
-    /// The full path with the path parameter filled in, e.g.
+    /// The full path with the (first) path parameter filled in, e.g.
     /// `/trade-api/v2/markets/KXHIGHNY-26FEB11-B94.5/orderbook`. The identifier types only hold
     /// URL-safe characters, so `id` is inserted verbatim. Endpoints without a parameter ignore
     /// `id`.
     pub fn path_for(self, id: &impl AsRef<str>) -> String {
-        let t = self.template();
-        match self.path_param() {
-            Some(name) => {
-                let placeholder = format!("{{{name}}}");
-                format!("{API_PREFIX}{}", t.replacen(&placeholder, id.as_ref(), 1))
-            }
-            None => self.path(),
-        }
+        self.path_with(&[id.as_ref()])
+    }
+
+    /// The full path with the path parameters filled in from `ids`, in path order, e.g.
+    /// `GetMarketCandlesticks.path_with(&["KXHIGHNY", "KXHIGHNY-26FEB11-B94.5"])`. Parameters
+    /// beyond `ids` stay as `{name}`; extra `ids` are ignored.
+    pub fn path_with(self, ids: &[&str]) -> String {
+        let mut ids = ids.iter();
+        let filled: Vec<&str> = self
+            .template()
+            .split('/')
+            .map(|seg| {
+                if seg.starts_with('{') {
+                    ids.next().copied().unwrap_or(seg)
+                } else {
+                    seg
+                }
+            })
+            .collect();
+        format!("{API_PREFIX}{}", filled.join("/"))
     }
 
     /// Routes a concrete request: the endpoint whose method and template match `path`, and
-    /// the path parameter's value if it has one. `path` may carry [`API_PREFIX`] and a query
+    /// the path parameters' values in path order. `path` may carry [`API_PREFIX`] and a query
     /// string; both are ignored. Literal segments win over parameters, so
     /// `DELETE …/orders/batched` is [`Endpoint::BatchCancelOrders`], not a cancel of an order
-    /// called `batched`.
-    pub fn match_path(method: Method, path: &str) -> Option<(Endpoint, Option<String>)> {
+    /// called `batched`, and `GET /markets/trades` is [`Endpoint::GetTrades`].
+    pub fn match_path(method: Method, path: &str) -> Option<(Endpoint, Vec<String>)> {
         let path = path.split('?').next().unwrap_or_default();
         let path = path.strip_prefix(API_PREFIX).unwrap_or(path);
         let path = path.strip_suffix('/').unwrap_or(path);
         Endpoint::ALL
             .iter()
             .filter(|e| e.method() == method)
-            .filter_map(|&e| match_template(e.template(), path).map(|param| (e, param)))
-            .min_by_key(|(_, param)| param.is_some())
+            .filter_map(|&e| match_template(e.template(), path).map(|params| (e, params)))
+            .min_by_key(|(_, params)| params.len())
     }
 }
 
-/// Matches `path` against `template`: `Some(None)` for a literal match, `Some(Some(value))`
-/// when the `{…}` segment matched `value`, `None` otherwise.
-fn match_template(template: &str, path: &str) -> Option<Option<String>> {
+/// Matches `path` against `template`: the values of the `{…}` segments (empty for a literal
+/// match), or `None` when it does not match.
+fn match_template(template: &str, path: &str) -> Option<Vec<String>> {
     let mut t = template.split('/');
     let mut p = path.split('/');
-    let mut param = None;
+    let mut params = Vec::new();
     loop {
         match (t.next(), p.next()) {
-            (None, None) => return Some(param),
+            (None, None) => return Some(params),
             (Some(ts), Some(ps)) if ts.starts_with('{') && !ps.is_empty() => {
-                param = Some(ps.to_owned());
+                params.push(ps.to_owned());
             }
             (Some(ts), Some(ps)) if ts == ps => {}
             _ => return None,
@@ -238,14 +274,27 @@ mod tests {
     #[test]
     fn routes_every_endpoint_back_to_itself() {
         for &e in Endpoint::ALL {
-            let path = e.path_for(&"X-1");
-            let expected = e.path_param().map(|_| "X-1".to_owned());
+            let ids: Vec<String> = (0..e.path_params().len())
+                .map(|i| format!("X-{i}"))
+                .collect();
+            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let path = e.path_with(&refs);
             assert_eq!(
                 Endpoint::match_path(e.method(), &path),
-                Some((e, expected)),
+                Some((e, ids)),
                 "{e:?}"
             );
         }
+    }
+
+    #[test]
+    fn fills_several_path_parameters_in_order() {
+        let e = Endpoint::GetMarketCandlesticks;
+        assert_eq!(e.path_params(), ["series_ticker", "ticker"]);
+        assert_eq!(
+            e.path_with(&["KXHIGHNY", "KXHIGHNY-26FEB11-B94.5"]),
+            "/trade-api/v2/series/KXHIGHNY/markets/KXHIGHNY-26FEB11-B94.5/candlesticks"
+        );
     }
 
     #[test]
@@ -254,9 +303,11 @@ mod tests {
             Method::Delete,
             "/trade-api/v2/portfolio/events/orders/batched",
         );
-        assert_eq!(m, Some((Endpoint::BatchCancelOrders, None)));
+        assert_eq!(m, Some((Endpoint::BatchCancelOrders, vec![])));
         let m = Endpoint::match_path(Method::Get, "/markets/orderbooks?tickers=A&tickers=B");
-        assert_eq!(m, Some((Endpoint::GetMarketOrderbooks, None)));
+        assert_eq!(m, Some((Endpoint::GetMarketOrderbooks, vec![])));
+        let m = Endpoint::match_path(Method::Get, "/markets/trades?ticker=A");
+        assert_eq!(m, Some((Endpoint::GetTrades, vec![])));
         assert_eq!(Endpoint::match_path(Method::Put, "/markets"), None);
         assert_eq!(
             Endpoint::match_path(Method::Get, "/markets//orderbook"),

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{de::null_default, markets::Market, number::JsonDecimal};
-use crate::{EventTicker, SeriesTicker, types::wire_enum};
+use crate::{Count, EventTicker, SeriesTicker, types::wire_enum};
 
 wire_enum!(
     /// A series' fee model (TS `FeeType.md`); formulas in Kalshi's fee schedule.
@@ -28,13 +28,14 @@ wire_enum!(
 );
 
 /// A settlement source named by an event or series: `{"name":"NWS","url":"https://..."}`.
+/// Both fields may be `null` (read as empty).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettlementSource {
     /// Source name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub name: String,
     /// Source URL.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub url: String,
 }
 
@@ -143,7 +144,7 @@ impl GetEventResponse {
 ///
 /// ```json
 /// {"ticker":"KXHIGHNY","frequency":"daily","title":"Highest temperature in NYC",
-///  "category":"Climate and Weather",
+///  "category":"Climate and Weather","categories":["Climate and Weather"],
 ///  "tags":["Weather"],"settlement_sources":[{"name":"National Weather Service",
 ///  "url":"https://www.weather.gov/"}],
 ///  "fee_type":"quadratic","fee_multiplier":1}
@@ -163,6 +164,10 @@ pub struct Series {
     /// Category.
     #[serde(default)]
     pub category: String,
+    /// Every category the series is listed under (required since 3.34; absent reads as
+    /// none).
+    #[serde(default, deserialize_with = "null_default")]
+    pub categories: Vec<String>,
     /// Tags.
     #[serde(default, deserialize_with = "null_default")]
     pub tags: Vec<String>,
@@ -185,6 +190,9 @@ pub struct Series {
     /// Product metadata (with `include_product_metadata=true`), kept verbatim.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_metadata: Option<serde_json::Value>,
+    /// Contracts traded in the series (with `include_volume=true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_fp: Option<Count>,
 }
 
 /// `GET /series/{series_ticker}`.

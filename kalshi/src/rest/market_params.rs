@@ -1,5 +1,6 @@
 //! Typed query parameters of the market-data endpoints (`/markets`, `/markets/orderbooks`,
-//! `/markets/{ticker}/orderbook`, `/events`, `/series`), each with `to_query()` (the gateway),
+//! `/markets/{ticker}/orderbook`, `/events`, `/events/{event_ticker}`, `/series`,
+//! `/series/{series_ticker}`), each with `to_query()` (the gateway),
 //! `from_query()`, `validate()` and `parse_valid()` (the simulator answers 400 with the
 //! error's text).
 //!
@@ -203,6 +204,37 @@ impl GetEventsParams {
                 "must be unopened, open, closed or settled",
             ));
         }
+        Ok(())
+    }
+}
+
+query_params! {
+    /// `GET /events/{event_ticker}` parameters.
+    GetEventParams {
+        /// Put the markets inside `event.markets` (else only in the deprecated top-level
+        /// `markets`).
+        with_nested_markets: Option<bool> => one,
+    }
+}
+
+impl GetEventParams {
+    /// Nothing to check; present so every parameter struct has `parse_valid`.
+    pub fn validate(&self) -> Result<(), QueryError> {
+        Ok(())
+    }
+}
+
+query_params! {
+    /// `GET /series/{series_ticker}` parameters.
+    GetSeriesParams {
+        /// Include the series' `volume_fp`.
+        include_volume: Option<bool> => one,
+    }
+}
+
+impl GetSeriesParams {
+    /// Nothing to check; present so every parameter struct has `parse_valid`.
+    pub fn validate(&self) -> Result<(), QueryError> {
         Ok(())
     }
 }

@@ -52,6 +52,13 @@ wire_enum!(
     }
 );
 
+impl Default for SettlementBoundsType {
+    /// `default`, what a market without the field means.
+    fn default() -> Self {
+        SettlementBoundsType::Default
+    }
+}
+
 /// One market. Prices are YES-leg dollar strings, sizes and volumes fixed-point counts,
 /// times RFC 3339.
 ///
@@ -144,9 +151,9 @@ pub struct Market {
     /// The price grid itself; authoritative over the name.
     #[serde(default, deserialize_with = "null_default")]
     pub price_ranges: PriceRanges,
-    /// `default` or `floor`. Required in 3.31 but recent; absent is read as `default`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub settlement_bounds_type: Option<SettlementBoundsType>,
+    /// `default` or `floor`. Required (3.31 on); absent is read as `default`.
+    #[serde(default)]
+    pub settlement_bounds_type: SettlementBoundsType,
     /// YES settlement value (scalar markets; `"1.0000"`/`"0.0000"` for binaries).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settlement_value_dollars: Option<Price>,
@@ -195,9 +202,6 @@ pub struct Market {
     /// The shard holding the market.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_index: Option<i32>,
-    /// Always `"0.0000"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub liquidity_dollars: Option<Money>,
     /// Deprecated title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,

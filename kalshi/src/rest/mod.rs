@@ -11,10 +11,12 @@
 //! # Layout
 //!
 //! - [`endpoint`]: [`Endpoint`] (method, path template, auth), [`Method`] and [`API_PREFIX`].
-//! - [`query`]: query-string rendering and parsing; [`market_params`] and [`portfolio_params`]:
-//!   one `*Params` struct per endpoint with query parameters.
+//! - [`query`]: query-string rendering and parsing; [`market_params`], [`history_params`] and
+//!   [`portfolio_params`]: one `*Params` struct per endpoint with query parameters.
 //! - [`exchange`]: status, schedule, user-data timestamp.
 //! - [`markets`], [`orderbook`], [`events`]: [`Market`] with strikes, books, events, series.
+//! - [`trades`], [`candlesticks`], [`historical`]: public trades, candles, the historical
+//!   cutoff.
 //! - [`account`]: [`Tier`], tier limits and endpoint costs (see also [`crate::limits`]).
 //! - [`portfolio`]: balance, positions, fills, settlements.
 //! - [`orders`], [`amend`], [`batch`]: [`Order`] and the V2 create/cancel/amend/decrease/batch
@@ -24,10 +26,13 @@
 pub mod account;
 pub mod amend;
 pub mod batch;
+pub mod candlesticks;
 mod de;
 pub mod endpoint;
 pub mod events;
 pub mod exchange;
+pub mod historical;
+pub mod history_params;
 pub mod market_params;
 pub mod markets;
 mod number;
@@ -36,6 +41,7 @@ pub mod orders;
 pub mod portfolio;
 pub mod portfolio_params;
 pub mod query;
+pub mod trades;
 
 pub use account::{
     BucketLimit, EndpointCost, GetAccountLimitsResponse, GetEndpointCostsResponse, Grant,
@@ -49,6 +55,10 @@ pub use batch::{
     BatchCancelOrdersV2Response, BatchCreateOrderResult, BatchCreateOrdersV2Request,
     BatchCreateOrdersV2Response,
 };
+pub use candlesticks::{
+    BatchGetMarketCandlesticksResponse, BidAskDistribution, GetMarketCandlesticksResponse,
+    MarketCandlestick, MarketCandlesticks, PriceDistribution,
+};
 pub use endpoint::{API_PREFIX, Endpoint, Method};
 pub use events::{
     EventData, FeeType, GetEventResponse, GetEventsResponse, GetSeriesListResponse,
@@ -58,9 +68,13 @@ pub use exchange::{
     DailySession, ExchangeIndexStatus, ExchangeStatus, GetExchangeScheduleResponse,
     GetUserDataTimestampResponse, MaintenanceWindow, Schedule, StandardHours,
 };
+pub use historical::GetHistoricalCutoffResponse;
+pub use history_params::{
+    BatchGetMarketCandlesticksParams, GetMarketCandlesticksParams, GetTradesParams,
+};
 pub use market_params::{
-    GetEventsParams, GetMarketsParams, GetOrderbookParams, GetOrderbooksParams,
-    GetSeriesListParams, MveFilter,
+    GetEventParams, GetEventsParams, GetMarketsParams, GetOrderbookParams, GetOrderbooksParams,
+    GetSeriesListParams, GetSeriesParams, MveFilter,
 };
 pub use markets::{
     GetMarketResponse, GetMarketsResponse, Market, SettlementBoundsType, StrikeType,
@@ -79,9 +93,10 @@ pub use portfolio::{
 };
 pub use portfolio_params::{
     CancelOrderParams, CountFilter, GetBalanceParams, GetFillsParams, GetOrdersParams,
-    GetPositionsParams, GetSettlementsParams, SubaccountParams,
+    GetPositionsParams, GetSettlementsParams, SettlementStatus, SubaccountParams,
 };
 pub use query::{QueryError, QueryValue};
+pub use trades::{GetTradesResponse, Trade};
 
 /// Path of the WebSocket endpoint; the handshake signs `timestamp + "GET" + WS_PATH`.
 pub const WS_PATH: &str = "/trade-api/ws/v2";
@@ -118,5 +133,6 @@ paginated!(
     GetPositionsResponse,
     GetFillsResponse,
     GetSettlementsResponse,
-    GetOrdersResponse
+    GetOrdersResponse,
+    GetTradesResponse
 );

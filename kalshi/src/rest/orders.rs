@@ -11,7 +11,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::de::{id_or_none, null_default};
+use super::de::{id_or_empty, id_or_none, known_or_none, null_default};
 use crate::{
     ClientOrderId, Count, Money, OrderId, Price, Ticker,
     types::{Action, BookSide, OrderStatus, OutcomeSide, SelfTradePrevention, TimeInForce},
@@ -81,11 +81,12 @@ pub struct Order {
     /// Owner.
     #[serde(default)]
     pub user_id: String,
-    /// Client id; `None` for orders placed without one (`""` on the wire) or by another tool.
+    /// Client id; `None` for orders placed without one (`""` on the wire, where the field is
+    /// required) or by another tool.
     #[serde(
         default,
         deserialize_with = "id_or_none",
-        skip_serializing_if = "Option::is_none"
+        serialize_with = "id_or_empty"
     )]
     pub client_order_id: Option<ClientOrderId>,
     /// The market.
@@ -141,8 +142,12 @@ pub struct Order {
     /// The shard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_index: Option<i32>,
-    /// Deprecated outcome side.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Deprecated outcome side; a value this crate does not know reads as `None`.
+    #[serde(
+        default,
+        deserialize_with = "known_or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub side: Option<OutcomeSide>,
     /// Deprecated action.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,7 +2,8 @@
 //!
 //! Units are mixed (kalshi-api.md §8.7): `balance`, `portfolio_value` and settlement
 //! `revenue`/`value` are **integer cents** (read through [`crate::num::money::cents`]); every
-//! other amount is a dollar string; `Fill.created_time` and `last_updated_ts` are RFC 3339.
+//! other amount is a dollar string — `balance_breakdown[].balance` too, though it shares the
+//! cents field's name; `Fill.created_time` and `last_updated_ts` are RFC 3339.
 //!
 //! Source: kalshi-api.md §3.3 (OAS `GetBalanceResponse`, `MarketPosition`, `EventPosition`,
 //! `Fill`, `Settlement`).
@@ -10,7 +11,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::de::null_default;
+use super::de::{known_or_none, null_default};
 use crate::{
     Count, EventTicker, Money, OrderId, Price, Ticker,
     num::money::cents,
@@ -21,7 +22,8 @@ use crate::{
 /// sub-cent amounts.
 ///
 /// ```json
-/// {"balance":100000,"balance_dollars":"1000.0000","portfolio_value":25000,"updated_ts":1770822000}
+/// {"balance":100000,"balance_dollars":"1000.0000","portfolio_value":25000,"updated_ts":1770822000,
+///  "balance_breakdown":[{"exchange_index":0,"balance":"1000.0000"}]}
 /// ```
 ///
 /// Source: OAS `GetBalanceResponse`, <https://docs.kalshi.com/openapi.yaml>.
@@ -56,17 +58,19 @@ impl GetBalanceResponse {
     }
 }
 
-/// One shard's balance, integer cents like `balance` (UNCERTAIN: the unit is not stated).
+/// One shard's balance (OAS `IndexedBalance`): a fixed-point dollar string, unlike the
+/// top-level integer-cent `balance` (the SDK types it `string`).
 ///
 /// ```json
-/// {"exchange_index":0,"balance":100000}
+/// {"exchange_index":0,"balance":"900.0000"}
 /// ```
+///
+/// Source: OAS `IndexedBalance`, `kalshi/tests/fixtures/kalshi-openapi.json`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BalanceBreakdown {
     /// The shard.
     pub exchange_index: i32,
-    /// Its balance, integer cents.
-    #[serde(with = "cents")]
+    /// Its balance in dollars.
     pub balance: Money,
 }
 
@@ -199,8 +203,12 @@ pub struct Fill {
     /// The shard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange_index: Option<i32>,
-    /// Deprecated outcome side.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Deprecated outcome side; a value this crate does not know reads as `None`.
+    #[serde(
+        default,
+        deserialize_with = "known_or_none",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub side: Option<OutcomeSide>,
     /// Deprecated action.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -27,6 +27,22 @@ wire_enum!(
 );
 query_value_via_closed_wire_enum!(CountFilter);
 
+wire_enum!(
+    /// The `settlement_status` of `GET /portfolio/positions`: positions in markets that have
+    /// settled, that have not, or both. UNCERTAIN: the document names only the parameter;
+    /// the values are those of Kalshi's earlier API reference, which also gave `unsettled`
+    /// as the default when absent.
+    closed SettlementStatus {
+        /// Every position.
+        All => "all",
+        /// Positions in settled markets.
+        Settled => "settled",
+        /// Positions in markets not settled yet.
+        Unsettled => "unsettled",
+    }
+);
+query_value_via_closed_wire_enum!(SettlementStatus);
+
 query_params! {
     /// `GET /portfolio/balance` parameters.
     GetBalanceParams {
@@ -53,6 +69,8 @@ query_params! {
         limit: Option<u32> => one,
         /// Non-zero fields required: `position`, `total_traded` (comma list).
         count_filter: Vec<CountFilter> => comma,
+        /// Settled markets, unsettled ones, or all.
+        settlement_status: Option<SettlementStatus> => one,
         /// One market.
         ticker: Option<Ticker> => one,
         /// One event.

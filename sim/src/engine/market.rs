@@ -11,7 +11,7 @@ use kalshi::{
 
 use kalshi::fees::FeeType;
 
-use super::{book::RestingBook, notice::TickerSnapshot};
+use super::{book::RestingBook, candles::Candles, notice::TickerSnapshot};
 
 /// How a market's strike is defined, as Kalshi's `strike_type`, `floor_strike`, `cap_strike`.
 /// Temperatures in °F, not money, so plain floats are fine here.
@@ -122,6 +122,8 @@ pub struct SimMarket {
     pub dollar_volume: Money,
     /// Contracts outstanding (sum of YES positions).
     pub open_interest: Count,
+    /// Minute bars of trades and quotes, for candlesticks.
+    pub candles: Candles,
 }
 
 impl SimMarket {
@@ -141,15 +143,17 @@ impl SimMarket {
             volume: Count::ZERO,
             dollar_volume: Money::ZERO,
             open_interest: Count::ZERO,
+            candles: Candles::default(),
         }
     }
 
-    /// Records a trade of `count` at `yes_price` in the market's statistics.
-    pub(super) fn record_trade(&mut self, yes_price: Price, count: Count) {
+    /// Records a trade of `count` at `yes_price` in the market's statistics and candles.
+    pub(super) fn record_trade(&mut self, yes_price: Price, count: Count, now: DateTime<Utc>) {
         self.last_price = yes_price;
         self.last_trade_size = count;
         self.volume += count;
         self.dollar_volume += yes_price.notional(count);
+        self.candles.trade(now, yes_price, count);
     }
 
     /// The `ticker` channel's view of the market now.

@@ -254,7 +254,8 @@ impl Exchange {
 
             print.fill(taker, true);
             totals.add(&print);
-            market.record_trade(print.yes_price, count);
+            market.record_trade(print.yes_price, count, now);
+            self.trades.push(print.record(taker));
             touched = true;
 
             ledger.notices.push(print.notice(taker));
@@ -347,11 +348,7 @@ fn check_account(acct: &Account, market: &SimMarket, req: &OrderRequest) -> Resu
         ));
     }
     if req.post_only && market.book.crosses(req.side, req.price) {
-        return Err(Reject::new(
-            400,
-            "post_only_cross",
-            "post-only order would cross the book",
-        ));
+        return Err(Reject::invalid(kalshi::error::details::POST_ONLY_CROSS));
     }
     let opening = req.count - acct.closable(&req.ticker, req.side).min(req.count);
     let leg = leg_price(req.side, req.price);

@@ -7,15 +7,16 @@
 //! - [`order`]: requests, order records, refusals.
 //! - [`book`]: resting orders per side and level, in time priority.
 //! - [`matching`]: order entry and price-time matching (`impl Exchange`); `trade`: how one
-//!   trade is booked on its two orders, two accounts and the notice queue.
+//!   trade is booked on its two orders, two accounts, the trade log and the notice queue.
 //! - [`modify`]: cancel, decrease, amend, cancel-all (`impl Exchange`).
 //! - [`lifecycle`]: open, pause, close, determine, settle, expiry (`impl Exchange`).
 //! - [`account`]: cash, collateral, positions, fills, settlements.
-//! - [`market`]: market metadata, state and hidden truth.
+//! - [`market`]: market metadata, state and hidden truth; [`candles`]: its price history.
 //! - [`notice`]: what operations report.
 
 pub mod account;
 pub mod book;
+pub mod candles;
 pub mod ids;
 pub mod lifecycle;
 pub mod market;
@@ -38,6 +39,7 @@ pub use ids::{AccountIdx, OrderKey};
 pub use market::{MarketInfo, SimMarket, Strike};
 pub use notice::{LifecycleNotice, Notice, TickerSnapshot};
 pub use order::{OrderRequest, Reject, SimOrder};
+pub use trade::TradeRecord;
 
 /// A random UUID-shaped id drawn from `rng` (one draw of 16 bytes).
 fn random_uuid(rng: &mut StdRng) -> String {
@@ -60,6 +62,7 @@ pub struct Exchange {
     duplicate_rule: DuplicateRule,
     rng: StdRng,
     notices: Vec<Notice>,
+    trades: Vec<TradeRecord>,
 }
 
 impl Exchange {
@@ -76,6 +79,7 @@ impl Exchange {
             duplicate_rule: DuplicateRule::Ever,
             rng: StdRng::seed_from_u64(seed),
             notices: Vec::new(),
+            trades: Vec::new(),
         }
     }
 
@@ -155,6 +159,11 @@ impl Exchange {
         self.order_ids.get(id).and_then(|k| self.orders.get(k))
     }
 
+    /// Every trade so far, oldest first (append-only, like the accounts' fills).
+    pub fn trades(&self) -> &[TradeRecord] {
+        &self.trades
+    }
+
     /// Whether trading is on exchange-wide.
     pub fn trading_active(&self) -> bool {
         self.trading_active
@@ -185,11 +194,18 @@ impl Exchange {
         }
     }
 
-    /// Queues a ticker update for a market after its top of book or trades changed.
+    /// Queues a ticker update for a market after its top of book or trades changed, and
+    /// records the new quote in its candles.
     fn notice_ticker(&mut self, ticker: &str, now: DateTime<Utc>) {
-        if let Some(m) = self.markets.get(ticker) {
-            self.notices
-                .push(Notice::TickerUpdate(m.ticker_snapshot(now)));
+        if let Some(m) = self.markets.get_mut(ticker) {
+            let snapshot = m.ticker_snapshot(now);
+            m.candles.quote(
+                now,
+                snapshot.yes_bid,
+                snapshot.yes_ask,
+                snapshot.open_interest,
+            );
+            self.notices.push(Notice::TickerUpdate(snapshot));
         }
     }
 

@@ -55,7 +55,10 @@ impl OrderRequest {
     }
 }
 
-/// A refusal: the HTTP status, Kalshi's lower-snake error code and a human message.
+/// A refusal: the HTTP status, Kalshi's lower-snake error code, a human message and, for
+/// `invalid_order`, the details saying which rule broke — the shape of Kalshi's order-errors
+/// page: `{"error":{"code":"invalid_order","message":"invalid order","details":"post only
+/// cross"}}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reject {
     /// HTTP status to answer with.
@@ -64,6 +67,8 @@ pub struct Reject {
     pub code: &'static str,
     /// What was wrong, for people.
     pub message: String,
+    /// Which rule broke, when the code alone does not say.
+    pub details: Option<String>,
 }
 
 impl Reject {
@@ -73,17 +78,29 @@ impl Reject {
             status,
             code,
             message: message.into(),
+            details: None,
         }
     }
 
-    /// 400 `invalid_order`.
-    pub fn invalid(message: impl Into<String>) -> Reject {
-        Reject::new(400, "invalid_order", message)
+    /// 400 `invalid_order` (message `invalid order`) with `details`.
+    pub fn invalid(details: impl Into<String>) -> Reject {
+        Reject {
+            details: Some(details.into()),
+            ..Reject::new(400, "invalid_order", "invalid order")
+        }
     }
 
     /// 404 `not_found`.
     pub fn not_found(message: impl Into<String>) -> Reject {
         Reject::new(404, "not_found", message)
+    }
+
+    /// The message and the details, for logs and the admin interface.
+    pub fn describe(&self) -> String {
+        match &self.details {
+            Some(d) => format!("{}: {d}", self.message),
+            None => self.message.clone(),
+        }
     }
 }
 

@@ -163,9 +163,10 @@ fn post_only_that_would_cross_is_refused() {
         .unwrap();
     let mut po = order(BookSide::Ask, "0.40", 1);
     po.post_only = true;
+    let refused = x.create_order(b, po.clone(), now()).unwrap_err();
     assert_eq!(
-        x.create_order(b, po.clone(), now()).unwrap_err().code,
-        "post_only_cross"
+        (refused.code, refused.details.as_deref()),
+        ("invalid_order", Some("post only cross"))
     );
     po.price = p("0.41");
     assert!(x.create_order(b, po, now()).is_ok());
@@ -209,7 +210,11 @@ fn refusals_name_the_problem_and_leave_no_trace() {
         .create_order(a, order(BookSide::Bid, "0.405", 1), now())
         .unwrap_err();
     assert_eq!((off.status, off.code), (400, "invalid_order"));
-    assert!(off.message.contains("not on a tick"), "{}", off.message);
+    assert!(
+        off.describe().contains("not on a tick"),
+        "{}",
+        off.describe()
+    );
     let zero = x
         .create_order(a, order(BookSide::Bid, "0.40", 0), now())
         .unwrap_err();

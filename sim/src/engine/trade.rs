@@ -1,10 +1,15 @@
 //! One trade as the matching engine books it: a [`Print`] (id, YES price, size, both fees,
-//! time), what it does to each of the two orders ([`Print::fill`]), and the [`Ledger`] — the
-//! accounts and the notice queue — that records everything else a trade (or a self-trade
-//! cancel) changes. Split from `matching.rs` so the matching loop reads as its steps.
+//! time), what it does to each of the two orders ([`Print::fill`]), the public
+//! [`TradeRecord`] it leaves in the exchange's trade log (`GET /markets/trades`), and the
+//! [`Ledger`] — the accounts and the notice queue — that records everything else a trade (or
+//! a self-trade cancel) changes. Split from `matching.rs` so the matching loop reads as its
+//! steps.
 
 use chrono::{DateTime, Utc};
-use kalshi::{Count, Money, Price, types::OrderStatus};
+use kalshi::{
+    Count, Money, Price, Ticker,
+    types::{BookSide, OrderStatus},
+};
 
 use super::{
     account::{Account, FillRecord},
@@ -12,6 +17,23 @@ use super::{
     notice::Notice,
     order::SimOrder,
 };
+
+/// One trade as the public sees it: the exchange's trade log keeps one per print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TradeRecord {
+    /// Trade id, also the fill id on both sides.
+    pub trade_id: String,
+    /// The market.
+    pub ticker: Ticker,
+    /// YES price.
+    pub yes_price: Price,
+    /// Contracts traded.
+    pub count: Count,
+    /// The taker's side of the YES book.
+    pub taker_side: BookSide,
+    /// When.
+    pub ts: DateTime<Utc>,
+}
 
 /// One trade between the incoming order (the taker) and a resting one (the maker).
 #[derive(Debug, Clone)]
@@ -55,6 +77,18 @@ impl Print {
         if maker.remaining_count.is_zero() {
             maker.status = OrderStatus::Executed;
             level.queue.pop_front();
+        }
+    }
+
+    /// The public record of this trade, with the taker's side.
+    pub fn record(&self, taker: &SimOrder) -> TradeRecord {
+        TradeRecord {
+            trade_id: self.trade_id.clone(),
+            ticker: taker.ticker.clone(),
+            yes_price: self.yes_price,
+            count: self.count,
+            taker_side: taker.side,
+            ts: self.ts,
         }
     }
 

@@ -159,12 +159,12 @@ impl SimControl {
         if let Some(t) = &patch.pause_market {
             self.shared
                 .with_core(|c, now| c.exchange.pause_market(t, now))
-                .map_err(|r| format!("pause_market: {}", r.message))?;
+                .map_err(|r| format!("pause_market: {}", r.describe()))?;
         }
         if let Some(t) = &patch.unpause_market {
             self.shared
                 .with_core(|c, now| c.exchange.unpause_market(t, now))
-                .map_err(|r| format!("unpause_market: {}", r.message))?;
+                .map_err(|r| format!("unpause_market: {}", r.describe()))?;
         }
         if let Some(active) = patch.trading_active {
             self.shared
@@ -359,7 +359,7 @@ impl SimControl {
         };
         self.shared
             .with_core(|c, now| c.exchange.determine(ticker, result, value, now))
-            .map_err(|r| r.message)
+            .map_err(|r| r.describe())
     }
 
     /// The hidden probability that a market settles YES.

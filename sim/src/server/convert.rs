@@ -6,15 +6,17 @@ use kalshi::{
     Count, Money, Price,
     level::PriceLevel,
     rest::{
-        Fill, JsonDecimal, Market, MarketPosition, Order, OrderbookFp, Settlement,
-        markets::StrikeType,
+        BidAskDistribution, Fill, JsonDecimal, Market, MarketCandlestick, MarketPosition, Order,
+        OrderbookFp, PriceDistribution, Settlement, Trade,
+        markets::{SettlementBoundsType, StrikeType},
     },
     types::MarketType,
 };
 
 use crate::engine::{
-    Exchange, FillRecord, Position, SettlementRecord, SimMarket, SimOrder, Strike,
+    Exchange, FillRecord, Position, SettlementRecord, SimMarket, SimOrder, Strike, TradeRecord,
     book::RestingBook,
+    candles::{Candle, Ohlc},
 };
 
 fn decimal(v: f64) -> JsonDecimal {
@@ -65,7 +67,8 @@ pub fn market(m: &SimMarket) -> Market {
         rules_secondary: String::new(),
         price_level_structure: m.info.price_level_structure.clone(),
         price_ranges: m.info.price_ranges.clone(),
-        settlement_bounds_type: None,
+        // Kalshi's `default` (no settlement floor): the simulator's markets pay $1 or $0.
+        settlement_bounds_type: SettlementBoundsType::Default,
         settlement_value_dollars: m.settlement_value,
         settlement_ts: m.settled_at,
         settlement_floor_dollars: None,
@@ -82,7 +85,6 @@ pub fn market(m: &SimMarket) -> Market {
         mve_selected_legs: None,
         is_provisional: None,
         exchange_index: Some(0),
-        liquidity_dollars: Some(Money::ZERO),
         title: Some(m.info.title.clone()),
         subtitle: None,
         expiration_time: None,
@@ -199,5 +201,53 @@ pub fn settlement(s: &SettlementRecord) -> Settlement {
             .to_cents_exact()
             .map(|c| Money::from_cents(i64::from(c))),
         exchange_index: Some(0),
+    }
+}
+
+/// A trade as `GET /markets/trades` shows it. The simulator has no block trades.
+pub fn trade(t: &TradeRecord) -> Trade {
+    let outcome = t.taker_side.outcome();
+    Trade {
+        trade_id: t.trade_id.clone(),
+        ticker: t.ticker.clone(),
+        count_fp: t.count,
+        yes_price_dollars: t.yes_price,
+        no_price_dollars: t.yes_price.complement(),
+        taker_outcome_side: Some(outcome),
+        taker_book_side: Some(t.taker_side),
+        taker_side: Some(outcome),
+        created_time: t.ts,
+        is_block_trade: false,
+    }
+}
+
+fn bid_ask(o: &Ohlc) -> BidAskDistribution {
+    BidAskDistribution {
+        open_dollars: o.open,
+        high_dollars: o.high,
+        low_dollars: o.low,
+        close_dollars: o.close,
+    }
+}
+
+/// A candle as the candlestick endpoints show it.
+pub fn candle(c: &Candle) -> MarketCandlestick {
+    let traded = c.bar.price;
+    MarketCandlestick {
+        end_period_ts: c.end_ts,
+        yes_bid: bid_ask(&c.bar.bid),
+        yes_ask: bid_ask(&c.bar.ask),
+        price: PriceDistribution {
+            open_dollars: traded.map(|p| p.open),
+            high_dollars: traded.map(|p| p.high),
+            low_dollars: traded.map(|p| p.low),
+            close_dollars: traded.map(|p| p.close),
+            mean_dollars: c.bar.mean(),
+            previous_dollars: c.previous,
+            min_dollars: traded.map(|p| p.low),
+            max_dollars: traded.map(|p| p.high),
+        },
+        volume_fp: c.bar.volume,
+        open_interest_fp: c.bar.open_interest,
     }
 }

@@ -1,11 +1,13 @@
 //! [`SimError`]: every refusal the simulator answers, rendered as Kalshi renders it — the
-//! wrapped `{"error":{"code","message","details"}}` body, or `{"error":"too many requests"}`
-//! for 429 (with `Retry-After` only when the fault switch adds it).
+//! wrapped `{"error":{"code","message","details"}}` body, the flat
+//! `{"code":"bad_request",…}` one for a body that cannot be parsed, or
+//! `{"error":"too many requests"}` for 429 (with `Retry-After` only when the fault switch
+//! adds it).
 
 use std::fmt;
 
 use actix_web::{HttpResponse, ResponseError, http::StatusCode};
-use kalshi::error::ErrorBody;
+use kalshi::error::{ErrorBody, codes};
 
 use crate::engine::Reject;
 
@@ -26,6 +28,30 @@ impl SimError {
         SimError {
             status,
             body: ErrorBody::wrapped(code, message.as_ref(), None),
+            retry_after_s: None,
+        }
+    }
+
+    /// 400 with the flat `{"code":"bad_request","message":"bad request","details":…}` body
+    /// Kalshi sends for a request body it cannot parse.
+    pub fn unparsable(details: impl AsRef<str>) -> SimError {
+        SimError {
+            status: 400,
+            body: ErrorBody::flat(codes::BAD_REQUEST, "bad request", Some(details.as_ref())),
+            retry_after_s: None,
+        }
+    }
+
+    /// A wrapped error body with a status and details.
+    pub fn with_details(
+        status: u16,
+        code: &str,
+        message: impl AsRef<str>,
+        details: impl AsRef<str>,
+    ) -> SimError {
+        SimError {
+            status,
+            body: ErrorBody::wrapped(code, message.as_ref(), Some(details.as_ref())),
             retry_after_s: None,
         }
     }
@@ -57,7 +83,11 @@ impl SimError {
 
 impl From<Reject> for SimError {
     fn from(r: Reject) -> SimError {
-        SimError::new(r.status, r.code, r.message)
+        SimError {
+            status: r.status,
+            body: ErrorBody::wrapped(r.code, &r.message, r.details.as_deref()),
+            retry_after_s: None,
+        }
     }
 }
 

@@ -9,8 +9,9 @@
 //! - [`sessions`]: what the server keeps of each live WebSocket session.
 //! - `routes`: the URL map and the request log.
 //! - [`gate`], [`auth`], [`error`]: admission (auth, faults, token buckets) and error bodies.
-//! - `rest_*`: REST handlers; `convert`: engine records → wire types; `respond`: the JSON,
-//!   pagination and common-400 helpers every handler uses.
+//! - `rest_*`: REST handlers (`rest_history`: trades, candlesticks, the historical cutoff);
+//!   `convert`: engine records → wire types; `respond`: the JSON, pagination and common-400
+//!   helpers every handler uses.
 //! - `admin`: `/_sim/...` over HTTP; `forecast`: the synthetic Open-Meteo ensemble.
 //! - `ws`: WebSocket sessions.
 //! - [`faults`]: the fault switches.
@@ -29,6 +30,8 @@ mod convert;
 mod forecast;
 mod respond;
 mod rest_account;
+mod rest_exchange;
+mod rest_history;
 mod rest_markets;
 mod rest_orders;
 mod rest_portfolio;

@@ -1,19 +1,23 @@
-//! Market-data endpoints: exchange status and schedule, markets (filters and cursor
-//! pagination), one market, order books, events and series.
+//! Market-data endpoints: markets (filters and cursor pagination), one market, order books,
+//! events and series.
+//!
+//! Choices where Kalshi is silent: the series' `volume_fp` (`include_volume=true`) is the
+//! contracts traded in all its markets; the other documented flags that shape Kalshi's answer
+//! (`with_milestones`, `include_product_metadata`, `min_updated_ts` of `/series`) are
+//! accepted and change nothing (the simulator has no milestones or product metadata).
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{NaiveTime, TimeZone, Utc};
+use chrono::Utc;
 use kalshi::{
+    Count,
     rest::{
-        DailySession, Endpoint as E, EventData, ExchangeStatus, GetEventResponse,
-        GetEventsResponse, GetExchangeScheduleResponse, GetMarketOrderbookResponse,
+        Endpoint as E, EventData, GetEventResponse, GetEventsResponse, GetMarketOrderbookResponse,
         GetMarketOrderbooksResponse, GetMarketResponse, GetMarketsResponse, GetSeriesListResponse,
-        GetSeriesResponse, GetUserDataTimestampResponse, JsonDecimal, MarketOrderbook, Schedule,
-        Series, SettlementSource, StandardHours,
+        GetSeriesResponse, JsonDecimal, MarketOrderbook, Series, SettlementSource,
         events::FeeType as WireFeeType,
         market_params::{
-            GetEventsParams, GetMarketsParams, GetOrderbookParams, GetOrderbooksParams,
-            GetSeriesListParams,
+            GetEventParams, GetEventsParams, GetMarketsParams, GetOrderbookParams,
+            GetOrderbooksParams, GetSeriesListParams, GetSeriesParams,
         },
     },
     types::MarketStatusFilter,
@@ -29,80 +33,6 @@ use super::{
 use kalshi::fees::FeeType;
 
 use crate::engine::SimMarket;
-
-/// `GET /exchange/status`.
-pub async fn exchange_status(
-    shared: web::Data<Shared>,
-    req: HttpRequest,
-) -> Result<HttpResponse, SimError> {
-    admit(&shared, &req, E::GetExchangeStatus, 1).await?;
-    let trading = shared.read_core(|c| c.exchange.trading_active()).0;
-    Ok(json(
-        200,
-        &ExchangeStatus {
-            exchange_active: true,
-            trading_active: trading,
-            intra_exchange_transfers_active: Some(true),
-            exchange_estimated_resume_time: None,
-            exchange_index_statuses: Vec::new(),
-        },
-    ))
-}
-
-/// `GET /exchange/schedule`: open around the clock; no maintenance windows unless configured.
-pub async fn exchange_schedule(
-    shared: web::Data<Shared>,
-    req: HttpRequest,
-) -> Result<HttpResponse, SimError> {
-    admit(&shared, &req, E::GetExchangeSchedule, 1).await?;
-    let day = || {
-        vec![DailySession {
-            open_time: NaiveTime::from_hms_opt(0, 0, 0).unwrap_or_default(),
-            close_time: NaiveTime::from_hms_opt(23, 59, 0).unwrap_or_default(),
-        }]
-    };
-    let start = Utc
-        .with_ymd_and_hms(2020, 1, 1, 0, 0, 0)
-        .single()
-        .unwrap_or_default();
-    let end = Utc
-        .with_ymd_and_hms(2099, 12, 31, 0, 0, 0)
-        .single()
-        .unwrap_or_default();
-    Ok(json(
-        200,
-        &GetExchangeScheduleResponse {
-            schedule: Schedule {
-                standard_hours: vec![StandardHours {
-                    start_time: start,
-                    end_time: end,
-                    monday: day(),
-                    tuesday: day(),
-                    wednesday: day(),
-                    thursday: day(),
-                    friday: day(),
-                    saturday: day(),
-                    sunday: day(),
-                }],
-                maintenance_windows: shared.config.maintenance_windows.clone(),
-            },
-        },
-    ))
-}
-
-/// `GET /exchange/user_data_timestamp`: the simulator's portfolio data never lags.
-pub async fn user_data_timestamp(
-    shared: web::Data<Shared>,
-    req: HttpRequest,
-) -> Result<HttpResponse, SimError> {
-    admit(&shared, &req, E::GetUserDataTimestamp, 1).await?;
-    Ok(json(
-        200,
-        &GetUserDataTimestampResponse {
-            as_of_time: shared.clock.now(),
-        },
-    ))
-}
 
 fn matches_market(m: &SimMarket, p: &GetMarketsParams) -> bool {
     let ts = |t: chrono::DateTime<Utc>| t.timestamp();
@@ -291,13 +221,15 @@ pub async fn events(shared: web::Data<Shared>, req: HttpRequest) -> Result<HttpR
     ))
 }
 
-/// `GET /events/{event_ticker}`.
+/// `GET /events/{event_ticker}`: the markets in the (deprecated, still required) top-level
+/// `markets`, and in `event.markets` too with `with_nested_markets=true`.
 pub async fn event(
     shared: web::Data<Shared>,
     req: HttpRequest,
     ticker: web::Path<String>,
 ) -> Result<HttpResponse, SimError> {
     admit(&shared, &req, E::GetEvent, 1).await?;
+    let p = GetEventParams::parse_valid(req.query_string()).map_err(invalid_query)?;
     let found = shared
         .read_core(|c| {
             let i = c
@@ -305,8 +237,11 @@ pub async fn event(
                 .events()
                 .iter()
                 .position(|e| e.event_ticker.as_str() == ticker.as_str())?;
-            let event = event_data(c, i, true)?;
+            let mut event = event_data(c, i, true)?;
             let markets = event.markets.clone().unwrap_or_default();
+            if p.with_nested_markets != Some(true) {
+                event.markets = None;
+            }
             Some(GetEventResponse { event, markets })
         })
         .0;
@@ -314,7 +249,16 @@ pub async fn event(
     Ok(json(200, &resp))
 }
 
-fn series_of(core: &Core, shared: &Shared, ticker: &str) -> Option<Series> {
+/// Contracts traded in every market of a series.
+fn series_volume(core: &Core, ticker: &str) -> Count {
+    core.exchange
+        .markets()
+        .filter(|m| m.info.series_ticker.as_str() == ticker)
+        .map(|m| m.volume)
+        .sum()
+}
+
+fn series_of(core: &Core, shared: &Shared, ticker: &str, volume: bool) -> Option<Series> {
     let spec = core
         .world
         .events()
@@ -331,6 +275,7 @@ fn series_of(core: &Core, shared: &Shared, ticker: &str) -> Option<Series> {
         frequency: "daily".into(),
         title: format!("Highest temperature in {}", city.name),
         category: "Climate and Weather".into(),
+        categories: vec!["Climate and Weather".into()],
         tags: vec!["Weather".into()],
         settlement_sources: vec![SettlementSource {
             name: format!("NWS Climatological Report (Daily), {}", city.station),
@@ -342,6 +287,7 @@ fn series_of(core: &Core, shared: &Shared, ticker: &str) -> Option<Series> {
         fee_multiplier: JsonDecimal::from_int(multiplier).unwrap_or_default(),
         additional_prohibitions: Vec::new(),
         product_metadata: None,
+        volume_fp: volume.then(|| series_volume(core, ticker)),
     })
 }
 
@@ -351,7 +297,8 @@ pub async fn series_list(
     req: HttpRequest,
 ) -> Result<HttpResponse, SimError> {
     admit(&shared, &req, E::GetSeriesList, 1).await?;
-    GetSeriesListParams::parse_valid(req.query_string()).map_err(invalid_query)?;
+    let p = GetSeriesListParams::parse_valid(req.query_string()).map_err(invalid_query)?;
+    let volume = p.include_volume == Some(true);
     let series = shared
         .read_core(|c| {
             let mut seen = std::collections::BTreeSet::new();
@@ -359,7 +306,7 @@ pub async fn series_list(
                 .events()
                 .iter()
                 .filter(|e| seen.insert(e.series_ticker.clone()))
-                .filter_map(|e| series_of(c, &shared, e.series_ticker.as_str()))
+                .filter_map(|e| series_of(c, &shared, e.series_ticker.as_str(), volume))
                 .collect()
         })
         .0;
@@ -373,7 +320,11 @@ pub async fn series(
     ticker: web::Path<String>,
 ) -> Result<HttpResponse, SimError> {
     admit(&shared, &req, E::GetSeries, 1).await?;
-    let found = shared.read_core(|c| series_of(c, &shared, &ticker)).0;
+    let p = GetSeriesParams::parse_valid(req.query_string()).map_err(invalid_query)?;
+    let volume = p.include_volume == Some(true);
+    let found = shared
+        .read_core(|c| series_of(c, &shared, &ticker, volume))
+        .0;
     let series = found.ok_or_else(|| SimError::not_found(format!("series {ticker} not found")))?;
     Ok(json(200, &GetSeriesResponse { series }))
 }

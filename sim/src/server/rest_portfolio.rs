@@ -11,6 +11,9 @@
 //!   `count_filter` every market the account ever traded is listed; with it, a position is
 //!   kept when any of the named fields is non-zero; `event_positions` aggregates, for each
 //!   event on the page, every listed position of that event;
+//! - `settlement_status` is `all`, `settled` (the market is finalized) or `unsettled`;
+//!   absent, every position is listed. UNCERTAIN: Kalshi's earlier reference made
+//!   `unsettled` the default; the simulator keeps settled positions visible unless asked;
 //! - fills, settlements and orders are listed newest first; the cursor is the position of the
 //!   page's last item in the account's history, so pages stay stable while new items arrive;
 //! - `min_ts`/`max_ts` (Unix seconds, inclusive) apply to the fill time, the settlement time
@@ -27,57 +30,22 @@ use kalshi::{
         BalanceBreakdown, Endpoint as E, EventPosition, GetBalanceParams, GetBalanceResponse,
         GetFillsParams, GetFillsResponse, GetOrderResponse, GetOrdersParams, GetOrdersResponse,
         GetPositionsParams, GetPositionsResponse, GetSettlementsParams, GetSettlementsResponse,
-        MarketPosition, portfolio_params::CountFilter,
+        MarketPosition, SettlementStatus, portfolio_params::CountFilter,
     },
+    types::MarketStatus,
 };
 
 use super::{
     convert,
     error::SimError,
     gate::admit,
-    respond::{invalid_query, json, page, primary_only},
+    respond::{DEFAULT_LIMIT, invalid_query, json, page, page_newest, primary_only, within},
     state::Shared,
 };
 use crate::engine::{Account, AccountIdx, Exchange, Position};
 
-/// Page size when `limit` is absent.
-const DEFAULT_LIMIT: u32 = 100;
-
 fn unknown_account() -> SimError {
     SimError::unauthorized("unknown account")
-}
-
-/// Newest-first pagination over items keyed by their position in an append-only history:
-/// `items` come newest first; the cursor is the key of the page's last item.
-fn page_newest<T>(
-    items: impl Iterator<Item = (usize, T)>,
-    cursor: Option<&str>,
-    limit: Option<u32>,
-) -> Result<(Vec<T>, String), SimError> {
-    let before = match cursor.filter(|c| !c.is_empty()) {
-        None => usize::MAX,
-        Some(c) => c.parse().map_err(|_| {
-            SimError::new(
-                400,
-                codes::INVALID_PARAMETERS,
-                format!("cursor {c:?} was not issued by this endpoint"),
-            )
-        })?,
-    };
-    let limit = limit.unwrap_or(DEFAULT_LIMIT) as usize;
-    let mut page: Vec<(usize, T)> = items.filter(|(k, _)| *k < before).take(limit + 1).collect();
-    let more = page.len() > limit;
-    page.truncate(limit);
-    let next = match page.last() {
-        Some((k, _)) if more => k.to_string(),
-        _ => String::new(),
-    };
-    Ok((page.into_iter().map(|(_, v)| v).collect(), next))
-}
-
-fn within(t: DateTime<Utc>, min_ts: Option<i64>, max_ts: Option<i64>) -> bool {
-    let s = t.timestamp();
-    min_ts.is_none_or(|m| s >= m) && max_ts.is_none_or(|m| s <= m)
 }
 
 fn event_of(x: &Exchange, ticker: &str) -> Option<EventTicker> {
@@ -136,6 +104,18 @@ pub async fn balance(
     Ok(json(200, &resp))
 }
 
+/// Whether a position's market passes `settlement_status` (absent: every market).
+fn settlement_matches(x: &Exchange, ticker: &str, status: Option<SettlementStatus>) -> bool {
+    let settled = x
+        .market(ticker)
+        .is_some_and(|m| m.status == MarketStatus::Finalized);
+    match status {
+        None | Some(SettlementStatus::All) => true,
+        Some(SettlementStatus::Settled) => settled,
+        Some(SettlementStatus::Unsettled) => !settled,
+    }
+}
+
 fn keep_position(x: &Exchange, ticker: &str, pos: &Position, p: &GetPositionsParams) -> bool {
     let counted = p.count_filter.is_empty()
         || p.count_filter.iter().any(|f| match f {
@@ -143,6 +123,7 @@ fn keep_position(x: &Exchange, ticker: &str, pos: &Position, p: &GetPositionsPar
             CountFilter::TotalTraded => pos.total_traded != Money::ZERO,
         });
     counted
+        && settlement_matches(x, ticker, p.settlement_status)
         && p.ticker.as_ref().is_none_or(|t| t.as_str() == ticker)
         && p.event_ticker
             .as_ref()

@@ -3,7 +3,7 @@
 //! middleware that logs and counts every API response.
 
 use actix_web::{
-    Error, HttpMessage, HttpRequest,
+    Error, HttpMessage, HttpRequest, Scope,
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
     middleware::{Next, from_fn},
@@ -15,7 +15,7 @@ use super::{
     admin,
     error::SimError,
     gate::CallerId,
-    rest_account, rest_markets, rest_orders, rest_portfolio,
+    rest_account, rest_exchange, rest_history, rest_markets, rest_orders, rest_portfolio,
     state::{RequestRecord, Shared},
     ws,
 };
@@ -24,75 +24,97 @@ use super::{
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource(WS_PATH).route(web::get().to(ws::connect)));
     cfg.service(admin::scope());
+    let api = portfolio(market_data(web::scope(API_PREFIX)));
     cfg.service(
-        web::scope(API_PREFIX)
-            .wrap(from_fn(record))
-            .service(
-                resource(E::GetExchangeStatus).route(web::get().to(rest_markets::exchange_status)),
-            )
-            .service(
-                resource(E::GetExchangeSchedule)
-                    .route(web::get().to(rest_markets::exchange_schedule)),
-            )
-            .service(
-                resource(E::GetUserDataTimestamp)
-                    .route(web::get().to(rest_markets::user_data_timestamp)),
-            )
-            .service(resource(E::GetMarkets).route(web::get().to(rest_markets::markets)))
-            .service(
-                resource(E::GetMarketOrderbooks).route(web::get().to(rest_markets::orderbooks)),
-            )
-            .service(resource(E::GetMarket).route(web::get().to(rest_markets::market)))
-            .service(resource(E::GetMarketOrderbook).route(web::get().to(rest_markets::orderbook)))
-            .service(resource(E::GetEvents).route(web::get().to(rest_markets::events)))
-            .service(resource(E::GetEvent).route(web::get().to(rest_markets::event)))
-            .service(resource(E::GetSeriesList).route(web::get().to(rest_markets::series_list)))
-            .service(resource(E::GetSeries).route(web::get().to(rest_markets::series)))
-            .service(resource(E::GetAccountLimits).route(web::get().to(rest_account::limits)))
-            .service(
-                resource(E::GetEndpointCosts).route(web::get().to(rest_account::endpoint_costs)),
-            )
-            .service(resource(E::GetBalance).route(web::get().to(rest_portfolio::balance)))
-            .service(resource(E::GetPositions).route(web::get().to(rest_portfolio::positions)))
-            .service(resource(E::GetFills).route(web::get().to(rest_portfolio::fills)))
-            .service(resource(E::GetSettlements).route(web::get().to(rest_portfolio::settlements)))
-            .service(
-                resource(E::GetOrders)
-                    .route(web::get().to(rest_portfolio::orders))
-                    .route(web::post().to(deprecated_v1)),
-            )
-            .service(
-                web::resource("/portfolio/orders/batched")
-                    .route(web::post().to(deprecated_v1))
-                    .route(web::delete().to(deprecated_v1)),
-            )
-            .service(
-                resource(E::GetOrder)
-                    .route(web::get().to(rest_portfolio::order))
-                    .route(web::delete().to(deprecated_v1)),
-            )
-            .service(
-                web::resource([
-                    "/portfolio/orders/{order_id}/amend",
-                    "/portfolio/orders/{order_id}/decrease",
-                ])
-                .route(web::post().to(deprecated_v1)),
-            )
-            .service(
-                resource(E::CreateOrder)
-                    .route(web::post().to(rest_orders::create))
-                    .route(web::delete().to(rest_orders::cancel_all)),
-            )
-            .service(
-                resource(E::BatchCreateOrders)
-                    .route(web::post().to(rest_orders::batch_create))
-                    .route(web::delete().to(rest_orders::batch_cancel)),
-            )
-            .service(resource(E::CancelOrder).route(web::delete().to(rest_orders::cancel)))
-            .service(resource(E::AmendOrder).route(web::post().to(rest_orders::amend)))
-            .service(resource(E::DecreaseOrder).route(web::post().to(rest_orders::decrease)))
+        api.wrap(from_fn(record))
             .default_service(web::to(not_found)),
     );
+}
+
+/// The exchange, market-data and history endpoints.
+fn market_data(scope: Scope) -> Scope {
+    scope
+        .service(
+            resource(E::GetExchangeStatus).route(web::get().to(rest_exchange::exchange_status)),
+        )
+        .service(
+            resource(E::GetExchangeSchedule)
+                .route(web::get().to(rest_exchange::exchange_schedule)),
+        )
+        .service(
+            resource(E::GetUserDataTimestamp)
+                .route(web::get().to(rest_exchange::user_data_timestamp)),
+        )
+        .service(resource(E::GetMarkets).route(web::get().to(rest_markets::markets)))
+        .service(
+            resource(E::GetMarketOrderbooks).route(web::get().to(rest_markets::orderbooks)),
+        )
+        // Literal `/markets/…` paths before `/markets/{ticker}`, which would take them.
+        .service(resource(E::GetTrades).route(web::get().to(rest_history::trades)))
+        .service(
+            resource(E::BatchGetMarketCandlesticks)
+                .route(web::get().to(rest_history::batch_candlesticks)),
+        )
+        .service(resource(E::GetMarket).route(web::get().to(rest_markets::market)))
+        .service(resource(E::GetMarketOrderbook).route(web::get().to(rest_markets::orderbook)))
+        .service(resource(E::GetEvents).route(web::get().to(rest_markets::events)))
+        .service(resource(E::GetEvent).route(web::get().to(rest_markets::event)))
+        .service(resource(E::GetSeriesList).route(web::get().to(rest_markets::series_list)))
+        .service(resource(E::GetSeries).route(web::get().to(rest_markets::series)))
+        .service(
+            resource(E::GetMarketCandlesticks)
+                .route(web::get().to(rest_history::market_candlesticks)),
+        )
+        .service(
+            resource(E::GetHistoricalCutoff)
+                .route(web::get().to(rest_history::historical_cutoff)),
+        )
+}
+
+/// The account, portfolio and order endpoints, and the dead V1 order writes.
+fn portfolio(scope: Scope) -> Scope {
+    scope
+        .service(resource(E::GetAccountLimits).route(web::get().to(rest_account::limits)))
+        .service(resource(E::GetEndpointCosts).route(web::get().to(rest_account::endpoint_costs)))
+        .service(resource(E::GetBalance).route(web::get().to(rest_portfolio::balance)))
+        .service(resource(E::GetPositions).route(web::get().to(rest_portfolio::positions)))
+        .service(resource(E::GetFills).route(web::get().to(rest_portfolio::fills)))
+        .service(resource(E::GetSettlements).route(web::get().to(rest_portfolio::settlements)))
+        .service(
+            resource(E::GetOrders)
+                .route(web::get().to(rest_portfolio::orders))
+                .route(web::post().to(deprecated_v1)),
+        )
+        .service(
+            web::resource("/portfolio/orders/batched")
+                .route(web::post().to(deprecated_v1))
+                .route(web::delete().to(deprecated_v1)),
+        )
+        .service(
+            resource(E::GetOrder)
+                .route(web::get().to(rest_portfolio::order))
+                .route(web::delete().to(deprecated_v1)),
+        )
+        .service(
+            web::resource([
+                "/portfolio/orders/{order_id}/amend",
+                "/portfolio/orders/{order_id}/decrease",
+            ])
+            .route(web::post().to(deprecated_v1)),
+        )
+        .service(
+            resource(E::CreateOrder)
+                .route(web::post().to(rest_orders::create))
+                .route(web::delete().to(rest_orders::cancel_all)),
+        )
+        .service(
+            resource(E::BatchCreateOrders)
+                .route(web::post().to(rest_orders::batch_create))
+                .route(web::delete().to(rest_orders::batch_cancel)),
+        )
+        .service(resource(E::CancelOrder).route(web::delete().to(rest_orders::cancel)))
+        .service(resource(E::AmendOrder).route(web::post().to(rest_orders::amend)))
+        .service(resource(E::DecreaseOrder).route(web::post().to(rest_orders::decrease)))
 }
 
 fn resource(e: E) -> actix_web::Resource {

@@ -143,6 +143,8 @@ pub struct Shared {
     pub config: SimConfig,
     /// Time.
     pub clock: SimClock,
+    /// When the simulator started, on its clock: everything it holds is newer.
+    pub started: DateTime<Utc>,
     core: Mutex<Core>,
     stamp: AtomicU64,
     /// Notices to WebSocket sessions.
@@ -183,6 +185,7 @@ impl Shared {
         };
         Shared {
             config,
+            started: clock.now(),
             clock,
             core: Mutex::new(core),
             stamp: AtomicU64::new(0),

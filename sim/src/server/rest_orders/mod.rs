@@ -8,8 +8,13 @@
 //! come from the engine as [`Reject`](crate::engine::Reject)s with Kalshi's status and code.
 //!
 //! Choices where Kalshi is silent:
-//! - body decoding errors are `400 invalid_parameters`; broken order rules (`validate()`)
-//!   are `400 invalid_order`; query errors are `400 invalid_parameters`;
+//! - a body that does not parse (malformed JSON, a wrong type, an unknown field — Kalshi
+//!   probably ignores unknown fields; the simulator refuses them to catch misspelt ones) is
+//!   the flat `400 bad_request`; a missing `side`, `count` or `price` is `invalid_order` and
+//!   any other missing field `missing_parameters` (Kalshi's page names `ticker`; the others
+//!   are UNCERTAIN); broken order rules (`validate()`) are `400 invalid_order` with the rule
+//!   in `details`, as is a post-only order that would cross (`details: "post only cross"`);
+//!   query errors are `400 invalid_parameters`;
 //! - a batch holds 1 to `MAX_BATCH_ITEMS` orders (the legacy documented 20), else the whole
 //!   batch is a 400 charged as one item; a batch whose items cost more tokens than the bucket
 //!   holds is refused whole (429);
