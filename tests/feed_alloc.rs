@@ -77,7 +77,7 @@ fn books() -> Books {
         };
         books.apply_snapshot(&snap, 0, None, now).unwrap().unwrap();
     }
-    books.seqs.open(1);
+    books.seqs.open(1, 0);
     books
 }
 

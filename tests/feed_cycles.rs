@@ -1,9 +1,10 @@
-//! Fifty cycles of random faults against one feed: drops (Close and cut), stalls, skipped,
-//! duplicated and swapped `seq`s, and bursts of drops in quick succession. Every cycle ends
-//! with every book fresh and equal to the simulator's; at the end, the reconnect schedule is
-//! checked against its design from the events the feed published: each delay within
-//! `[min, min(cap, base × 2^(attempt−1))]`, attempts rising by one after a short connection and
-//! back to 1 after a stable one, and no two connections closer than the minimum delay.
+//! Fifty cycles of random faults against one feed, under each of the simulator's WebSocket
+//! readings: drops (Close and cut), stalls, skipped, duplicated and swapped `seq`s, and bursts
+//! of drops in quick succession. Every cycle ends with every book fresh and equal to the
+//! simulator's; at the end, the reconnect schedule is checked against its design from the
+//! events the feed published: each delay within `[min, min(cap, base × 2^(attempt−1))]`,
+//! attempts rising by one after a short connection and back to 1 after a stable one, and no
+//! two connections closer than the minimum delay.
 
 mod common;
 #[path = "feed_support/mod.rs"]
@@ -11,8 +12,11 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use kalshi_sim::server::faults::{DropMode, FaultPatch};
-use support::{Log, Seen};
+use kalshi_sim::{
+    readings::Readings,
+    server::faults::{DropMode, FaultPatch},
+};
+use support::{Log, Seen, under_each_reading};
 use tradewind_actors::{feed::Feed, market_data::FeedEvent};
 
 const CYCLES: usize = 50;
@@ -80,9 +84,10 @@ async fn stable(feed: &actix::Addr<Feed>, stable_after: Duration) {
     }
 }
 
-#[actix::test]
-async fn fifty_cycles_of_random_faults_end_true_with_a_backoff_as_designed() {
-    let cfg = support::sim_config(2);
+under_each_reading!(fifty_cycles_of_random_faults_end_true_with_a_backoff_as_designed);
+
+async fn fifty_cycles_of_random_faults_end_true_with_a_backoff_as_designed(r: Readings) {
+    let cfg = support::sim_config_under(2, r);
     let markets = support::markets(&cfg);
     let sim = support::start_sim(cfg);
     sim.control().act(300);
@@ -175,7 +180,9 @@ async fn fifty_cycles_of_random_faults_end_true_with_a_backoff_as_designed() {
     support::all_true(&sim, &feed, &markets).await;
     log.assert_never_vouched_while_stale();
     check_schedule(&log, &feed_cfg);
-    eprintln!("fault kinds {kinds:?}; {:?}", support::metrics(&feed).await);
+    let m = support::metrics(&feed).await;
+    support::assert_readings(&m, r);
+    eprintln!("fault kinds {kinds:?}; {m:?}");
 }
 
 /// Checks the reconnect events against the schedule's design.

@@ -1,7 +1,8 @@
-//! The feed against every WebSocket fault switch of the simulator: a drop with a Close frame,
-//! a TCP cut, a silent stall, a skipped, a duplicated and a swapped `seq`. After each, the
-//! feed heals by itself and every watched book equals the simulator's true book; meanwhile the
-//! books involved were reported stale and no `BookUpdated` vouched for them.
+//! The feed against every WebSocket fault switch of the simulator, under each of its
+//! WebSocket readings: a drop with a Close frame, a TCP cut, a silent stall, a skipped, a
+//! duplicated and a swapped `seq`. After each, the feed heals by itself and every watched book
+//! equals the simulator's true book; meanwhile the books involved were reported stale and no
+//! `BookUpdated` vouched for them; the anomalies counted are the fault's, none an ack's.
 
 mod common;
 #[path = "feed_support/mod.rs"]
@@ -12,9 +13,10 @@ use std::time::Duration;
 use kalshi::Ticker;
 use kalshi_sim::{
     SimHandle,
+    readings::Readings,
     server::faults::{DropMode, FaultPatch},
 };
-use support::{Log, Seen};
+use support::{Log, Seen, under_each_reading};
 use tradewind_actors::{
     feed::Feed,
     market_data::{FeedEvent, StaleReason},
@@ -22,8 +24,8 @@ use tradewind_actors::{
 
 /// A simulator with 12 markets (3 book subscriptions of 4), a feed watching all of them, and
 /// every book synced and true.
-async fn synced() -> (SimHandle, Vec<Ticker>, actix::Addr<Feed>, Log) {
-    let cfg = support::sim_config(2);
+async fn synced(r: Readings) -> (SimHandle, Vec<Ticker>, actix::Addr<Feed>, Log) {
+    let cfg = support::sim_config_under(2, r);
     let markets = support::markets(&cfg);
     let sim = support::start_sim(cfg);
     sim.control().act(300);
@@ -62,8 +64,8 @@ fn stale_then_resynced(log: &Log, markets: &[Ticker], reason: StaleReason) {
     }
 }
 
-async fn drop_heals(mode: DropMode) {
-    let (sim, markets, feed, log) = synced().await;
+async fn drop_heals(mode: DropMode, r: Readings) {
+    let (sim, markets, feed, log) = synced(r).await;
     set(
         &sim,
         FaultPatch {
@@ -83,6 +85,10 @@ async fn drop_heals(mode: DropMode) {
     let m = support::metrics(&feed).await;
     assert_eq!(m.counters.reconnects, 1, "{m:?}");
     assert_eq!(m.books_stale, 0);
+    let c = &m.counters;
+    assert_eq!((c.gaps, c.duplicates, c.out_of_order), (0, 0, 0), "{m:?}");
+    assert_eq!(c.merged_subscribes > 0, r.ws_merge_subscribes, "{m:?}");
+    support::assert_readings(&m, r);
     assert!(
         m.counters.last_recovery_ms.is_some(),
         "recovery time measured"
@@ -102,19 +108,22 @@ async fn drop_heals(mode: DropMode) {
     );
 }
 
-#[actix::test]
-async fn a_close_frame_drop_heals_with_true_books() {
-    drop_heals(DropMode::Close).await;
+under_each_reading!(a_close_frame_drop_heals_with_true_books);
+
+async fn a_close_frame_drop_heals_with_true_books(r: Readings) {
+    drop_heals(DropMode::Close, r).await;
 }
 
-#[actix::test]
-async fn a_tcp_cut_heals_with_true_books() {
-    drop_heals(DropMode::Cut).await;
+under_each_reading!(a_tcp_cut_heals_with_true_books);
+
+async fn a_tcp_cut_heals_with_true_books(r: Readings) {
+    drop_heals(DropMode::Cut, r).await;
 }
 
-#[actix::test]
-async fn a_silent_stall_is_caught_by_the_watchdog_and_heals() {
-    let (sim, markets, feed, log) = synced().await;
+under_each_reading!(a_silent_stall_is_caught_by_the_watchdog_and_heals);
+
+async fn a_silent_stall_is_caught_by_the_watchdog_and_heals(r: Readings) {
+    let (sim, markets, feed, log) = synced(r).await;
     set(
         &sim,
         FaultPatch {
@@ -141,14 +150,16 @@ async fn a_silent_stall_is_caught_by_the_watchdog_and_heals() {
     support::all_true(&sim, &feed, &markets).await;
     stale_then_resynced(&log, &markets, StaleReason::Reconnect);
     log.assert_never_vouched_while_stale();
+    support::assert_readings(&support::metrics(&feed).await, r);
 }
 
 /// Arms a sequence fault, makes traffic, and checks the feed resynced in place.
 async fn seq_fault_heals(
     patch: FaultPatch,
     reason: StaleReason,
+    r: Readings,
 ) -> tradewind_actors::feed::FeedMetrics {
-    let (sim, markets, feed, log) = synced().await;
+    let (sim, markets, feed, log) = synced(r).await;
     set(&sim, patch);
     sim.control().act(100);
     log.wait("a book reported stale", |all| {
@@ -166,43 +177,50 @@ async fn seq_fault_heals(
         "healed without reconnecting: {m:?}"
     );
     assert!(m.counters.resyncs > 0, "{m:?}");
+    support::assert_readings(&m, r);
     m
 }
 
-#[actix::test]
-async fn a_skipped_seq_resyncs_the_subscription_in_place() {
+under_each_reading!(a_skipped_seq_resyncs_the_subscription_in_place);
+
+async fn a_skipped_seq_resyncs_the_subscription_in_place(r: Readings) {
     let m = seq_fault_heals(
         FaultPatch {
             ws_skip_seq_next: Some(1),
             ..FaultPatch::default()
         },
         StaleReason::Gap,
+        r,
     )
     .await;
     assert_eq!(m.counters.gaps, 1, "{m:?}");
 }
 
-#[actix::test]
-async fn a_duplicated_delta_resyncs_its_book_in_place() {
+under_each_reading!(a_duplicated_delta_resyncs_its_book_in_place);
+
+async fn a_duplicated_delta_resyncs_its_book_in_place(r: Readings) {
     let m = seq_fault_heals(
         FaultPatch {
             ws_duplicate_next: Some(1),
             ..FaultPatch::default()
         },
         StaleReason::Duplicate,
+        r,
     )
     .await;
     assert_eq!((m.counters.duplicates, m.counters.gaps), (1, 0), "{m:?}");
 }
 
-#[actix::test]
-async fn a_swapped_pair_of_deltas_resyncs_in_place() {
+under_each_reading!(a_swapped_pair_of_deltas_resyncs_in_place);
+
+async fn a_swapped_pair_of_deltas_resyncs_in_place(r: Readings) {
     let m = seq_fault_heals(
         FaultPatch {
             ws_reorder_next: Some(1),
             ..FaultPatch::default()
         },
         StaleReason::Gap,
+        r,
     )
     .await;
     assert_eq!((m.counters.gaps, m.counters.out_of_order), (1, 1), "{m:?}");

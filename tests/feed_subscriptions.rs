@@ -1,6 +1,9 @@
-//! Subscriptions while connected: the watch list changes in place (`update_subscription`,
-//! never a reconnect), a market the exchange does not know is refused alone, and a slow-reader
-//! overflow (error 25) re-creates the subscriptions without dropping the connection.
+//! Subscriptions while connected, under each of the simulator's WebSocket readings (`ok` and
+//! `unsubscribed` taking a `seq` or not; a second subscribe merged into the first or not): the
+//! watch list changes in place (`update_subscription` or a merged `subscribe`, never a
+//! reconnect, never a gap or a resync), a market the exchange does not know is refused alone,
+//! and a slow-reader overflow (error 25) re-creates the subscriptions without dropping the
+//! connection.
 
 mod common;
 #[path = "feed_support/mod.rs"]
@@ -9,16 +12,17 @@ mod support;
 use std::time::Duration;
 
 use kalshi::Ticker;
-use kalshi_sim::server::faults::FaultPatch;
-use support::Seen;
+use kalshi_sim::{readings::Readings, server::faults::FaultPatch};
+use support::{Seen, under_each_reading};
 use tradewind_actors::{
     feed::GetBook,
     market_data::{FeedEvent, StaleReason},
 };
 
-#[actix::test]
-async fn adding_and_removing_markets_changes_subscriptions_without_reconnecting() {
-    let cfg = support::sim_config(2);
+under_each_reading!(adding_and_removing_markets_changes_subscriptions_without_reconnecting);
+
+async fn adding_and_removing_markets_changes_subscriptions_without_reconnecting(r: Readings) {
+    let cfg = support::sim_config_under(2, r);
     let mut markets = support::markets(&cfg);
     // In the feed's order: the first four share a subscription, the fifth starts another.
     markets.sort();
@@ -32,7 +36,9 @@ async fn adding_and_removing_markets_changes_subscriptions_without_reconnecting(
         Duration::ZERO,
     );
     support::all_true(&sim, &feed, first).await;
-    assert_eq!(support::metrics(&feed).await.book_subscriptions, 2);
+    let m = support::metrics(&feed).await;
+    assert_eq!(m.book_subscriptions, support::book_subscriptions(r, 2));
+    assert_eq!(m.counters.merged_subscribes > 0, r.ws_merge_subscribes);
 
     // Drops the first market (`delete_markets` on the first subscription) and adds three
     // (`add_markets` on the second, which has room for them).
@@ -71,12 +77,17 @@ async fn adding_and_removing_markets_changes_subscriptions_without_reconnecting(
     let events = log.events();
     assert_eq!(events.len(), 1, "one connection throughout: {events:?}");
     assert!(m.counters.messages.get("ok") >= 2, "{m:?}");
+    let c = &m.counters;
+    assert_eq!((c.gaps, c.resyncs), (0, 0), "no ack taken for a gap: {m:?}");
+    assert_eq!(c.acks_in_seq > 0, r.ws_acks_in_seq, "{m:?}");
+    support::assert_readings(&m, r);
     log.assert_never_vouched_while_stale();
 }
 
-#[actix::test]
-async fn a_market_the_exchange_does_not_know_is_refused_alone() {
-    let cfg = support::sim_config(1);
+under_each_reading!(a_market_the_exchange_does_not_know_is_refused_alone);
+
+async fn a_market_the_exchange_does_not_know_is_refused_alone(r: Readings) {
+    let cfg = support::sim_config_under(1, r);
     let markets = support::markets(&cfg);
     let sim = support::start_sim(cfg);
     sim.control().act(100);
@@ -96,11 +107,13 @@ async fn a_market_the_exchange_does_not_know_is_refused_alone() {
     assert_eq!((m.rejected, m.books_stale), (1, 1), "{m:?}");
     let view = feed.send(GetBook { ticker: nope }).await.unwrap().unwrap();
     assert!(!view.fresh && view.epoch == 0);
+    support::assert_readings(&m, r);
 }
 
-#[actix::test]
-async fn a_slow_reader_overflow_resubscribes_without_reconnecting() {
-    let mut cfg = support::sim_config(2);
+under_each_reading!(a_slow_reader_overflow_resubscribes_without_reconnecting);
+
+async fn a_slow_reader_overflow_resubscribes_without_reconnecting(r: Readings) {
+    let mut cfg = support::sim_config_under(2, r);
     cfg.ws_buffer = 64;
     let markets = support::markets(&cfg);
     let sim = support::start_sim(cfg);
@@ -128,6 +141,11 @@ async fn a_slow_reader_overflow_resubscribes_without_reconnecting() {
     let m = support::metrics(&feed).await;
     assert_eq!(m.counters.reconnects, 0, "{m:?}");
     assert!(m.counters.messages.get("error") >= 1, "{m:?}");
-    assert_eq!(m.book_subscriptions, 3, "{m:?}");
+    assert_eq!(
+        m.book_subscriptions,
+        support::book_subscriptions(r, 3),
+        "{m:?}"
+    );
+    support::assert_readings(&m, r);
     log.assert_never_vouched_while_stale();
 }

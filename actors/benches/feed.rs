@@ -121,7 +121,7 @@ impl Core {
             };
             books.apply_snapshot(&snap, 0, None, now).unwrap().unwrap();
         }
-        books.seqs.open(SID);
+        books.seqs.open(SID, 0);
         Core {
             books,
             conflator: Conflator::new(1),
@@ -166,7 +166,7 @@ fn feed_benches(c: &mut Criterion) {
     g.bench_function("delta_through_the_feed_core_200_books", |b| {
         b.iter(|| {
             if i == 0 {
-                core.books.seqs.open(SID);
+                core.books.seqs.open(SID, 0);
             }
             let ok = core.on_frame(black_box(&frames[i]));
             i = (i + 1) % frames.len();
@@ -197,7 +197,7 @@ fn feed_benches(c: &mut Criterion) {
     let (mut feed_ns, mut base_ns) = (f64::MAX, f64::MAX);
     let per_msg = |start: Instant| start.elapsed().as_nanos() as f64 / frames.len() as f64;
     for _ in 0..40 {
-        core.books.seqs.open(SID);
+        core.books.seqs.open(SID, 0);
         let start = Instant::now();
         for frame in &frames {
             assert!(core.on_frame(black_box(frame)));

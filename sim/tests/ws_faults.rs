@@ -1,6 +1,7 @@
 //! Every WebSocket fault switch as a client sees it: a drop with and without a Close frame,
 //! a stall (silence on an open socket, then the missed frames in order), a skipped, a
-//! duplicated and a swapped `seq`, and periodic drops.
+//! duplicated and a swapped `seq` (a held delta still goes out before its subscription's `ok`),
+//! and periodic drops.
 
 mod common;
 
@@ -11,7 +12,7 @@ use common::{
     Trader,
     ws::{WAIT, WsClient, WsEnd, tickers},
 };
-use kalshi::ws::{Channel, Incoming};
+use kalshi::ws::{Channel, Command, Incoming, UpdateAction};
 use kalshi_sim::SimHandle;
 use serde_json::json;
 
@@ -167,6 +168,24 @@ async fn reorder_swaps_two_consecutive_deltas() {
     assert_eq!(seqs(&mut ws, 2).await, vec![3, 2]);
     bid(&t, &m, "0.30").await;
     assert_eq!(seqs(&mut ws, 1).await, vec![4]);
+}
+
+#[actix_rt::test]
+async fn a_held_delta_goes_out_before_the_ok_of_its_subscription() {
+    let sim = common::start(config());
+    let m = common::open_market(&sim, 0).await;
+    let (t, mut ws) = watching(&sim, &m).await;
+    faults(&sim, json!({"ws_reorder_next": 1})).await;
+    bid(&t, &m, "0.20").await;
+    // The session claimed the switch: the delta (seq 2) is held, or already released by its
+    // deadline — in order either way.
+    eventually(|| sim.control().faults().ws_reorder_next == 0).await;
+    let ticker = kalshi::Ticker::new(&m).unwrap();
+    let update = Command::update(0, 1, UpdateAction::GetSnapshot, vec![ticker]);
+    let id = ws.command(update).await;
+    assert!(matches!(ws.next().await, Incoming::OrderbookDelta(f) if f.seq == 2));
+    assert!(matches!(ws.next().await, Incoming::Ok(ok) if ok.id == Some(id) && ok.seq == Some(2)));
+    assert!(matches!(ws.next().await, Incoming::OrderbookSnapshot(f) if f.seq == 3));
 }
 
 #[actix_rt::test]

@@ -115,7 +115,7 @@ fn core(tickers: &[String], frames: &[String]) -> Result<f64, String> {
                 .ok_or("snapshot for an unwatched book")?
                 .map_err(|e| e.to_string())?;
         }
-        books.seqs.open(1);
+        books.seqs.open(1, 0);
         let mut conflator = Conflator::new(1);
         let t0 = Instant::now();
         for f in frames {

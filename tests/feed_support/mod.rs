@@ -1,5 +1,6 @@
 //! Helpers of the feed's end-to-end tests: a simulator with a small catalogue and fast
-//! heartbeats, a feed with small timeouts, a recording probe (optionally slow, on its own
+//! heartbeats, under any of the WebSocket readings ([`under_each_reading!`] runs a test under
+//! all four), a feed with small timeouts, a recording probe (optionally slow, on its own
 //! arbiter), waits with deadlines against the simulator's true books, and the rule that no
 //! `BookUpdated` ever vouches for a book between its `BookStale` and its `BookResynced`.
 
@@ -15,7 +16,7 @@ use std::{
 
 use actix::{Actor, Addr, Arbiter, Context, Handler};
 use kalshi::{Ticker, book::OrderBook, sign::Signer};
-use kalshi_sim::{SimConfig, SimHandle, SimServer};
+use kalshi_sim::{SimConfig, SimHandle, SimServer, readings::Readings};
 use tokio::sync::Notify;
 use tradewind_actors::{
     clock::LiveClock,
@@ -38,6 +39,73 @@ pub fn sim_config(cities: usize) -> SimConfig {
     cfg.catalogue.cities.truncate(cities);
     cfg.catalogue.days = 1;
     cfg
+}
+
+/// The simulator's WebSocket readings (`kalshi_sim::readings`): `ok` and `unsubscribed` take
+/// a place in `seq`; a second `orderbook_delta` subscribe is merged into the first.
+pub fn ws_readings(acks_in_seq: bool, merge_subscribes: bool) -> Readings {
+    Readings {
+        ws_acks_in_seq: acks_in_seq,
+        ws_merge_subscribes: merge_subscribes,
+        ..Readings::default()
+    }
+}
+
+/// [`sim_config`] under `readings`.
+pub fn sim_config_under(cities: usize, readings: Readings) -> SimConfig {
+    let mut cfg = sim_config(cities);
+    cfg.readings = readings;
+    cfg
+}
+
+/// Declares, for the test body `async fn $name(readings: Readings)`, a module `$name` with one
+/// test per combination of the two WebSocket readings: `as_documented`, `acks_in_seq`,
+/// `merged_subscribes`, `both`. (Not every test file that shares this module uses it.)
+#[allow(unused_macros)]
+macro_rules! under_each_reading {
+    ($name:ident) => {
+        mod $name {
+            use crate::support::ws_readings;
+
+            #[actix::test]
+            async fn as_documented() {
+                super::$name(ws_readings(false, false)).await
+            }
+
+            #[actix::test]
+            async fn acks_in_seq() {
+                super::$name(ws_readings(true, false)).await
+            }
+
+            #[actix::test]
+            async fn merged_subscribes() {
+                super::$name(ws_readings(false, true)).await
+            }
+
+            #[actix::test]
+            async fn both() {
+                super::$name(ws_readings(true, true)).await
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use under_each_reading;
+
+/// Checks the feed's metrics against the readings in force: a reading that is off left its
+/// counter (acks that took a `seq`, subscribes merged) at zero.
+pub fn assert_readings(m: &FeedMetrics, r: Readings) {
+    if !r.ws_acks_in_seq {
+        assert_eq!(m.counters.acks_in_seq, 0, "{m:?}");
+    }
+    if !r.ws_merge_subscribes {
+        assert_eq!(m.counters.merged_subscribes, 0, "{m:?}");
+    }
+}
+
+/// The `orderbook_delta` subscriptions `n` subscribes leave: one when the exchange merges them.
+pub fn book_subscriptions(r: Readings, n: usize) -> usize {
+    if r.ws_merge_subscribes { n.min(1) } else { n }
 }
 
 /// Starts a simulator.

@@ -1,6 +1,7 @@
-//! The feed's metrics: messages by type, bytes, bad frames, sequence anomalies, resyncs,
-//! reconnects, connection age, books not fresh, exchange-to-local delay and the time from a
-//! lost connection to every book fresh again.
+//! The feed's metrics: messages by type, bytes, bad frames, sequence anomalies, resyncs, acks
+//! that took a `seq`, subscribes the exchange merged, reconnects, connection age, books not
+//! fresh, exchange-to-local delay and the time from a lost connection to every book fresh
+//! again.
 
 use serde::{Serialize, ser::SerializeMap};
 
@@ -148,6 +149,10 @@ pub struct Counters {
     pub snapshot_requests: u64,
     /// Subscriptions re-created after a snapshot never came or was refused.
     pub resubscribes: u64,
+    /// `ok` replies that took a place of their own in their subscription's `seq`.
+    pub acks_in_seq: u64,
+    /// `subscribe`s the exchange merged into a subscription already open (answered `ok`).
+    pub merged_subscribes: u64,
     /// Connections lost (each followed by a reconnect).
     pub reconnects: u64,
     /// Connect attempts that failed.

@@ -2,6 +2,11 @@
 //! and out through the conflator; command replies go to the subscription bookkeeping, whose
 //! [`Plan`]s are carried out here; account and lifecycle frames are forwarded.
 //!
+//! An `ok`'s `seq` is checked as an acknowledgement ([`super::seq::SeqTracker::ack`]) before
+//! the bookkeeping sees the reply, so a gap it reveals concerns the markets the sid served
+//! before it (not those an add or a merge brings, whose snapshots are on their way). An
+//! `unsubscribed` ends its sid: nothing after it can be missing, so its `seq` is not checked.
+//!
 //! A frame that does not decode is counted, logged with its payload (truncated) and skipped;
 //! a frame of an unknown `type` is counted and ignored. Neither ends the connection.
 
@@ -16,6 +21,7 @@ use super::{
     Feed,
     books::{Applied, SeqCheck},
     metrics::FrameKind,
+    seq::AckCheck,
     subs::Plan,
 };
 use crate::market_data::{
@@ -67,7 +73,12 @@ impl Feed {
         let plan = match frame {
             Incoming::OrderbookSnapshot(f) => return self.on_snapshot(&f, ctx),
             Incoming::Subscribed(s) => self.subs.on_subscribed(s.id, &s.subscription),
-            Incoming::Ok(ok) => self.subs.on_ok(ok.id),
+            Incoming::Ok(ok) => {
+                if let (Some(sid), Some(seq)) = (ok.sid, ok.seq) {
+                    self.on_ack(sid, seq);
+                }
+                self.subs.on_ok(&ok)
+            }
             Incoming::Unsubscribed(u) => self.subs.on_unsubscribed(u.sid),
             Incoming::Error(e) => {
                 warn!(id = ?e.id, code = %e.code, msg = %e.message, market = ?e.market_ticker,
@@ -172,6 +183,16 @@ impl Feed {
         }
     }
 
+    /// The `seq` of an acknowledgement of `sid`: in order whether it reports the last number
+    /// or takes the next; an anomaly is handled like a message's (it names no market).
+    fn on_ack(&mut self, sid: u64, seq: u64) {
+        match self.books.seqs.ack(sid, seq) {
+            AckCheck::Reports => {}
+            AckCheck::Takes => self.counters.acks_in_seq += 1,
+            AckCheck::Anomaly(check) => self.anomaly(sid, check, "", false),
+        }
+    }
+
     /// A `seq` anomaly on `sid`. A gap may have lost a message of any market of the sid: all
     /// of them go stale and are snapshotted again (except `ticker` when `ticker_resyncs`: its
     /// snapshot is the frame at hand). A duplicate or a late number concerns the frame's own
@@ -219,9 +240,10 @@ impl Feed {
         for sid in plan.closed {
             self.books.seqs.close(sid);
         }
-        for sid in plan.opened {
-            self.books.seqs.open(sid);
+        for (sid, after) in plan.opened {
+            self.books.seqs.open(sid, after);
         }
+        self.counters.merged_subscribes += plan.merged;
         for t in &plan.lost {
             if let Some(w) = self.books.mark_stale(t, StaleReason::SubscriptionError) {
                 self.tell_stale(w.ticker, w.epoch, StaleReason::SubscriptionError);

@@ -61,11 +61,8 @@ impl Subs {
         }
         c.pending.retain(|_, p| matches!(p, Pending::Unsubscribe));
         if !sids.is_empty() {
-            let id = c.id();
-            plan.commands.push(Command::unsubscribe(id, sids.clone()));
-            c.pending.insert(id, Pending::Unsubscribe);
+            c.unsubscribe(sids, plan);
         }
-        plan.closed.extend(sids);
         let from = plan.commands.len();
         self.subscribe_user(plan);
         self.reconcile(plan);
@@ -86,21 +83,24 @@ impl Subs {
     /// Drops a subscription (unsubscribing it if it has a sid); its watched markets are lost
     /// until the next reconcile subscribes them again.
     pub(super) fn drop_sub(&mut self, key: u64, plan: &mut Plan) {
-        let Some(c) = self.conn.as_mut() else { return };
-        let Some(sub) = c.books.remove(&key) else {
-            return;
-        };
-        if let Some(sid) = sub.sid {
-            let id = c.id();
-            plan.commands.push(Command::unsubscribe(id, vec![sid]));
-            c.pending.insert(id, Pending::Unsubscribe);
-            plan.closed.push(sid);
+        if let Some(sid) = self.forget_sub(key, plan)
+            && let Some(c) = self.conn.as_mut()
+        {
+            c.unsubscribe(vec![sid], plan);
         }
+    }
+
+    /// Forgets a subscription and the commands about it; its watched markets are lost until
+    /// the next reconcile subscribes them again. Returns its sid, if it had one.
+    pub(super) fn forget_sub(&mut self, key: u64, plan: &mut Plan) -> Option<u64> {
+        let c = self.conn.as_mut()?;
+        let sub = c.books.remove(&key)?;
         c.pending.retain(|_, p| {
             !matches!(p, Pending::Add(k, _) | Pending::Delete(k) | Pending::Snapshot(k) | Pending::Subscribe(k) if *k == key)
         });
         plan.lost
             .extend(sub.tickers.into_iter().filter(|t| self.watched.contains(t)));
+        sub.sid
     }
 
     /// Command `id` was answered: reports readiness once every initial command was.
@@ -173,10 +173,7 @@ impl Conn {
             if let Some(sub) = self.books.remove(&key)
                 && let Some(sid) = sub.sid
             {
-                let id = next(&mut self.next_id);
-                plan.commands.push(Command::unsubscribe(id, vec![sid]));
-                self.pending.insert(id, Pending::Unsubscribe);
-                plan.closed.push(sid);
+                self.unsubscribe(vec![sid], plan);
             }
         }
         present
@@ -232,6 +229,17 @@ impl Conn {
             self.pending.insert(id, Pending::Subscribe(key));
         }
     }
+
+    /// Unsubscribes `sids`: the command, its reply awaited, the sids closed.
+    pub(super) fn unsubscribe(&mut self, sids: Vec<u64>, plan: &mut Plan) {
+        let id = self.id();
+        plan.commands.push(Command::unsubscribe(id, sids.clone()));
+        self.pending.insert(id, Pending::Unsubscribe);
+        self.closed.extend(sids.iter().copied());
+        plan.closed.extend(sids);
+    }
+
+    /// The next command id.
     pub(super) fn id(&mut self) -> u64 {
         next(&mut self.next_id)
     }

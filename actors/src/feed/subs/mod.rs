@@ -6,27 +6,31 @@
 //! - Markets are spread over `orderbook_delta` subscriptions of at most `cap` markets each, so
 //!   a gap in one subscription's `seq` costs only its markets a snapshot. One more
 //!   subscription carries `fill`, `user_orders` and `market_lifecycle_v2` for every market.
+//!   An exchange may merge a second `orderbook_delta` subscribe into the first subscription
+//!   and answer it `ok` (a reported reading): the markets then belong to that sid, which can
+//!   grow past `cap` (`replies.rs`).
 //! - Changing the watched set changes subscriptions in place (`update_subscription`
 //!   `add_markets` / `delete_markets`; `unsubscribe` for one left empty); nothing reconnects.
 //!   One membership command is in flight per subscription at a time; each reply reconciles
 //!   again, so the subscriptions converge on the watched set whatever order things happen in.
-//! - Replies: `error` 16 (market not found) to a subscribe or add rejects that market (the
-//!   rest are subscribed again at once); another refusal rejects all the command's markets.
-//!   Rejected markets are tried again on the next connection or when their snapshot deadline
-//!   passes ([`Subs::resubscribe`]) — a slow retry, never a loop. A refused `get_snapshot`
-//!   falls back to re-creating the subscription. Codes 10, 17 and 25 mean a subscription
+//! - Replies (`replies.rs`): `error` 16 (market not found) to a subscribe or add rejects that
+//!   market (the rest are subscribed again at once); another refusal rejects all the command's
+//!   markets. Rejected markets are tried again on the next connection or when their snapshot
+//!   deadline passes ([`Subs::resubscribe`]) — a slow retry, never a loop. A refused
+//!   `get_snapshot` falls back to re-creating the subscription. Codes 10, 17 and 25 mean a subscription
 //!   died: the one the reply names is re-created, or — an `error` without an id cannot be
 //!   traced — all of them, once.
 //!
 //! Command ids start at 1 on each connection.
 
 mod converge;
+mod replies;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use kalshi::{
     Ticker,
-    ws::{Channel, Command, ErrorResponse, SubscriptionInfo, UpdateAction, WsErrorCode},
+    ws::{Channel, Command, UpdateAction, WsErrorCode},
 };
 
 /// The account and lifecycle channels, subscribed for every market.
@@ -41,8 +45,11 @@ pub const USER_CHANNELS: [Channel; 3] = [
 pub struct Plan {
     /// Commands to send, in order.
     pub commands: Vec<Command>,
-    /// Sids opened: their `seq` starts now.
-    pub opened: Vec<u64>,
+    /// Sids opened, each with the `seq` its stream is already past (0 for a `subscribed`
+    /// sid, whose first message is 1).
+    pub opened: Vec<(u64, u64)>,
+    /// `subscribe`s the exchange merged into a subscription already open (answered `ok`).
+    pub merged: u64,
     /// Sids this connection no longer follows.
     pub closed: Vec<u64>,
     /// Watched markets whose subscription was lost: stale until subscribed again.
@@ -85,6 +92,8 @@ struct Conn {
     initial: Option<BTreeSet<u64>>,
     /// Commands of a resubscribe-all not answered yet.
     resubscribing: BTreeSet<u64>,
+    /// Sids this connection unsubscribed (a connection never reuses a sid).
+    closed: BTreeSet<u64>,
 }
 
 /// The watched set and this connection's subscriptions.
@@ -222,123 +231,9 @@ impl Subs {
         self.reconcile(&mut plan);
         plan
     }
-
-    /// A `subscribed` reply. One that answers a command given up since (its subscription was
-    /// dropped before it was confirmed) is unsubscribed at once, so nothing streams twice.
-    pub fn on_subscribed(&mut self, id: Option<u64>, info: &SubscriptionInfo) -> Plan {
-        let mut plan = Plan::default();
-        let Some(c) = self.conn.as_mut() else {
-            return plan;
-        };
-        let Some(id) = id else { return plan };
-        match c.pending.get_mut(&id) {
-            Some(Pending::Subscribe(key)) if info.channel == Channel::OrderbookDelta => {
-                let key = *key;
-                c.pending.remove(&id);
-                if let Some(sub) = c.books.get_mut(&key) {
-                    sub.sid = Some(info.sid);
-                    sub.busy = None;
-                    plan.opened.push(info.sid);
-                }
-            }
-            Some(Pending::User { remaining }) => {
-                c.user_sids.push(info.sid);
-                *remaining = remaining.saturating_sub(1);
-                if *remaining > 0 {
-                    return plan;
-                }
-                c.pending.remove(&id);
-            }
-            Some(_) => return plan,
-            None => {
-                let unsub = c.id();
-                plan.commands
-                    .push(Command::unsubscribe(unsub, vec![info.sid]));
-                c.pending.insert(unsub, Pending::Unsubscribe);
-                return plan;
-            }
-        }
-        self.answered(id, &mut plan);
-        self.reconcile(&mut plan);
-        plan
-    }
-
-    /// An `ok` reply (to `update_subscription`).
-    pub fn on_ok(&mut self, id: Option<u64>) -> Plan {
-        let mut plan = Plan::default();
-        let Some(c) = self.conn.as_mut() else {
-            return plan;
-        };
-        let Some(pending) = id.and_then(|id| c.pending.remove(&id)) else {
-            return plan;
-        };
-        if let Pending::Add(key, _) | Pending::Delete(key) = pending
-            && let Some(sub) = c.books.get_mut(&key)
-        {
-            sub.busy = None;
-        }
-        if let Some(id) = id {
-            self.answered(id, &mut plan);
-        }
-        self.reconcile(&mut plan);
-        plan
-    }
-
-    /// An `unsubscribed` reply.
-    pub fn on_unsubscribed(&mut self, sid: u64) -> Plan {
-        Plan {
-            closed: vec![sid],
-            ..Plan::default()
-        }
-    }
-
-    /// An `error` frame.
-    pub fn on_error(&mut self, err: &ErrorResponse) -> Plan {
-        let mut plan = Plan::default();
-        let Some(c) = self.conn.as_mut() else {
-            return plan;
-        };
-        let pending = err.id.and_then(|id| c.pending.remove(&id));
-        let dead = err.code.is_subscription_dead();
-        match pending {
-            None if dead => self.resubscribe_all(&mut plan),
-            None | Some(Pending::Unsubscribe) => {}
-            Some(Pending::User { .. }) if dead => self.subscribe_user(&mut plan),
-            Some(Pending::User { .. }) => {}
-            Some(Pending::Subscribe(key)) => {
-                let tickers = self.remove_sub(key);
-                self.reject(err, &tickers);
-            }
-            Some(Pending::Add(key, tickers)) => {
-                if let Some(sub) = self.conn.as_mut().and_then(|c| c.books.get_mut(&key)) {
-                    sub.busy = None;
-                    for t in &tickers {
-                        sub.tickers.remove(t);
-                    }
-                }
-                if dead || err.code == WsErrorCode::UNKNOWN_SID {
-                    self.drop_sub(key, &mut plan);
-                } else {
-                    self.reject(err, &tickers);
-                }
-            }
-            Some(Pending::Delete(key)) => {
-                if let Some(sub) = self.conn.as_mut().and_then(|c| c.books.get_mut(&key)) {
-                    sub.busy = None;
-                }
-                if dead || err.code == WsErrorCode::UNKNOWN_SID {
-                    self.drop_sub(key, &mut plan);
-                }
-            }
-            Some(Pending::Snapshot(key)) => self.drop_sub(key, &mut plan),
-        }
-        if let Some(id) = err.id {
-            self.answered(id, &mut plan);
-        }
-        self.reconcile(&mut plan);
-        plan
-    }
 }
 
+#[cfg(test)]
+mod merge_tests;
 #[cfg(test)]
 mod tests;

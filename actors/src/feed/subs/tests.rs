@@ -12,20 +12,20 @@ use kalshi::{
 
 use super::*;
 
-fn t(s: &str) -> Ticker {
+pub(super) fn t(s: &str) -> Ticker {
     Ticker::new(s).unwrap()
 }
 
-fn set(list: &[&str]) -> BTreeSet<Ticker> {
+pub(super) fn set(list: &[&str]) -> BTreeSet<Ticker> {
     list.iter().map(|s| t(s)).collect()
 }
 
-fn names(ts: &[Ticker]) -> String {
+pub(super) fn names(ts: &[Ticker]) -> String {
     ts.iter().map(Ticker::as_str).collect::<Vec<_>>().join(",")
 }
 
 /// `id cmd details` for one command.
-fn line(c: &Command) -> String {
+pub(super) fn line(c: &Command) -> String {
     match &c.kind {
         CommandKind::Subscribe(p) => {
             let ch: Vec<&str> = p.channels.iter().map(Channel::as_str).collect();
@@ -48,22 +48,33 @@ fn line(c: &Command) -> String {
     }
 }
 
-fn lines(p: &Plan) -> Vec<String> {
+pub(super) fn lines(p: &Plan) -> Vec<String> {
     p.commands.iter().map(line).collect()
 }
 
-fn subscribed(s: &mut Subs, id: u64, channel: Channel, sid: u64) -> Plan {
+pub(super) fn subscribed(s: &mut Subs, id: u64, channel: Channel, sid: u64) -> Plan {
     s.on_subscribed(Some(id), &SubscriptionInfo { channel, sid })
 }
 
-fn error(id: Option<u64>, code: u16, market: Option<&str>) -> ErrorResponse {
+/// An `ok` answering command `id`, naming `sid` and `seq`, with no market list.
+pub(super) fn ok(s: &mut Subs, id: u64, sid: Option<u64>, seq: Option<u64>) -> Plan {
+    let body = kalshi::ws::OkBody::Empty;
+    s.on_ok(&kalshi::ws::OkResponse {
+        id: Some(id),
+        sid,
+        seq,
+        body,
+    })
+}
+
+pub(super) fn error(id: Option<u64>, code: u16, market: Option<&str>) -> ErrorResponse {
     let mut e = ErrorResponse::new(id, WsErrorCode(code));
     e.market_ticker = market.map(str::to_owned);
     e
 }
 
 /// Connected with A..E watched, cap 2: user sid 1..3, book sids 10, 11, 12.
-fn connected() -> Subs {
+pub(super) fn connected() -> Subs {
     let mut s = Subs::new(2, set(&["A", "B", "C", "D", "E"]));
     s.connect();
     for (i, ch) in USER_CHANNELS.iter().enumerate() {
@@ -132,11 +143,11 @@ fn watch_changes_update_subscriptions_in_place() {
     let p = s.set_watched(set(&["B", "C", "D", "E", "F", "G", "H"]));
     assert_eq!(lines(&p), ["8 subscribe orderbook_delta H"]);
     assert!(
-        lines(&s.on_ok(Some(5))).is_empty(),
+        lines(&ok(&mut s, 5, Some(10), None)).is_empty(),
         "H is already on its way"
     );
     assert_eq!(s.members(12), [t("E")]);
-    s.on_ok(Some(6));
+    ok(&mut s, 6, Some(12), None);
     assert_eq!(s.members(12), [t("E"), t("F")]);
 }
 
@@ -285,6 +296,6 @@ fn a_subscription_confirmed_after_it_was_given_up_is_unsubscribed() {
     assert!(p.opened.is_empty());
     assert_eq!(
         subscribed(&mut s, 4, Channel::OrderbookDelta, 8).opened,
-        [8]
+        [(8, 0)]
     );
 }

@@ -8,17 +8,19 @@
 //! - unknown channel → 8; `orderbook_delta` without market tickers (or with `market_id`s) →
 //!   14; `market_id(s)` on a channel other than `ticker` → 11; an unknown market → 16 (with
 //!   `market_ticker`/`market_id` set). A refused `subscribe` subscribes to nothing.
-//! - `unsubscribe`: one `unsubscribed` per known sid (with its last `seq`), error 7 per
-//!   unknown one.
+//! - `unsubscribe`: one `unsubscribed` per known sid (with its `seq`: see
+//!   `Subscription::ack_seq` for the two readings), error 7 per unknown one.
 //! - `update_subscription`: unknown sid → 7; `get_snapshot` on a channel other than
 //!   `orderbook_delta`, or adding/removing markets of a subscription without a market list
 //!   (every market, or `market_lifecycle_v2`) → 13; `get_snapshot` of a market the
-//!   subscription does not cover → 11. The reply is `ok` with the full ticker list (empty
-//!   with `skip_ticker_ack`), then any snapshots.
+//!   subscription does not cover → 11. The reply is `ok` with the sid, its `seq` and the
+//!   full ticker list (empty with `skip_ticker_ack`), then any snapshots. A delta of the sid
+//!   held back by the reorder fault is sent before the `ok`, so the `ok`'s `seq` follows it.
 //!
 //! `order_group_updates`, `communications` and `multivariate_market_lifecycle` are accepted
 //! and stay silent: the simulator has no order groups, RFQs or combo markets. Code 6 (already
-//! subscribed) is retired, so subscribing twice gives two sids.
+//! subscribed) is retired, so subscribing twice gives two sids — unless `ws_merge_subscribes`
+//! is on, when a second `orderbook_delta` subscribe joins the first (`merge.rs`).
 
 use std::collections::HashMap;
 
@@ -26,13 +28,13 @@ use kalshi::{
     Ticker,
     rest::OrderbookFp,
     ws::{
-        Channel, Command, CommandKind, ErrorResponse, Incoming, MarketFilter, OkBody, OkResponse,
+        Channel, Command, CommandKind, ErrorResponse, Incoming, MarketFilter, OkBody,
         SubscribeParams, Subscribed, SubscriptionInfo, Unsubscribed, UpdateAction,
         UpdateSubscriptionParams, WsErrorCode as Code,
     },
 };
 
-use super::{frames, handler::Handler};
+use super::{frames, handler::Handler, merge::Merge};
 use crate::{engine::TickerSnapshot, server::convert};
 
 /// A refused command: the code, and the market concerned when there is one.
@@ -99,7 +101,12 @@ impl Handler {
             }
             CommandKind::UpdateSubscription(p) => self.update(id, p, out),
             CommandKind::ListSubscriptions => {
-                out.push(ok(id, None, None, OkBody::Subscriptions(self.subs.infos())));
+                out.push(frames::ok(
+                    id,
+                    None,
+                    None,
+                    OkBody::Subscriptions(self.subs.infos()),
+                ));
                 Ok(())
             }
         };
@@ -114,29 +121,8 @@ impl Handler {
         p: SubscribeParams,
         out: &mut Vec<String>,
     ) -> Result<(), Refusal> {
-        if !p.channels.iter().all(known) {
-            return Err(Refusal::new(Code::UNKNOWN_CHANNEL));
-        }
         let book = p.channels.contains(&Channel::OrderbookDelta);
-        let markets: Option<Vec<Ticker>> = match &p.markets {
-            MarketFilter::All => None,
-            MarketFilter::Ticker(t) => Some(vec![t.clone()]),
-            MarketFilter::Tickers(ts) if ts.is_empty() => None,
-            MarketFilter::Tickers(ts) => Some(dedup(ts)),
-            MarketFilter::MarketId(_) | MarketFilter::MarketIds(_) if book => {
-                return Err(Refusal::new(Code::MARKET_TICKER_REQUIRED));
-            }
-            MarketFilter::MarketId(_) | MarketFilter::MarketIds(_)
-                if p.channels.iter().any(|c| *c != Channel::Ticker) =>
-            {
-                return Err(Refusal::new(Code::INVALID_PARAMETER));
-            }
-            MarketFilter::MarketId(one) => Some(self.resolve_ids(std::slice::from_ref(one))?),
-            MarketFilter::MarketIds(ids) => Some(self.resolve_ids(ids)?),
-        };
-        if book && markets.is_none() {
-            return Err(Refusal::new(Code::MARKET_TICKER_REQUIRED));
-        }
+        let markets = self.filter(&p, book)?;
         let states = p.send_initial_snapshot == Some(true) && p.channels.contains(&Channel::Ticker);
         let (read, stamp) = self.read_markets(markets.as_deref(), book, states);
         if let Some(t) = read.missing {
@@ -144,6 +130,19 @@ impl Handler {
         }
         let skip_ack = p.skip_ticker_ack == Some(true);
         for channel in p.channels {
+            if channel == Channel::OrderbookDelta
+                && let Some(sid) = self.merge_target()
+            {
+                let req = Merge {
+                    id,
+                    markets: markets.as_deref().unwrap_or_default(),
+                    books: read.books.clone(),
+                    stamp,
+                    skip_ack,
+                };
+                self.merge(sid, req, out);
+                continue;
+            }
             // The lifecycle channel serves every market whatever filter is sent.
             let filter = match channel {
                 Channel::MarketLifecycleV2 | Channel::MultivariateMarketLifecycle => None,
@@ -169,16 +168,45 @@ impl Handler {
         Ok(())
     }
 
+    /// The markets a `subscribe` names (`None`: every market), after the channel and filter
+    /// rules; `book` when it includes `orderbook_delta`.
+    fn filter(&self, p: &SubscribeParams, book: bool) -> Result<Option<Vec<Ticker>>, Refusal> {
+        if !p.channels.iter().all(known) {
+            return Err(Refusal::new(Code::UNKNOWN_CHANNEL));
+        }
+        let markets: Option<Vec<Ticker>> = match &p.markets {
+            MarketFilter::All => None,
+            MarketFilter::Ticker(t) => Some(vec![t.clone()]),
+            MarketFilter::Tickers(ts) if ts.is_empty() => None,
+            MarketFilter::Tickers(ts) => Some(dedup(ts)),
+            MarketFilter::MarketId(_) | MarketFilter::MarketIds(_) if book => {
+                return Err(Refusal::new(Code::MARKET_TICKER_REQUIRED));
+            }
+            MarketFilter::MarketId(_) | MarketFilter::MarketIds(_)
+                if p.channels.iter().any(|c| *c != Channel::Ticker) =>
+            {
+                return Err(Refusal::new(Code::INVALID_PARAMETER));
+            }
+            MarketFilter::MarketId(one) => Some(self.resolve_ids(std::slice::from_ref(one))?),
+            MarketFilter::MarketIds(ids) => Some(self.resolve_ids(ids)?),
+        };
+        if book && markets.is_none() {
+            return Err(Refusal::new(Code::MARKET_TICKER_REQUIRED));
+        }
+        Ok(markets)
+    }
+
     fn unsubscribe(&mut self, id: Option<u64>, sids: &[u64], out: &mut Vec<String>) {
+        let takes = self.readings().ws_acks_in_seq;
         for &sid in sids {
             match self.subs.remove(sid) {
-                Some(sub) => {
+                Some(mut sub) => {
                     self.faults.release(Some(sid), out);
-                    let seq = sub.seq();
+                    let seq = sub.ack_seq(takes);
                     out.push(frames::text(&Incoming::Unsubscribed(Unsubscribed {
                         id,
                         sid,
-                        seq: (seq > 0).then_some(seq),
+                        seq,
                     })));
                 }
                 None => out.push(Refusal::new(Code::UNKNOWN_SID).text(id)),
@@ -221,6 +249,9 @@ impl Handler {
             return Err(Refusal::new(Code::INVALID_PARAMETER));
         }
         read.books.retain(|(t, _)| wanted.contains(t));
+        let takes = self.readings().ws_acks_in_seq;
+        // A held delta of the sid goes out before the `ok`, whose `seq` counts it.
+        self.faults.release(Some(p.sid), out);
         // The sid was found above and nothing removed it since.
         if let Some(sub) = self.subs.get_mut(p.sid) {
             match p.action {
@@ -234,8 +265,8 @@ impl Handler {
                 _ if sub.skip_ticker_ack => OkBody::Empty,
                 list => OkBody::MarketTickers(list.unwrap_or_default()),
             };
-            let seq = sub.seq();
-            out.push(ok(id, Some(p.sid), (seq > 0).then_some(seq), body));
+            let seq = sub.ack_seq(takes);
+            out.push(frames::ok(id, Some(p.sid), seq, body));
         }
         self.send_snapshots(p.sid, read.books, out);
         Ok(())
@@ -243,7 +274,7 @@ impl Handler {
 
     /// Sends `orderbook_snapshot`s on `sid`, each with the next `seq`, after releasing a
     /// held delta of that sid in order.
-    fn send_snapshots(
+    pub(super) fn send_snapshots(
         &mut self,
         sid: u64,
         books: Vec<(Ticker, OrderbookFp)>,
@@ -311,11 +342,6 @@ impl Handler {
             })
             .collect()
     }
-}
-
-/// An `ok` frame.
-fn ok(id: Option<u64>, sid: Option<u64>, seq: Option<u64>, body: OkBody) -> String {
-    frames::text(&Incoming::Ok(OkResponse { id, sid, seq, body }))
 }
 
 /// The tickers without repeats, in the order given.

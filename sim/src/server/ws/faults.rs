@@ -11,8 +11,8 @@
 //! - [`Plan::Duplicate`]: the delta is sent twice with the same `seq`.
 //! - [`Plan::Hold`]: the delta is numbered and held back; the next delta of the same sid is
 //!   sent first and the held one right after it, so two consecutive seqs arrive swapped. Any
-//!   other frame of that sid (snapshot, `unsubscribed`) or the hold deadline releases it in
-//!   order instead.
+//!   other frame of that sid (snapshot, `ok`, `unsubscribed`) or the hold deadline releases it
+//!   in order instead.
 //!
 //! The faults apply to deltas only: a snapshot starts or restarts the client's book, so a
 //! fault there would test nothing.
@@ -116,7 +116,7 @@ impl<T: Clone> SeqFaults<T> {
         }
     }
 
-    /// Sends the held delta now, in order: before another frame of `sid` (snapshot,
+    /// Sends the held delta now, in order: before another frame of `sid` (snapshot, `ok`,
     /// `unsubscribed`), or whatever its sid with `None` (deadline, end of connection).
     pub fn release(&mut self, sid: Option<u64>, out: &mut Vec<T>) {
         if self

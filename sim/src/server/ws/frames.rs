@@ -8,7 +8,7 @@
 //!   read of the core (subscribe, `get_snapshot`, `send_initial_snapshot`).
 //! - [`market_id`]: the market's UUID (the engine has none; it is derived from the ticker, so
 //!   it is stable for the life of the simulator and the same on every connection).
-//! - [`text`]: encodes a frame.
+//! - [`text`]: encodes a frame; [`ok`]: an encoded `ok`.
 
 use std::borrow::Cow;
 
@@ -18,8 +18,8 @@ use kalshi::{
     rest::OrderbookFp,
     types::{Action, OutcomeSide},
     ws::{
-        BookFrame, Channel, DataFrame, Fill, Incoming, MarketLifecycle, MarketPosition,
-        OrderbookDelta, OrderbookSnapshot, TickerUpdate, Trade, UserOrder,
+        BookFrame, Channel, DataFrame, Fill, Incoming, MarketLifecycle, MarketPosition, OkBody,
+        OkResponse, OrderbookDelta, OrderbookSnapshot, TickerUpdate, Trade, UserOrder,
     },
 };
 
@@ -335,6 +335,11 @@ pub fn market_id(ticker: &str) -> String {
     uuid::Builder::from_random_bytes(bytes)
         .into_uuid()
         .to_string()
+}
+
+/// An `ok` frame, encoded.
+pub fn ok(id: Option<u64>, sid: Option<u64>, seq: Option<u64>, body: OkBody) -> String {
+    text(&Incoming::Ok(OkResponse { id, sid, seq, body }))
 }
 
 /// The text of a frame.

@@ -1,7 +1,8 @@
 //! [`Handler`]: what one WebSocket connection knows and decides, with the socket left to
 //! `session.rs` — its account, its [`Subs`], its held reorder delta, and the market-id cache.
 //! Every method appends encoded frames to an outbox (`Vec<String>`) that the session then
-//! sends in order. This file routes notices; `commands.rs` answers client commands.
+//! sends in order. This file routes notices; `commands.rs` answers client commands and
+//! `merge.rs` the `subscribe` that joins an existing subscription.
 //!
 //! Routing a notice: find its channel, market and owner ([`frames::route`]); private
 //! notices of another account go nowhere; every subscription of the channel that covers the
@@ -19,6 +20,7 @@ use super::{
 };
 use crate::{
     engine::{AccountIdx, Notice},
+    readings::Readings,
     server::state::{Shared, Stamped, lock},
 };
 
@@ -48,6 +50,11 @@ impl Handler {
             scratch: Vec::new(),
             armed: false,
         }
+    }
+
+    /// The readings in force now (they may change while the connection is open).
+    pub(super) fn readings(&self) -> Readings {
+        lock(&self.shared.faults).readings
     }
 
     /// Whether a sequence fault switch may be set: only then does a delta take the faults

@@ -10,7 +10,8 @@
 //!
 //! # Layout
 //! - [`session`]: the loop — client frames, notices, heartbeat, faults.
-//! - [`handler`]: one connection's state and notice routing; `commands`: the commands.
+//! - [`handler`]: one connection's state and notice routing; `commands`: the commands;
+//!   `merge`: a `subscribe` merged into an existing subscription (`ws_merge_subscribes`).
 //! - [`subs`]: subscriptions, sids, `seq`, stamp floors (pure).
 //! - [`frames`]: notices → wire frames (pure).
 //! - [`faults`]: per-connection sequence faults (pure).
@@ -19,6 +20,7 @@ mod commands;
 mod faults;
 mod frames;
 mod handler;
+mod merge;
 mod session;
 mod subs;
 

@@ -10,7 +10,9 @@
 //! what happened after it was made.
 //!
 //! Sequence numbers: `seq` starts at 1 per sid and rises by one per order-book (or lifecycle)
-//! message of that sid; `ok` and `unsubscribed` report the last one sent without using one.
+//! message of that sid. What an acknowledgement (`ok`, `unsubscribed`) of a subscription
+//! carries is a reading ([`Subscription::ack_seq`]): as documented, it reports the last number
+//! sent without using one (none before the first); under `ws_acks_in_seq` it takes the next.
 
 use std::collections::BTreeMap;
 
@@ -81,9 +83,27 @@ impl Subscription {
         }
     }
 
-    /// The last `seq` sent.
-    pub fn seq(&self) -> u64 {
-        self.seq
+    /// Whether the channel numbers its messages (order book, lifecycle).
+    pub fn sequenced(&self) -> bool {
+        matches!(
+            self.channel,
+            Channel::OrderbookDelta | Channel::MarketLifecycleV2
+        )
+    }
+
+    /// The `seq` of an acknowledgement (`ok`, `unsubscribed`) of this subscription.
+    ///
+    /// Reading (`ws_acks_in_seq`, after a third-party recorder of Kalshi's stream; kalshi-api.md
+    /// §6.5 only says `ok` and `unsubscribed` carry a `seq`): when `takes`, the ack takes the
+    /// next number of a sequenced channel, so the next message's `seq` is one higher again.
+    /// Otherwise, as the simulator always did, it reports the last number sent without using
+    /// one, and carries none before the first. A channel whose messages carry no `seq` (fill,
+    /// ticker, …) has none to take: its acks carry none either way.
+    pub fn ack_seq(&mut self, takes: bool) -> Option<u64> {
+        if takes && self.sequenced() {
+            self.seq += 1;
+        }
+        (self.seq > 0).then_some(self.seq)
     }
 
     /// Whether a notice about `ticker` (none for market-less notices) stamped `stamp` is
@@ -150,6 +170,14 @@ impl Subs {
     /// A subscription by sid.
     pub fn get(&self, sid: u64) -> Option<&Subscription> {
         self.list.iter().find(|s| s.sid == sid)
+    }
+
+    /// The first subscription (lowest sid) to `channel`.
+    pub fn first_of(&self, channel: &Channel) -> Option<u64> {
+        self.list
+            .iter()
+            .find(|s| s.channel == *channel)
+            .map(|s| s.sid)
     }
 
     /// A subscription by sid, to change it.
@@ -238,8 +266,41 @@ mod tests {
         assert_eq!(subs.next_seq(b), 1);
         subs.skip_seq(a);
         assert_eq!(subs.next_seq(a), 4);
-        assert_eq!(subs.get(a).unwrap().seq(), 4);
+        assert_eq!(subs.get_mut(a).unwrap().ack_seq(false), Some(4));
         assert_eq!(subs.next_seq(99), 0);
+    }
+
+    #[test]
+    fn acks_report_the_last_seq_or_take_the_next_on_sequenced_channels() {
+        let mut subs = Subs::default();
+        let book = subs.add(Channel::OrderbookDelta, Some(&[t("A")]), 0, false);
+        let fill = subs.add(Channel::Fill, None, 0, false);
+        let lc = subs.add(Channel::MarketLifecycleV2, None, 0, false);
+        // (sid, takes, messages sent before, the ack's seq, the next message's seq)
+        let table = [
+            (book, false, 0, None, 1),
+            (book, false, 1, Some(2), 3),
+            (book, true, 0, Some(4), 5),
+            (book, true, 1, Some(7), 8),
+            (lc, true, 0, Some(1), 2),
+            (lc, false, 0, Some(2), 3),
+        ];
+        for (row, (sid, takes, sends, ack, next)) in table.into_iter().enumerate() {
+            for _ in 0..sends {
+                subs.next_seq(sid);
+            }
+            assert_eq!(subs.get_mut(sid).unwrap().ack_seq(takes), ack, "row {row}");
+            assert_eq!(subs.next_seq(sid), next, "row {row}");
+        }
+        for takes in [true, false] {
+            assert_eq!(
+                subs.get_mut(fill).unwrap().ack_seq(takes),
+                None,
+                "no seq to take"
+            );
+        }
+        assert_eq!(subs.first_of(&Channel::OrderbookDelta), Some(book));
+        assert_eq!(subs.first_of(&Channel::Ticker), None);
     }
 
     #[test]
