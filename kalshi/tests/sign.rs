@@ -2,10 +2,12 @@
 //! openssl CLI) and against independent implementations: the `rsa` crate and the `openssl`
 //! command line. The openssl tests fail, rather than skip, when `openssl` is not on `PATH`.
 
+#[path = "support/openssl.rs"]
+mod openssl_support;
+
 use std::{
     fs,
     path::{Path, PathBuf},
-    process::{Command, Output},
     sync::Arc,
 };
 
@@ -14,6 +16,7 @@ use kalshi::sign::{
     FakeTimeSource, KEY_HEADER, KeyKind, KeyProblem, SIGNATURE_HEADER, SignError, Signer,
     SigningKey, TIMESTAMP_HEADER, VerifyingKey, generate_ed25519_pem, signing_message, verify,
 };
+use openssl_support::{TempDir, openssl};
 use rsa::{
     pkcs8::{DecodePrivateKey as _, DecodePublicKey as _},
     pss,
@@ -37,39 +40,6 @@ fn signer(name: &str) -> Signer {
 
 fn public(name: &str) -> VerifyingKey {
     VerifyingKey::from_pem_file(key_path(name)).unwrap()
-}
-
-/// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("kalshi-sign-{tag}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.0.join(name);
-        fs::write(&path, bytes).unwrap();
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-fn openssl(args: &[&str]) -> Output {
-    Command::new("openssl")
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("this test needs the `openssl` command line on PATH (CI installs it): {e}")
-        })
 }
 
 #[test]
