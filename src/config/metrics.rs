@@ -1,5 +1,6 @@
-//! `[metrics]`: where `/metrics` (Prometheus text) and `/healthz` are served — loopback only —
-//! and how often metrics and the status line are logged.
+//! `[metrics]`: where `/metrics` (Prometheus text) and `/healthz` are served — loopback only,
+//! unless `allow_non_loopback` says otherwise (a container, whose own network is the boundary)
+//! — and how often metrics and the status line are logged.
 
 use std::net::SocketAddr;
 
@@ -18,6 +19,9 @@ pub struct MetricsConfig {
     pub status_interval_s: u64,
     /// `/healthz` answers 503 when more than this percent of watched books are stale.
     pub healthz_max_stale_pct: u32,
+    /// Allow `listen` off loopback (e.g. `0.0.0.0:9187` inside a container, whose network is
+    /// the boundary). The endpoints have no authentication: never on a public interface.
+    pub allow_non_loopback: bool,
 }
 
 impl Default for MetricsConfig {
@@ -27,6 +31,7 @@ impl Default for MetricsConfig {
             interval_s: 60,
             status_interval_s: 5,
             healthz_max_stale_pct: 20,
+            allow_non_loopback: false,
         }
     }
 }
@@ -46,11 +51,13 @@ impl MetricsConfig {
                     "metrics.listen: {:?} is not IP:port (e.g. \"127.0.0.1:9184\"; \"\" = off)",
                     self.listen
                 )),
-                Some(addr) if !addr.ip().is_loopback() => errs.push(format!(
-                    "metrics.listen: {:?} is not a loopback address; metrics are served on \
-                     127.0.0.1 or [::1] only",
-                    self.listen
-                )),
+                Some(addr) if !addr.ip().is_loopback() && !self.allow_non_loopback => {
+                    errs.push(format!(
+                        "metrics.listen: {:?} is not a loopback address; metrics are served on \
+                         127.0.0.1 or [::1] only unless metrics.allow_non_loopback = true",
+                        self.listen
+                    ))
+                }
                 Some(_) => {}
             }
         }
@@ -82,6 +89,12 @@ mod tests {
             assert!(errs[0].starts_with("metrics.listen:"), "{listen}: {errs:?}");
         }
         assert_eq!(ok("").listen_addr(), None);
+        let container = MetricsConfig {
+            listen: "0.0.0.0:9187".into(),
+            allow_non_loopback: true,
+            ..MetricsConfig::default()
+        };
+        assert!(container.validate().is_empty());
     }
 
     #[test]

@@ -61,8 +61,23 @@ fn walk(out: &mut String, name: &str, label: Option<&str>, value: &Value) {
                 walk(out, &format!("{name}_{i}"), label, v);
             }
         }
-        Value::String(_) | Value::Null => {}
+        // Fixed-point amounts (P&L, exposure, positions) are decimal strings: exact in the
+        // snapshot, a gauge here.
+        Value::String(s) => {
+            if let Some(v) = decimal(s) {
+                line(out, name, label, v);
+            }
+        }
+        Value::Null => {}
     }
+}
+
+/// A decimal string (`"-12.5000"`, `"3.00"`) as a number; anything else is not a gauge.
+fn decimal(s: &str) -> Option<f64> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = digits.split_once('.')?;
+    let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    (all_digits(int) && all_digits(frac)).then(|| s.parse().ok())?
 }
 
 fn line(out: &mut String, name: &str, label: Option<&str>, v: f64) {
@@ -105,6 +120,8 @@ mod tests {
             "queue_depth": {"cancel": 0, "metadata": 7},
             "latency": {"p50_ms": 1.5, "p99_ms": 4.0},
             "note": "skipped",
+            "realized_pnl": "-12.2500",
+            "version": "1.2.3",
         });
         let mut out = String::new();
         render(&mut out, "gateway", &m);
@@ -115,10 +132,12 @@ mod tests {
             "tradewind_gateway_by_endpoint{key=\"GET /markets 200\"} 5",
             "tradewind_gateway_queue_depth{key=\"metadata\"} 7",
             "tradewind_gateway_latency_p99_ms 4",
+            "tradewind_gateway_realized_pnl -12.25",
         ] {
             assert!(lines.contains(&want), "missing {want:?} in\n{out}");
         }
         assert!(!out.contains("skipped"));
+        assert!(!out.contains("version"), "not a decimal: {out}");
         // A keyed map is labelled even when its keys look like field names.
         let mut refused = String::new();
         render(
