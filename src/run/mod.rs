@@ -6,9 +6,9 @@
 //! `orders.cancel_on_shutdown`, the summary is printed and the process exits 0. A second
 //! signal exits at once (130).
 
-mod exchange;
+pub mod exchange;
 mod http;
-mod logging;
+pub mod logging;
 mod prometheus;
 mod status;
 
