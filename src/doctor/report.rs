@@ -67,8 +67,8 @@ impl Check {
         match self {
             Check::Key => "the private key loads; its type (RSA bits or Ed25519) and file",
             Check::DnsTls => {
-                "the REST and WebSocket hosts resolve; the TLS handshake and version (not used \
-                 on a loopback http:// simulator)"
+                "the REST and WebSocket hosts resolve; the TLS handshake and version (a \
+                 loopback http:// simulator: its port answers, no TLS)"
             }
             Check::Exchange => "GET /exchange/status (unsigned): exchange and trading active",
             Check::Clock => {
