@@ -1,9 +1,10 @@
 //! `tradewind`: the command-line entry point. Thin by design: parse arguments, load config,
-//! start the engine or the simulator, and map failures to exit codes — 0 ok, 1 runtime
-//! failure, 2 bad arguments or config. Everything else lives in the library crates.
+//! start the engine, the simulator or the doctor, and map failures to exit codes — 0 ok,
+//! 1 runtime failure, 2 bad arguments or config. Everything else lives in the library crates.
 //!
 //! # Layout
 //! - [`cli`]: `run` and `check-config` — loading the config, the production guard, durations.
+//! - [`doctor`]: `doctor` — a read-only self-check of the exchange a config points at.
 //! - [`config`]: the config file — one section per actor, `${ENV}` expansion, validation that
 //!   reports every problem, masked rendering.
 //! - [`journal_cmd`]: `orders` and `positions` — tables read from the order journal.
@@ -15,6 +16,7 @@
 mod bench;
 mod cli;
 mod config;
+mod doctor;
 mod journal_cmd;
 mod run;
 mod sim_cmd;
@@ -41,6 +43,9 @@ enum Command {
     Run(cli::RunArgs),
     /// Validate a config file and print the effective config (key id masked).
     CheckConfig(cli::CheckArgs),
+    /// Check the exchange a config points at before trading (read-only): DNS and TLS,
+    /// status, clock, authentication, limits, WebSocket, order book, heartbeat, decoding.
+    Doctor(doctor::DoctorArgs),
     /// Print the orders recorded in the journal.
     Orders(journal_cmd::OrdersArgs),
     /// Print the positions recorded in the journal.
@@ -59,6 +64,7 @@ fn main() -> ExitCode {
         None => cli::run(cli::RunArgs::default()),
         Some(Command::Run(args)) => cli::run(args),
         Some(Command::CheckConfig(args)) => cli::check(args),
+        Some(Command::Doctor(args)) => doctor::run(args),
         Some(Command::Orders(args)) => journal_cmd::orders(args),
         Some(Command::Positions(args)) => journal_cmd::positions(args),
         Some(Command::Sim(args)) => sim_cmd::run(args),

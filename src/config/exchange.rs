@@ -58,7 +58,8 @@ impl Environment {
         }
     }
 
-    fn as_str(self) -> &'static str {
+    /// The name written in the config (`sim`, `demo`, `production`).
+    pub fn as_str(self) -> &'static str {
         match self {
             Environment::Sim => "sim",
             Environment::Demo => "demo",

@@ -1,10 +1,11 @@
-//! Which exchange the engine trades: the embedded simulator (started here, with a fresh key
-//! pair and account) or a real Kalshi environment (URLs and key from the config).
+//! Which exchange the engine trades (and `tradewind doctor` checks): the embedded simulator
+//! (started here, with a fresh key pair and account) or a real Kalshi environment (URLs and
+//! key from the config).
 
 use std::sync::Arc;
 
 use kalshi::sign::Signer;
-use kalshi_sim::{SimHandle, SimServer};
+use kalshi_sim::{SimConfig, SimHandle, SimServer};
 
 use crate::config::{EngineFile, exchange::Mode as ExchangeMode};
 
@@ -27,8 +28,14 @@ pub struct Target {
 
 /// Starts the embedded simulator or reads the remote settings.
 pub fn resolve(cfg: &EngineFile) -> Result<Target, String> {
+    resolve_with(cfg, |_| {})
+}
+
+/// As [`resolve`], with `tune` applied to the embedded simulator's settings before it starts
+/// (`tradewind doctor` shortens its ping interval and busies its market makers).
+pub fn resolve_with(cfg: &EngineFile, tune: impl FnOnce(&mut SimConfig)) -> Result<Target, String> {
     match cfg.exchange.mode {
-        ExchangeMode::Embedded => embedded(cfg),
+        ExchangeMode::Embedded => embedded(cfg, tune),
         ExchangeMode::Remote => {
             let signer = Signer::from_pem_file(
                 cfg.exchange.api_key_id.clone(),
@@ -56,12 +63,13 @@ pub fn resolve(cfg: &EngineFile) -> Result<Target, String> {
     }
 }
 
-fn embedded(cfg: &EngineFile) -> Result<Target, String> {
+fn embedded(cfg: &EngineFile, tune: impl FnOnce(&mut SimConfig)) -> Result<Target, String> {
     let mut sim_cfg = cfg
         .sim
         .sim_config()
         .map_err(|e| format!("sim.config: {e}"))?;
     sim_cfg.port = 0;
+    tune(&mut sim_cfg);
     let sim = SimServer::start(sim_cfg).map_err(|e| format!("cannot start the simulator: {e}"))?;
     let (signer, account_id) =
         kalshi_sim::fresh_account(&sim, &cfg.sim.tier, &cfg.sim.balance_dollars)?;

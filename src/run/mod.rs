@@ -7,9 +7,9 @@
 //! signal exits at once (130).
 
 mod escalation;
-mod exchange;
+pub mod exchange;
 mod http;
-mod logging;
+pub mod logging;
 mod prometheus;
 mod status;
 

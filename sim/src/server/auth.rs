@@ -1,12 +1,16 @@
 //! Request authentication as Kalshi does it (kalshi-api.md §2): the three `KALSHI-ACCESS-*`
 //! headers, a millisecond timestamp within the configured skew of the simulator's clock, and
 //! a signature over `timestamp + METHOD + path` (path without the query) that verifies with a
-//! key registered to an account. Every failure is a 401 that says which check failed.
+//! key registered to an account. Every failure is a 401 that says which check failed. The
+//! clock is the simulator's, moved by the `clock_skew_ms` fault switch.
 
 use actix_web::HttpRequest;
 use kalshi::sign::{KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
-use super::{error::SimError, state::Shared};
+use super::{
+    error::SimError,
+    state::{Shared, lock},
+};
 use crate::engine::AccountIdx;
 
 /// An authenticated caller.
@@ -46,7 +50,8 @@ pub fn authenticate(shared: &Shared, req: &HttpRequest) -> Result<Authed, SimErr
     let ts_ms: i64 = ts
         .parse()
         .map_err(|_| SimError::unauthorized("timestamp must be Unix milliseconds"))?;
-    let now_ms = shared.clock.now().timestamp_millis();
+    // The `clock_skew_ms` fault moves the exchange's clock (and its `Date` header, routes.rs).
+    let now_ms = shared.clock.now().timestamp_millis() + lock(&shared.faults).clock_skew_ms;
     let skew_ms = shared.config.auth_skew_s.saturating_mul(1000);
     if (ts_ms - now_ms).abs() > skew_ms {
         return Err(SimError::unauthorized(format!(

@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::readings::{DuplicateRule, Readings};
 
+/// The largest `clock_skew_ms` accepted: a day.
+pub const MAX_CLOCK_SKEW_MS: i64 = 86_400_000;
+
 /// How to drop WebSocket connections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -47,6 +50,13 @@ pub struct Faults {
     pub ws_duplicate_next: u32,
     /// Swap the next N pairs of consecutive orderbook deltas.
     pub ws_reorder_next: u32,
+    /// The exchange's clock runs this far ahead of the simulator's (negative: behind), ms:
+    /// the `Date` header of every API answer and the time the auth check holds signed
+    /// timestamps against both move; markets, orders and token buckets keep the real clock.
+    pub clock_skew_ms: i64,
+    /// Refuse every new WebSocket upgrade with 503 before authenticating it (connections
+    /// already open stay open).
+    pub ws_refuse_upgrades: bool,
     /// How the exchange behaves where Kalshi's documents leave it open (`clear` keeps it).
     #[serde(flatten)]
     pub readings: Readings,
@@ -87,6 +97,10 @@ pub struct FaultPatch {
     pub ws_duplicate_next: Option<u32>,
     /// See [`Faults::ws_reorder_next`].
     pub ws_reorder_next: Option<u32>,
+    /// See [`Faults::clock_skew_ms`] (0 turns it off).
+    pub clock_skew_ms: Option<i64>,
+    /// See [`Faults::ws_refuse_upgrades`].
+    pub ws_refuse_upgrades: Option<bool>,
     /// One shot: drop every WebSocket connection now, this way.
     pub ws_drop_now: Option<DropMode>,
     /// One shot: pause this market.
@@ -126,6 +140,13 @@ impl FaultPatch {
         {
             return Err(format!("ws_drop_every_s: must be ≥ 0, got {s}"));
         }
+        if let Some(ms) = self.clock_skew_ms
+            && ms.abs() > MAX_CLOCK_SKEW_MS
+        {
+            return Err(format!(
+                "clock_skew_ms: must be within ±{MAX_CLOCK_SKEW_MS} (a day), got {ms}"
+            ));
+        }
         Ok(())
     }
 
@@ -150,7 +171,9 @@ impl FaultPatch {
             ws_stall,
             ws_skip_seq_next,
             ws_duplicate_next,
-            ws_reorder_next
+            ws_reorder_next,
+            clock_skew_ms,
+            ws_refuse_upgrades
         );
         if let Some(s) = self.retry_after_s {
             faults.retry_after_s = (s > 0).then_some(s);

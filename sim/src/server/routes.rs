@@ -1,11 +1,14 @@
 //! The URL map: Kalshi's REST API under `/trade-api/v2` (paths from `kalshi::rest::Endpoint`
 //! templates), the WebSocket at `/trade-api/ws/v2`, the admin interface under `/_sim`, and the
-//! middleware that logs and counts every API response.
+//! middleware that logs and counts every API response. Two fault switches act here: the
+//! `ws_refuse_upgrades` door in front of the WebSocket, and the `Date` header the middleware
+//! moves by `clock_skew_ms`.
 
 use actix_web::{
-    Error, HttpMessage, HttpRequest, Scope,
+    Error, HttpMessage, HttpRequest, HttpResponse, Scope,
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
+    http::header::{DATE, HeaderValue},
     middleware::{Next, from_fn},
     web,
 };
@@ -16,13 +19,13 @@ use super::{
     error::SimError,
     gate::CallerId,
     rest_account, rest_exchange, rest_history, rest_markets, rest_orders, rest_portfolio,
-    state::{RequestRecord, Shared},
+    state::{RequestRecord, Shared, lock},
     ws,
 };
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource(WS_PATH).route(web::get().to(ws::connect)));
+    cfg.service(web::resource(WS_PATH).route(web::get().to(upgrade)));
     cfg.service(admin::scope());
     let api = portfolio(market_data(web::scope(API_PREFIX)));
     cfg.service(
@@ -143,6 +146,31 @@ async fn deprecated_v1() -> SimError {
     )
 }
 
+/// The WebSocket door: refused with 503 while `ws_refuse_upgrades` is on (before any auth,
+/// as a closed endpoint would), else the authenticated upgrade.
+async fn upgrade(
+    shared: web::Data<Shared>,
+    req: HttpRequest,
+    body: web::Payload,
+) -> actix_web::Result<HttpResponse> {
+    if lock(&shared.faults).ws_refuse_upgrades {
+        shared.count_status(503);
+        return Err(SimError::new(
+            503,
+            "service_unavailable",
+            "WebSocket upgrades are refused (fault switch ws_refuse_upgrades)",
+        )
+        .into());
+    }
+    ws::connect(shared, req, body).await
+}
+
+/// The `Date` header of an exchange whose clock is `skew_ms` off the simulator's.
+fn skewed_date(shared: &Shared, skew_ms: i64) -> Option<HeaderValue> {
+    let at = shared.clock.now() + chrono::Duration::milliseconds(skew_ms);
+    HeaderValue::from_str(&at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()).ok()
+}
+
 /// Logs and counts every API response.
 async fn record(
     req: ServiceRequest,
@@ -152,8 +180,15 @@ async fn record(
     let method = req.method().to_string();
     let path = req.path().to_owned();
     let arrival_ns = shared.as_ref().map_or(0, |s| s.clock.monotonic_ns());
-    let res = next.call(req).await?;
+    let mut res = next.call(req).await?;
     if let Some(shared) = shared {
+        let skew_ms = lock(&shared.faults).clock_skew_ms;
+        if skew_ms != 0
+            && let Some(date) = skewed_date(&shared, skew_ms)
+        {
+            // A `Date` set here replaces the one the server would add.
+            res.headers_mut().insert(DATE, date);
+        }
         let status = res.status().as_u16();
         shared.count_status(status);
         let account_id = res
