@@ -9,7 +9,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use kalshi::types::BookSide;
-use kalshi_sim::{SimConfig, SimHandle, SimServer};
+use kalshi_sim::{SimConfig, SimHandle, SimServer, server::faults::FaultPatch};
 use tradewind_actors::{
     blackout::BlackoutConfig,
     clock::LiveClock,
@@ -123,6 +123,15 @@ impl Rig {
         }
     }
 
+    /// Delays every API answer of the simulator by `ms` (None: no delay).
+    fn hold_answers(&self, ms: Option<u64>) {
+        let patch = FaultPatch {
+            latency_ms: Some(ms.unwrap_or(0)),
+            ..FaultPatch::default()
+        };
+        self.sim.control().set_faults(&patch).unwrap();
+    }
+
     /// A small resting bid far from the market, straight to the order manager.
     async fn submit(&self) -> Result<(), Refusal> {
         let ticker = common::ny_market(&self.sim);
@@ -169,13 +178,29 @@ fn restarts(m: &EngineMetrics, actor: &str) -> u64 {
 /// A panic in `actor`: restarted in place within a second, named by the health check until it
 /// is ready, then healthy, answering, and the engine still trades without duplicates.
 async fn recovers(actor: &str) -> Rig {
-    let rig = start(actor, SupervisionConfig::default()).await;
+    let supervision = if actor == "blackout" {
+        // A restarted blackout clock is ready at the guardian's next heartbeat: space them
+        // out so the probe surely arrives before it.
+        SupervisionConfig {
+            heartbeat_ms: 1_500,
+            heartbeat_timeout_ms: 5_000,
+            ..SupervisionConfig::default()
+        }
+    } else {
+        SupervisionConfig::default()
+    };
+    let rig = start(actor, supervision).await;
     let fills_before = rig
         .engine
         .metrics()
         .await
         .strategy
         .map_or(0, |s| s.counters.fills);
+    if actor == "orders" {
+        // Hold the exchange's answers so the restarted order manager is still reconciling
+        // when the probe arrives (on loopback it would otherwise be done within a poll).
+        rig.hold_answers(Some(1_500));
+    }
     let t0 = Instant::now();
     rig.panic(actor);
     let restarted = rig.until("the restart", |m| restarts(m, actor) == 1).await;
@@ -185,6 +210,7 @@ async fn recovers(actor: &str) -> Rig {
     let last = &restarted.supervision.as_ref().unwrap().last_failure[actor];
     assert!(last.contains("test panic"), "{last}");
     refuses_while_restarting(&rig, actor).await;
+    rig.hold_answers(None);
     rig.until("healthy again", |m| {
         health::unhealthy(m, STALE_PCT).is_none()
     })
