@@ -279,4 +279,7 @@ pub const ENDPOINTS: &[EndpointRow] = endpoints![
     GetMarketCandlesticks: None => Some("GetMarketCandlesticksResponse");
     BatchGetMarketCandlesticks: None => Some("BatchGetMarketCandlesticksResponse");
     GetHistoricalCutoff: None => Some("GetHistoricalCutoffResponse");
+    GetSeriesFeeChanges: None => Some("GetSeriesFeeChangesResponse");
+    GetEventFeeChanges: None => Some("GetEventFeeChangesResponse");
+    GetEventMetadata: None => Some("GetEventMetadataResponse");
 ];
