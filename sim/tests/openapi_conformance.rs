@@ -128,6 +128,10 @@ fn check_non_empty(answers: &[(String, Answer)]) {
             E::BatchGetMarketCandlesticks,
             &["/markets", "/markets/0/candlesticks"],
         ),
+        (
+            E::GetEventMetadata,
+            &["/market_details", "/settlement_sources"],
+        ),
         (E::BatchCreateOrders, &["/orders"]),
         (E::BatchCancelOrders, &["/orders"]),
     ];

@@ -136,3 +136,26 @@ pub struct BatchGetMarketCandlesticksResponse {
     #[serde(default, deserialize_with = "null_default")]
     pub markets: Vec<MarketCandlesticks>,
 }
+
+/// `GET /series/{series_ticker}/events/{ticker}/candlesticks`: the candles of every market of
+/// an event, in the order of `market_tickers`. `adjusted_end_ts` is where the answer stops:
+/// the requested end, or earlier when the window would hold more candles than Kalshi sends
+/// at once.
+///
+/// ```json
+/// {"market_tickers":["KXHIGHNY-26FEB11-T46","KXHIGHNY-26FEB11-B46.5"],
+///  "market_candlesticks":[[{"end_period_ts":1770822060,...}],[]],"adjusted_end_ts":1770825600}
+/// ```
+///
+/// Source: OAS `GetEventCandlesticksResponse`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetEventCandlesticksResponse {
+    /// The event's markets.
+    #[serde(default, deserialize_with = "null_default")]
+    pub market_tickers: Vec<Ticker>,
+    /// One list of candles per market, oldest first.
+    #[serde(default, deserialize_with = "null_default")]
+    pub market_candlesticks: Vec<Vec<MarketCandlestick>>,
+    /// The end the candles were cut at, Unix seconds.
+    pub adjusted_end_ts: i64,
+}

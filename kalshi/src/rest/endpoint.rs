@@ -164,6 +164,15 @@ endpoints! {
     /// → [`GetHistoricalCutoffResponse`](super::GetHistoricalCutoffResponse): where the live
     /// endpoints stop and `/historical/*` begins. UNCERTAIN: auth (public here).
     GetHistoricalCutoff => Get "/historical/cutoff", auth = false;
+    /// `GET /series/fee_changes`
+    /// → [`GetSeriesFeeChangesResponse`](super::GetSeriesFeeChangesResponse).
+    GetSeriesFeeChanges => Get "/series/fee_changes", auth = false;
+    /// `GET /events/fee_changes`
+    /// → [`GetEventFeeChangesResponse`](super::GetEventFeeChangesResponse).
+    GetEventFeeChanges => Get "/events/fee_changes", auth = false;
+    /// `GET /events/{event_ticker}/metadata`
+    /// → [`GetEventMetadataResponse`](super::GetEventMetadataResponse).
+    GetEventMetadata => Get "/events/{event_ticker}/metadata", auth = false;
 }
 
 impl Endpoint {

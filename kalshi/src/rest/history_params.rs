@@ -1,7 +1,9 @@
 //! Typed query parameters of the market-history endpoints — public trades
-//! (`GET /markets/trades`) and candlesticks (`GET /series/{series_ticker}/markets/{ticker}/candlesticks`,
-//! `GET /markets/candlesticks`) — each with `to_query()`, `from_query()`, `validate()` and
-//! `parse_valid()` like the other parameter structs.
+//! (`GET /markets/trades`, also `GET /historical/trades`) and candlesticks
+//! (`GET /series/{series_ticker}/markets/{ticker}/candlesticks`, `GET /markets/candlesticks`,
+//! an event's `GET /series/{series_ticker}/events/{ticker}/candlesticks`, an archived
+//! market's `GET /historical/markets/{ticker}/candlesticks`) — each with `to_query()`,
+//! `from_query()`, `validate()` and `parse_valid()` like the other parameter structs.
 //!
 //! Names are the SDK's (`kalshi/tests/fixtures/kalshi-openapi.json`); bounds and value sets
 //! the document does not state are marked UNCERTAIN where they are checked. Timestamps are
@@ -65,13 +67,19 @@ fn check_window(
             "must be 1, 60 or 1440 (minutes)",
         ));
     };
+    check_span(start, end, i64::from(period) * 60)
+}
+
+/// Checks `start ≤ end` and at most [`MAX_CANDLES`] periods of `period_s` seconds between
+/// them (the candle and forecast windows share this bound).
+pub(crate) fn check_span(start: i64, end: i64, period_s: i64) -> Result<(), QueryError> {
     if start > end {
         return Err(QueryError::constraint(
             "end_ts",
             "must not be before start_ts",
         ));
     }
-    if (end - start) / (i64::from(period) * 60) >= MAX_CANDLES {
+    if (end - start) / period_s.max(1) >= MAX_CANDLES {
         let reason = format!("more than {MAX_CANDLES} periods between start_ts and end_ts");
         return Err(QueryError::constraint("start_ts", reason));
     }
@@ -94,6 +102,45 @@ query_params! {
 }
 
 impl GetMarketCandlesticksParams {
+    /// Checks the window and the period.
+    pub fn validate(&self) -> Result<(), QueryError> {
+        check_window(self.start_ts, self.end_ts, self.period_interval)
+    }
+}
+
+query_params! {
+    /// `GET /series/{series_ticker}/events/{ticker}/candlesticks` parameters (all required):
+    /// the window of every market of the event.
+    GetEventCandlesticksParams {
+        /// Periods ending at or after (s).
+        start_ts: Option<i64> => one,
+        /// Periods ending at or before (s).
+        end_ts: Option<i64> => one,
+        /// Period length in minutes: 1, 60 or 1440.
+        period_interval: Option<u32> => one,
+    }
+}
+
+impl GetEventCandlesticksParams {
+    /// Checks the window and the period.
+    pub fn validate(&self) -> Result<(), QueryError> {
+        check_window(self.start_ts, self.end_ts, self.period_interval)
+    }
+}
+
+query_params! {
+    /// `GET /historical/markets/{ticker}/candlesticks` parameters (all required).
+    GetMarketCandlesticksHistoricalParams {
+        /// Periods ending at or after (s).
+        start_ts: Option<i64> => one,
+        /// Periods ending at or before (s).
+        end_ts: Option<i64> => one,
+        /// Period length in minutes: 1, 60 or 1440.
+        period_interval: Option<u32> => one,
+    }
+}
+
+impl GetMarketCandlesticksHistoricalParams {
     /// Checks the window and the period.
     pub fn validate(&self) -> Result<(), QueryError> {
         check_window(self.start_ts, self.end_ts, self.period_interval)

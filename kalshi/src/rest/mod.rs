@@ -14,13 +14,17 @@
 //! - [`query`]: query-string rendering and parsing; [`market_params`], [`history_params`] and
 //!   [`portfolio_params`]: one `*Params` struct per endpoint with query parameters.
 //! - [`exchange`]: status, schedule, user-data timestamp.
-//! - [`markets`], [`orderbook`], [`events`]: [`Market`] with strikes, books, events, series.
-//! - [`trades`], [`candlesticks`], [`historical`]: public trades, candles, the historical
-//!   cutoff.
+//! - [`markets`], [`orderbook`], [`events`]: [`Market`] with strikes, books, events, series;
+//!   [`event_metadata`], [`fee_changes`], [`forecast`]: an event's metadata, scheduled fee
+//!   changes, an event's forecast history ([`event_params`] holds their query parameters).
+//! - [`trades`], [`candlesticks`], [`historical`]: public trades, candles (per market and per
+//!   event), the historical cutoff and archived candles ([`historical_params`]: the
+//!   historical lists' query parameters).
 //! - [`account`]: [`Tier`], tier limits and endpoint costs (see also [`crate::limits`]).
-//! - [`portfolio`]: balance, positions, fills, settlements.
+//! - [`portfolio`]: balance, positions, fills, settlements; [`queue`]: queue positions and the
+//!   value of resting orders.
 //! - [`orders`], [`amend`], [`batch`]: [`Order`] and the V2 create/cancel/amend/decrease/batch
-//!   bodies.
+//!   bodies; [`order_groups`]: order groups (a shared contracts limit).
 //! - [`JsonDecimal`]: exact strikes and fee multipliers from JSON numbers.
 
 pub mod account;
@@ -29,18 +33,25 @@ pub mod batch;
 pub mod candlesticks;
 mod de;
 pub mod endpoint;
+pub mod event_metadata;
+pub mod event_params;
 pub mod events;
 pub mod exchange;
+pub mod fee_changes;
+pub mod forecast;
 pub mod historical;
+pub mod historical_params;
 pub mod history_params;
 pub mod market_params;
 pub mod markets;
 mod number;
+pub mod order_groups;
 pub mod orderbook;
 pub mod orders;
 pub mod portfolio;
 pub mod portfolio_params;
 pub mod query;
+pub mod queue;
 pub mod trades;
 
 pub use account::{
@@ -56,10 +67,14 @@ pub use batch::{
     BatchCreateOrdersV2Response,
 };
 pub use candlesticks::{
-    BatchGetMarketCandlesticksResponse, BidAskDistribution, GetMarketCandlesticksResponse,
-    MarketCandlestick, MarketCandlesticks, PriceDistribution,
+    BatchGetMarketCandlesticksResponse, BidAskDistribution, GetEventCandlesticksResponse,
+    GetMarketCandlesticksResponse, MarketCandlestick, MarketCandlesticks, PriceDistribution,
 };
 pub use endpoint::{API_PREFIX, Endpoint, Method};
+pub use event_metadata::{GetEventMetadataResponse, MarketMetadata};
+pub use event_params::{
+    GetEventFeeChangesParams, GetEventForecastPercentilesHistoryParams, GetSeriesFeeChangesParams,
+};
 pub use events::{
     EventData, FeeType, GetEventResponse, GetEventsResponse, GetSeriesListResponse,
     GetSeriesResponse, Series, SettlementSource,
@@ -68,9 +83,24 @@ pub use exchange::{
     DailySession, ExchangeIndexStatus, ExchangeStatus, GetExchangeScheduleResponse,
     GetUserDataTimestampResponse, MaintenanceWindow, Schedule, StandardHours,
 };
-pub use historical::GetHistoricalCutoffResponse;
+pub use fee_changes::{
+    EventFeeChange, GetEventFeeChangesResponse, GetSeriesFeeChangesResponse, SeriesFeeChange,
+};
+pub use forecast::{
+    ForecastPercentilesPoint, GetEventForecastPercentilesHistoryResponse, PercentilePoint,
+};
+pub use historical::{
+    BidAskDistributionHistorical, GetHistoricalCutoffResponse,
+    GetMarketCandlesticksHistoricalResponse, MarketCandlestickHistorical,
+    PriceDistributionHistorical,
+};
+pub use historical_params::{
+    GetHistoricalFillsParams, GetHistoricalMarketsParams, GetHistoricalOrdersParams,
+    GetHistoricalPositionsParams,
+};
 pub use history_params::{
-    BatchGetMarketCandlesticksParams, GetMarketCandlesticksParams, GetTradesParams,
+    BatchGetMarketCandlesticksParams, GetEventCandlesticksParams,
+    GetMarketCandlesticksHistoricalParams, GetMarketCandlesticksParams, GetTradesParams,
 };
 pub use market_params::{
     GetEventParams, GetEventsParams, GetMarketsParams, GetOrderbookParams, GetOrderbooksParams,
@@ -80,6 +110,10 @@ pub use markets::{
     GetMarketResponse, GetMarketsResponse, Market, SettlementBoundsType, StrikeType,
 };
 pub use number::JsonDecimal;
+pub use order_groups::{
+    CreateOrderGroupRequest, CreateOrderGroupResponse, EmptyResponse, GetOrderGroupResponse,
+    GetOrderGroupsResponse, OrderGroup, UpdateOrderGroupLimitRequest,
+};
 pub use orderbook::{
     GetMarketOrderbookResponse, GetMarketOrderbooksResponse, MarketOrderbook, OrderbookFp,
 };
@@ -92,10 +126,15 @@ pub use portfolio::{
     GetPositionsResponse, GetSettlementsResponse, MarketPosition, Settlement,
 };
 pub use portfolio_params::{
-    CancelOrderParams, CountFilter, GetBalanceParams, GetFillsParams, GetOrdersParams,
-    GetPositionsParams, GetSettlementsParams, SettlementStatus, SubaccountParams,
+    CancelOrderParams, CountFilter, GetBalanceParams, GetFillsParams, GetOrderQueuePositionsParams,
+    GetOrdersParams, GetPositionsParams, GetSettlementsParams, OrderGroupParams, SettlementStatus,
+    SubaccountParams,
 };
 pub use query::{QueryError, QueryValue};
+pub use queue::{
+    GetOrderQueuePositionResponse, GetOrderQueuePositionsResponse,
+    GetPortfolioRestingOrderTotalValueResponse, OrderQueuePosition,
+};
 pub use trades::{GetTradesResponse, Trade};
 
 /// Path of the WebSocket endpoint; the handshake signs `timestamp + "GET" + WS_PATH`.
@@ -134,5 +173,6 @@ paginated!(
     GetFillsResponse,
     GetSettlementsResponse,
     GetOrdersResponse,
-    GetTradesResponse
+    GetTradesResponse,
+    GetEventFeeChangesResponse
 );

@@ -239,3 +239,41 @@ impl SubaccountParams {
         check_subaccount(self.subaccount)
     }
 }
+
+query_params! {
+    /// `GET /portfolio/orders/queue_positions` filters: every resting order of the account,
+    /// or those of some markets or of one event.
+    GetOrderQueuePositionsParams {
+        /// Markets, as a comma list.
+        market_tickers: Vec<Ticker> => comma,
+        /// One event.
+        event_ticker: Option<EventTicker> => one,
+        /// Subaccount 0–63 (default 0).
+        subaccount: Option<u32> => one,
+    }
+}
+
+impl GetOrderQueuePositionsParams {
+    /// Checks `subaccount`.
+    pub fn validate(&self) -> Result<(), QueryError> {
+        check_subaccount(self.subaccount)
+    }
+}
+
+query_params! {
+    /// The `?subaccount=&exchange_index=` of the order-group writes (limit, trigger, reset,
+    /// delete).
+    OrderGroupParams {
+        /// Subaccount 0–63 (default 0).
+        subaccount: Option<u32> => one,
+        /// Exchange shard (default 0).
+        exchange_index: Option<i32> => one,
+    }
+}
+
+impl OrderGroupParams {
+    /// Checks `subaccount`.
+    pub fn validate(&self) -> Result<(), QueryError> {
+        check_subaccount(self.subaccount)
+    }
+}

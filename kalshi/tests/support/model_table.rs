@@ -86,6 +86,18 @@ pub const RESPONSES: &[Response] = responses![
     GetHistoricalCutoffResponse => "GetHistoricalCutoffResponse",
     GetAccountLimitsResponse => "GetAccountApiLimitsResponse",
     GetEndpointCostsResponse => "GetAccountEndpointCostsResponse",
+    GetSeriesFeeChangesResponse => "GetSeriesFeeChangesResponse",
+    GetEventFeeChangesResponse => "GetEventFeeChangesResponse",
+    GetEventMetadataResponse => "GetEventMetadataResponse",
+    GetEventCandlesticksResponse => "GetEventCandlesticksResponse",
+    GetEventForecastPercentilesHistoryResponse => "GetEventForecastPercentilesHistoryResponse",
+    GetOrderQueuePositionResponse => "GetOrderQueuePositionResponse",
+    GetOrderQueuePositionsResponse => "GetOrderQueuePositionsResponse",
+    GetPortfolioRestingOrderTotalValueResponse => "GetPortfolioRestingOrderTotalValueResponse",
+    CreateOrderGroupResponse => "CreateOrderGroupResponse",
+    GetOrderGroupResponse => "GetOrderGroupResponse",
+    GetOrderGroupsResponse => "GetOrderGroupsResponse",
+    GetMarketCandlesticksHistoricalResponse => "GetMarketCandlesticksHistoricalResponse",
     // Nested models.
     Order => "Order",
     BatchCreateOrderResult => "BatchCreateOrdersV2ResponseOrdersInner",
@@ -116,6 +128,16 @@ pub const RESPONSES: &[Response] = responses![
     BucketLimit => "BucketLimit",
     Grant => "ApiUsageLevelGrant",
     EndpointCost => "EndpointTokenCost",
+    SeriesFeeChange => "SeriesFeeChange",
+    EventFeeChange => "EventFeeChange",
+    MarketMetadata => "MarketMetadata",
+    ForecastPercentilesPoint => "ForecastPercentilesPoint",
+    PercentilePoint => "PercentilePoint",
+    OrderQueuePosition => "OrderQueuePosition",
+    OrderGroup => "OrderGroup",
+    MarketCandlestickHistorical => "MarketCandlestickHistorical",
+    PriceDistributionHistorical => "PriceDistributionHistorical",
+    BidAskDistributionHistorical => "BidAskDistributionHistorical",
 ];
 
 /// Enum fields the crate decodes into a closed enum on purpose: an order's or a fill's side
@@ -206,6 +228,17 @@ pub const REQUESTS: &[Request] = requests![
     BatchCancelOrderItem => "BatchCancelOrdersV2RequestOrdersInner", || json(cancel_item());
     BatchCancelOrdersV2Request => "BatchCancelOrdersV2Request",
         || json(BatchCancelOrdersV2Request { orders: vec![cancel_item()] });
+    CreateOrderGroupRequest => "CreateOrderGroupRequest", || json(CreateOrderGroupRequest {
+        subaccount: Some(0),
+        contracts_limit: Some(10),
+        contracts_limit_fp: Some(Count::from_whole(10)),
+        exchange_index: Some(0),
+    });
+    UpdateOrderGroupLimitRequest => "UpdateOrderGroupLimitRequest",
+        || json(UpdateOrderGroupLimitRequest {
+            contracts_limit: Some(20),
+            contracts_limit_fp: Some(Count::from_whole(20)),
+        });
 ];
 
 macro_rules! endpoints {
@@ -246,4 +279,7 @@ pub const ENDPOINTS: &[EndpointRow] = endpoints![
     GetMarketCandlesticks: None => Some("GetMarketCandlesticksResponse");
     BatchGetMarketCandlesticks: None => Some("BatchGetMarketCandlesticksResponse");
     GetHistoricalCutoff: None => Some("GetHistoricalCutoffResponse");
+    GetSeriesFeeChanges: None => Some("GetSeriesFeeChangesResponse");
+    GetEventFeeChanges: None => Some("GetEventFeeChangesResponse");
+    GetEventMetadata: None => Some("GetEventMetadataResponse");
 ];

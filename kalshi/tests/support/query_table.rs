@@ -207,6 +207,17 @@ pub fn query_rows() -> Vec<QueryRow> {
         GetTrades: GetTradesParams, trades;
         GetMarketCandlesticks: GetMarketCandlesticksParams, candles;
         BatchGetMarketCandlesticks: BatchGetMarketCandlesticksParams, batch_candles;
+        GetSeriesFeeChanges: GetSeriesFeeChangesParams, || GetSeriesFeeChangesParams {
+            series_ticker: Some(series()),
+            show_historical: Some(true),
+        }
+        .to_query();
+        GetEventFeeChanges: GetEventFeeChangesParams, || GetEventFeeChangesParams {
+            event_ticker: Some(event()),
+            limit: Some(1),
+            cursor: Some("c".into()),
+        }
+        .to_query();
     ]
 }
 
@@ -227,7 +238,7 @@ fn query_value(name: &str) -> &'static str {
         "settlement_status" => "all",
         "subaccount" | "exchange_index" => "0",
         n if n.ends_with("_ts") => "1770800000",
-        n if ["with_", "include_", "is_"]
+        n if ["with_", "include_", "is_", "show_"]
             .iter()
             .any(|p| n.starts_with(p)) =>
         {

@@ -9,7 +9,8 @@
 //! - [`sessions`]: what the server keeps of each live WebSocket session.
 //! - `routes`: the URL map and the request log.
 //! - [`gate`], [`auth`], [`error`]: admission (auth, faults, token buckets) and error bodies.
-//! - `rest_*`: REST handlers (`rest_history`: trades, candlesticks, the historical cutoff);
+//! - `rest_*`: REST handlers (`rest_history`: trades, candlesticks, the historical cutoff;
+//!   `rest_events`: fee changes and event metadata);
 //!   `convert`: engine records → wire types; `respond`: the JSON, pagination and common-400
 //!   helpers every handler uses.
 //! - `admin`: `/_sim/...` over HTTP; `forecast`: the synthetic Open-Meteo ensemble.
@@ -30,6 +31,7 @@ mod convert;
 mod forecast;
 mod respond;
 mod rest_account;
+mod rest_events;
 mod rest_exchange;
 mod rest_history;
 mod rest_markets;

@@ -32,7 +32,7 @@ use super::{
 };
 use kalshi::fees::FeeType;
 
-use crate::engine::SimMarket;
+use crate::{catalogue::SimEventSpec, engine::SimMarket};
 
 fn matches_market(m: &SimMarket, p: &GetMarketsParams) -> bool {
     let ts = |t: chrono::DateTime<Utc>| t.timestamp();
@@ -147,6 +147,22 @@ pub async fn orderbooks(
     Ok(json(200, &GetMarketOrderbooksResponse { orderbooks }))
 }
 
+/// Where every event's result comes from.
+pub(super) fn event_settlement_sources() -> Vec<SettlementSource> {
+    vec![SettlementSource {
+        name: "National Weather Service".into(),
+        url: "https://www.weather.gov/".into(),
+    }]
+}
+
+/// The event with this ticker, if the simulator lists it.
+pub(super) fn find_event<'c>(core: &'c Core, ticker: &str) -> Option<&'c SimEventSpec> {
+    core.world
+        .events()
+        .iter()
+        .find(|e| e.event_ticker.as_str() == ticker)
+}
+
 fn event_data(core: &Core, index: usize, nested: bool) -> Option<EventData> {
     let spec = core.world.events().get(index)?;
     let markets: Vec<_> = spec
@@ -165,10 +181,7 @@ fn event_data(core: &Core, index: usize, nested: bool) -> Option<EventData> {
         strike_date: markets.first().map(|m| m.info.close_time),
         strike_period: None,
         markets: nested.then(|| markets.iter().map(|m| convert::market(m)).collect()),
-        settlement_sources: vec![SettlementSource {
-            name: "National Weather Service".into(),
-            url: "https://www.weather.gov/".into(),
-        }],
+        settlement_sources: event_settlement_sources(),
         fee_type_override: None,
         fee_multiplier_override: None,
         exchange_index: Some(0),

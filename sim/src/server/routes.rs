@@ -18,7 +18,8 @@ use super::{
     admin,
     error::SimError,
     gate::CallerId,
-    rest_account, rest_exchange, rest_history, rest_markets, rest_orders, rest_portfolio,
+    rest_account, rest_events, rest_exchange, rest_history, rest_markets, rest_orders,
+    rest_portfolio,
     state::{RequestRecord, Shared, lock},
     ws,
 };
@@ -61,8 +62,20 @@ fn market_data(scope: Scope) -> Scope {
         .service(resource(E::GetMarket).route(web::get().to(rest_markets::market)))
         .service(resource(E::GetMarketOrderbook).route(web::get().to(rest_markets::orderbook)))
         .service(resource(E::GetEvents).route(web::get().to(rest_markets::events)))
+        // Literal `/events/…` and `/series/…` paths before the `{…}` ones, which would take
+        // them.
+        .service(
+            resource(E::GetEventFeeChanges).route(web::get().to(rest_events::event_fee_changes)),
+        )
         .service(resource(E::GetEvent).route(web::get().to(rest_markets::event)))
+        .service(
+            resource(E::GetEventMetadata).route(web::get().to(rest_events::event_metadata)),
+        )
         .service(resource(E::GetSeriesList).route(web::get().to(rest_markets::series_list)))
+        .service(
+            resource(E::GetSeriesFeeChanges)
+                .route(web::get().to(rest_events::series_fee_changes)),
+        )
         .service(resource(E::GetSeries).route(web::get().to(rest_markets::series)))
         .service(
             resource(E::GetMarketCandlesticks)

@@ -294,5 +294,8 @@ pub fn calls(w: &World) -> Vec<Call> {
             format!("/markets/candlesticks?market_tickers={m},{open}&{window}"),
         ),
         call(E::GetHistoricalCutoff, "/historical/cutoff"),
+        call(E::GetSeriesFeeChanges, "/series/fee_changes"),
+        call(E::GetEventFeeChanges, "/events/fee_changes"),
+        call(E::GetEventMetadata, format!("/events/{event}/metadata")),
     ]
 }

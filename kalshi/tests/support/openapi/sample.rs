@@ -62,6 +62,18 @@ pub const NAMED_STRINGS: &[(&str, &str)] = &[
     ("price_level_structure", "linear_cent"),
     ("method", "GET"),
     ("path", "/markets"),
+    // Event candlesticks and order groups: lists of tickers and order ids.
+    ("market_tickers", "KXHIGHNY-26FEB11-B94.5"),
+    ("orders", "ee587a1c-8b87-4dcf-b721-9f6f790619fa"),
+    // Archived candlesticks: prices and counts without the `_dollars`/`_fp` suffix.
+    ("open", "0.5500"),
+    ("high", "0.5700"),
+    ("low", "0.5400"),
+    ("close", "0.5600"),
+    ("mean", "0.5583"),
+    ("previous", "0.5400"),
+    ("volume", "25.00"),
+    ("open_interest", "1200.00"),
 ];
 
 /// Where a tolerance check changes a value.
