@@ -144,6 +144,18 @@ fn check_non_empty(answers: &[(String, Answer)]) {
             non_empty(what, &a.body, p);
         }
     }
+    let (what, a) = answers
+        .iter()
+        .find(|(_, a)| a.endpoint == E::GetEventCandlesticks)
+        .expect("an answer of GetEventCandlesticks");
+    let v: Value = serde_json::from_slice(&a.body).unwrap_or(Value::Null);
+    let candles = v["market_candlesticks"].as_array().map_or(0, |m| {
+        m.iter().filter_map(Value::as_array).map(Vec::len).sum()
+    });
+    assert!(
+        candles > 0,
+        "{what}: no market has a candle, so none was checked: {v}"
+    );
 }
 
 /// A value for a documented query parameter of `e`, in the world `w`.
@@ -183,6 +195,7 @@ fn base_params(e: Endpoint) -> &'static [&'static str] {
         Endpoint::BatchGetMarketCandlesticks => {
             &["market_tickers", "start_ts", "end_ts", "period_interval"]
         }
+        Endpoint::GetEventCandlesticks => &["start_ts", "end_ts", "period_interval"],
         Endpoint::GetMarketOrderbooks => &["tickers"],
         _ => &[],
     }
@@ -192,6 +205,7 @@ fn base_params(e: Endpoint) -> &'static [&'static str] {
 fn read_path(w: &World, e: Endpoint) -> String {
     let prefix = kalshi::rest::API_PREFIX;
     let full = match e.path_params().as_slice() {
+        _ if e.template().contains("/events/{ticker}/") => e.path_with(&[&w.series, &w.event]),
         [] => e.path(),
         ["series_ticker", "ticker"] => e.path_with(&[&w.series, &w.settled]),
         ["ticker"] => e.path_for(&w.open),

@@ -173,6 +173,11 @@ endpoints! {
     /// `GET /events/{event_ticker}/metadata`
     /// → [`GetEventMetadataResponse`](super::GetEventMetadataResponse).
     GetEventMetadata => Get "/events/{event_ticker}/metadata", auth = false;
+    /// `GET /series/{series_ticker}/events/{ticker}/candlesticks`
+    /// → [`GetEventCandlesticksResponse`](super::GetEventCandlesticksResponse): the candles
+    /// of every market of an event. Public market data.
+    GetEventCandlesticks => Get "/series/{series_ticker}/events/{ticker}/candlesticks",
+        auth = false;
 }
 
 impl Endpoint {

@@ -282,4 +282,5 @@ pub const ENDPOINTS: &[EndpointRow] = endpoints![
     GetSeriesFeeChanges: None => Some("GetSeriesFeeChangesResponse");
     GetEventFeeChanges: None => Some("GetEventFeeChangesResponse");
     GetEventMetadata: None => Some("GetEventMetadataResponse");
+    GetEventCandlesticks: None => Some("GetEventCandlesticksResponse");
 ];

@@ -218,6 +218,12 @@ pub fn query_rows() -> Vec<QueryRow> {
             cursor: Some("c".into()),
         }
         .to_query();
+        GetEventCandlesticks: GetEventCandlesticksParams, || GetEventCandlesticksParams {
+            start_ts: Some(1),
+            end_ts: Some(2),
+            period_interval: Some(60),
+        }
+        .to_query();
     ]
 }
 

@@ -79,6 +79,10 @@ fn market_data(scope: Scope) -> Scope {
                 .route(web::get().to(rest_history::market_candlesticks)),
         )
         .service(
+            resource(E::GetEventCandlesticks)
+                .route(web::get().to(rest_history::event_candlesticks)),
+        )
+        .service(
             resource(E::GetHistoricalCutoff)
                 .route(web::get().to(rest_history::historical_cutoff)),
         )

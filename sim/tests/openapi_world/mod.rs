@@ -297,5 +297,9 @@ pub fn calls(w: &World) -> Vec<Call> {
         call(E::GetSeriesFeeChanges, "/series/fee_changes"),
         call(E::GetEventFeeChanges, "/events/fee_changes"),
         call(E::GetEventMetadata, format!("/events/{event}/metadata")),
+        call(
+            E::GetEventCandlesticks,
+            format!("/series/{series}/events/{event}/candlesticks?{window}"),
+        ),
     ]
 }
