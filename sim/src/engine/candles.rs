@@ -204,6 +204,15 @@ impl Candles {
             .collect()
     }
 
+    /// The best YES bid and ask standing at `ts` (Unix seconds; the close of the last minute
+    /// with activity that began before it); `None` before any activity.
+    pub fn quote_at(&self, ts: i64) -> Option<(Price, Price)> {
+        self.bars
+            .range(..ts)
+            .next_back()
+            .map(|(_, b)| (b.bid.close, b.ask.close))
+    }
+
     fn last_price_before(&self, ts: i64) -> Option<Price> {
         self.bars
             .range(..ts)

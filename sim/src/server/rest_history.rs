@@ -1,5 +1,5 @@
 //! Market-history endpoints: public trades (`GET /markets/trades`), one market's, several
-//! markets' and an event's candlesticks, and the historical cutoff — all public.
+//! markets' and an event's candlesticks — all public.
 //!
 //! Choices where Kalshi is silent:
 //! - trades come from the exchange's trade log (every print the matching engine made, the
@@ -14,17 +14,17 @@
 //!   series that is not the event's, is a 404; `adjusted_end_ts` is `end_ts` unless the
 //!   markets together would hold more than `MAX_CANDLES` candles (`engine::candles::
 //!   aggregate_end`);
-//! - nothing is ever moved to `/historical/*`: every cutoff is the simulator's start, before
-//!   any trade, order or settlement it holds.
+//! - trades older than the historical cutoff (`historical_after_s`) are only under
+//!   `/historical/trades` (`rest_historical`).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use kalshi::{
     error::codes,
     rest::{
         BatchGetMarketCandlesticksParams, BatchGetMarketCandlesticksResponse, Endpoint as E,
-        GetEventCandlesticksParams, GetEventCandlesticksResponse, GetHistoricalCutoffResponse,
-        GetMarketCandlesticksParams, GetMarketCandlesticksResponse, GetTradesParams,
-        GetTradesResponse, MarketCandlestick, MarketCandlesticks, history_params::MAX_CANDLES,
+        GetEventCandlesticksParams, GetEventCandlesticksResponse, GetMarketCandlesticksParams,
+        GetMarketCandlesticksResponse, GetTradesParams, GetTradesResponse, MarketCandlestick,
+        MarketCandlesticks, history_params::MAX_CANDLES,
     },
 };
 
@@ -32,7 +32,7 @@ use super::{
     convert,
     error::SimError,
     gate::admit,
-    respond::{invalid_query, json, page_newest, within},
+    respond::{invalid_query, json, older, page_newest, within},
     rest_markets::find_event,
     state::{Core, Shared},
 };
@@ -42,6 +42,7 @@ use crate::engine::{Exchange, SimMarket, candles::aggregate_end};
 pub async fn trades(shared: web::Data<Shared>, req: HttpRequest) -> Result<HttpResponse, SimError> {
     admit(&shared, &req, E::GetTrades, 1).await?;
     let p = GetTradesParams::parse_valid(req.query_string()).map_err(invalid_query)?;
+    let cutoff = shared.historical_cutoff();
     let (trades, cursor) = shared
         .read_core(|c| {
             let items = c
@@ -51,7 +52,8 @@ pub async fn trades(shared: web::Data<Shared>, req: HttpRequest) -> Result<HttpR
                 .enumerate()
                 .rev()
                 .filter(|(_, t)| {
-                    p.ticker.as_ref().is_none_or(|k| *k == t.ticker)
+                    !older(t.ts, cutoff)
+                        && p.ticker.as_ref().is_none_or(|k| *k == t.ticker)
                         && within(t.ts, p.min_ts, p.max_ts)
                         && p.is_block_trade != Some(true)
                 });
@@ -71,7 +73,10 @@ fn not_listed(ticker: &str) -> SimError {
 }
 
 /// The candles of one market for a checked window.
-fn candles_of(m: &SimMarket, window: &GetMarketCandlesticksParams) -> Vec<MarketCandlestick> {
+pub(super) fn candles_of(
+    m: &SimMarket,
+    window: &GetMarketCandlesticksParams,
+) -> Vec<MarketCandlestick> {
     let (Some(start), Some(end), Some(period)) =
         (window.start_ts, window.end_ts, window.period_interval)
     else {
@@ -189,22 +194,4 @@ pub async fn event_candlesticks(
         .0;
     let resp = found.ok_or_else(|| SimError::not_found(format!("event {event} not found")))?;
     Ok(json(200, &resp))
-}
-
-/// `GET /historical/cutoff`: the simulator's start for every kind of data.
-pub async fn historical_cutoff(
-    shared: web::Data<Shared>,
-    req: HttpRequest,
-) -> Result<HttpResponse, SimError> {
-    admit(&shared, &req, E::GetHistoricalCutoff, 1).await?;
-    let start = shared.started;
-    Ok(json(
-        200,
-        &GetHistoricalCutoffResponse {
-            market_settled_ts: start,
-            trades_created_ts: start,
-            orders_updated_ts: start,
-            market_positions_last_updated_ts: Some(start),
-        },
-    ))
 }
