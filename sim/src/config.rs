@@ -73,6 +73,10 @@ pub struct SimConfig {
     pub maintenance_windows: Vec<kalshi::rest::MaintenanceWindow>,
     /// How it behaves where Kalshi's documents leave it open.
     pub readings: Readings,
+    /// Age after which data moves from the live endpoints to `/historical/*`, s: markets
+    /// settled, trades and fills made, orders ended (canceled or executed) longer ago than
+    /// this. Absent: nothing is historical (the cutoff is the simulator's start).
+    pub historical_after_s: Option<u64>,
 }
 
 impl Default for SimConfig {
@@ -93,6 +97,7 @@ impl Default for SimConfig {
             accounts: Vec::new(),
             maintenance_windows: Vec::new(),
             readings: Readings::default(),
+            historical_after_s: None,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Market history on a manual clock: `GET /markets/trades` lists every trade newest first,
 //! filtered by `ticker`, `min_ts`/`max_ts` and `is_block_trade`, paged by `limit`/`cursor`
-//! without gaps or repeats; candlesticks fold those trades and the quotes into periods;
-//! the historical cutoff is no later than anything the simulator holds.
+//! without gaps or repeats; candlesticks fold those trades and the quotes into periods, and
+//! an event's candlesticks are its markets' own; the historical cutoff is no later than
+//! anything the simulator holds.
 
 mod common;
 
@@ -10,9 +11,9 @@ use common::{Trader, order_json};
 use kalshi::{
     Count, Price,
     rest::{
-        BatchGetMarketCandlesticksResponse, GetEventResponse, GetFillsResponse,
-        GetHistoricalCutoffResponse, GetMarketCandlesticksResponse, GetMarketResponse,
-        GetTradesResponse, Trade,
+        BatchGetMarketCandlesticksResponse, GetEventCandlesticksResponse, GetEventResponse,
+        GetFillsResponse, GetHistoricalCutoffResponse, GetMarketCandlesticksResponse,
+        GetMarketResponse, GetTradesResponse, Trade,
     },
     types::{BookSide, OutcomeSide},
 };
@@ -253,4 +254,44 @@ async fn batch_candlesticks_and_the_cutoff() {
     assert!(cutoff.trades_created_ts.timestamp() <= w.t0);
     assert_eq!(cutoff.orders_updated_ts, cutoff.market_settled_ts);
     let _ = &w.sim;
+}
+
+#[actix_rt::test]
+async fn an_events_candlesticks_are_its_markets_own() {
+    let w = traded().await;
+    let m: GetMarketResponse = w
+        .maker
+        .json("GET", &format!("/markets/{}", w.a), None, 200)
+        .await;
+    let event = m.market.event_ticker.to_string();
+    let e: GetEventResponse = w
+        .maker
+        .json("GET", &format!("/events/{event}"), None, 200)
+        .await;
+    let series = e.event.series_ticker.to_string();
+    let (start, end) = (w.t0 - 3600, w.t0 + 3600);
+    let window = format!("start_ts={start}&end_ts={end}&period_interval=1");
+    let q = format!("/series/{series}/events/{event}/candlesticks?{window}");
+    let got: GetEventCandlesticksResponse = w.maker.json("GET", &q, None, 200).await;
+    let listed: Vec<_> = e.markets.iter().map(|m| m.ticker.clone()).collect();
+    assert_eq!(got.market_tickers, listed, "every market, in strike order");
+    assert_eq!(got.market_candlesticks.len(), listed.len());
+    assert_eq!(got.adjusted_end_ts, end, "six markets of 120 minutes fit");
+    let i = listed.iter().position(|t| t.as_str() == w.a).unwrap();
+    let own: GetMarketCandlesticksResponse = w
+        .maker
+        .json(
+            "GET",
+            &format!("/series/{series}/markets/{}/candlesticks?{window}", w.a),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(got.market_candlesticks[i], own.candlesticks);
+    assert!(!own.candlesticks.is_empty());
+
+    let wrong = format!("/series/KXHIGHNOPE/events/{event}/candlesticks?{window}");
+    assert_eq!(w.maker.send("GET", &wrong, None).await.0, 404);
+    let none = format!("/series/{series}/events/{series}-99JAN01/candlesticks?{window}");
+    assert_eq!(w.maker.send("GET", &none, None).await.0, 404);
 }

@@ -173,6 +173,57 @@ endpoints! {
     /// `GET /events/{event_ticker}/metadata`
     /// → [`GetEventMetadataResponse`](super::GetEventMetadataResponse).
     GetEventMetadata => Get "/events/{event_ticker}/metadata", auth = false;
+    /// `GET /series/{series_ticker}/events/{ticker}/candlesticks`
+    /// → [`GetEventCandlesticksResponse`](super::GetEventCandlesticksResponse): the candles
+    /// of every market of an event. Public market data.
+    GetEventCandlesticks => Get "/series/{series_ticker}/events/{ticker}/candlesticks",
+        auth = false;
+    /// `GET /series/{series_ticker}/events/{ticker}/forecast_percentile_history`
+    /// → [`GetEventForecastPercentilesHistoryResponse`](super::GetEventForecastPercentilesHistoryResponse).
+    GetEventForecastPercentilesHistory =>
+        Get "/series/{series_ticker}/events/{ticker}/forecast_percentile_history", auth = true;
+    /// `GET /portfolio/orders/queue_positions`
+    /// → [`GetOrderQueuePositionsResponse`](super::GetOrderQueuePositionsResponse).
+    GetOrderQueuePositions => Get "/portfolio/orders/queue_positions", auth = true;
+    /// `GET /portfolio/orders/{order_id}/queue_position`
+    /// → [`GetOrderQueuePositionResponse`](super::GetOrderQueuePositionResponse).
+    GetOrderQueuePosition => Get "/portfolio/orders/{order_id}/queue_position", auth = true;
+    /// `GET /portfolio/summary/total_resting_order_value`
+    /// → [`GetPortfolioRestingOrderTotalValueResponse`](super::GetPortfolioRestingOrderTotalValueResponse).
+    GetPortfolioRestingOrderTotalValue => Get "/portfolio/summary/total_resting_order_value",
+        auth = true;
+    /// `POST /portfolio/order_groups/create` (201)
+    /// → [`CreateOrderGroupResponse`](super::CreateOrderGroupResponse).
+    CreateOrderGroup => Post "/portfolio/order_groups/create", auth = true;
+    /// `GET /portfolio/order_groups` → [`GetOrderGroupsResponse`](super::GetOrderGroupsResponse).
+    GetOrderGroups => Get "/portfolio/order_groups", auth = true;
+    /// `GET /portfolio/order_groups/{order_group_id}`
+    /// → [`GetOrderGroupResponse`](super::GetOrderGroupResponse).
+    GetOrderGroup => Get "/portfolio/order_groups/{order_group_id}", auth = true;
+    /// `DELETE /portfolio/order_groups/{order_group_id}` → [`EmptyResponse`](super::EmptyResponse).
+    DeleteOrderGroup => Delete "/portfolio/order_groups/{order_group_id}", auth = true;
+    /// `PUT /portfolio/order_groups/{order_group_id}/limit` → [`EmptyResponse`](super::EmptyResponse).
+    UpdateOrderGroupLimit => Put "/portfolio/order_groups/{order_group_id}/limit", auth = true;
+    /// `PUT /portfolio/order_groups/{order_group_id}/trigger` → [`EmptyResponse`](super::EmptyResponse).
+    TriggerOrderGroup => Put "/portfolio/order_groups/{order_group_id}/trigger", auth = true;
+    /// `PUT /portfolio/order_groups/{order_group_id}/reset` → [`EmptyResponse`](super::EmptyResponse).
+    ResetOrderGroup => Put "/portfolio/order_groups/{order_group_id}/reset", auth = true;
+    /// `GET /historical/markets` → [`GetMarketsResponse`](super::GetMarketsResponse).
+    GetHistoricalMarkets => Get "/historical/markets", auth = false;
+    /// `GET /historical/markets/{ticker}` → [`GetMarketResponse`](super::GetMarketResponse).
+    GetHistoricalMarket => Get "/historical/markets/{ticker}", auth = false;
+    /// `GET /historical/markets/{ticker}/candlesticks`
+    /// → [`GetMarketCandlesticksHistoricalResponse`](super::GetMarketCandlesticksHistoricalResponse).
+    GetMarketCandlesticksHistorical => Get "/historical/markets/{ticker}/candlesticks",
+        auth = false;
+    /// `GET /historical/trades` → [`GetTradesResponse`](super::GetTradesResponse).
+    GetHistoricalTrades => Get "/historical/trades", auth = false;
+    /// `GET /historical/fills` → [`GetFillsResponse`](super::GetFillsResponse).
+    GetHistoricalFills => Get "/historical/fills", auth = true;
+    /// `GET /historical/orders` → [`GetOrdersResponse`](super::GetOrdersResponse).
+    GetHistoricalOrders => Get "/historical/orders", auth = true;
+    /// `GET /historical/positions` → [`GetPositionsResponse`](super::GetPositionsResponse).
+    GetHistoricalPositions => Get "/historical/positions", auth = true;
 }
 
 impl Endpoint {

@@ -4,7 +4,7 @@
 
 use kalshi::{
     EventTicker, OrderId, SeriesTicker, Ticker,
-    rest::{portfolio_params::CountFilter, *},
+    rest::{market_params::MveFilter, portfolio_params::CountFilter, *},
     types::{MarketStatusFilter, OrderStatus},
 };
 
@@ -166,6 +166,26 @@ fn batch_candles() -> String {
     .to_query()
 }
 
+fn order_group() -> String {
+    OrderGroupParams {
+        subaccount: Some(0),
+        exchange_index: Some(0),
+    }
+    .to_query()
+}
+
+fn historical_fills() -> String {
+    GetHistoricalFillsParams {
+        ticker: Some(ticker()),
+        min_ts: Some(1),
+        max_ts: Some(2),
+        limit: Some(1),
+        cursor: Some("c".into()),
+        subaccount: Some(0),
+    }
+    .to_query()
+}
+
 macro_rules! rows {
     ($($e:ident: $params:ident, $full:expr;)+) => {
         vec![$(QueryRow {
@@ -218,6 +238,59 @@ pub fn query_rows() -> Vec<QueryRow> {
             cursor: Some("c".into()),
         }
         .to_query();
+        GetEventCandlesticks: GetEventCandlesticksParams, || GetEventCandlesticksParams {
+            start_ts: Some(1),
+            end_ts: Some(2),
+            period_interval: Some(60),
+        }
+        .to_query();
+        GetEventForecastPercentilesHistory: GetEventForecastPercentilesHistoryParams,
+            || GetEventForecastPercentilesHistoryParams {
+                percentiles: vec![5000],
+                start_ts: Some(1),
+                end_ts: Some(2),
+                period_interval: Some(60),
+            }
+            .to_query();
+        GetOrderQueuePositions: GetOrderQueuePositionsParams, || GetOrderQueuePositionsParams {
+            market_tickers: vec![ticker()],
+            event_ticker: Some(event()),
+            subaccount: Some(0),
+        }
+        .to_query();
+        GetOrderGroups: SubaccountParams, || SubaccountParams { subaccount: Some(0) }.to_query();
+        GetOrderGroup: SubaccountParams, || SubaccountParams { subaccount: Some(0) }.to_query();
+        DeleteOrderGroup: OrderGroupParams, order_group;
+        UpdateOrderGroupLimit: OrderGroupParams, order_group;
+        TriggerOrderGroup: OrderGroupParams, order_group;
+        ResetOrderGroup: OrderGroupParams, order_group;
+        GetHistoricalMarkets: GetHistoricalMarketsParams, || GetHistoricalMarketsParams {
+            limit: Some(1),
+            cursor: Some("c".into()),
+            tickers: vec![ticker()],
+            event_ticker: Some(event()),
+            series_ticker: Some(series()),
+            mve_filter: Some(MveFilter::Exclude),
+        }
+        .to_query();
+        GetMarketCandlesticksHistorical: GetMarketCandlesticksHistoricalParams,
+            || GetMarketCandlesticksHistoricalParams {
+                start_ts: Some(1),
+                end_ts: Some(2),
+                period_interval: Some(60),
+            }
+            .to_query();
+        GetHistoricalTrades: GetTradesParams, trades;
+        GetHistoricalFills: GetHistoricalFillsParams, historical_fills;
+        GetHistoricalOrders: GetHistoricalOrdersParams, historical_fills;
+        GetHistoricalPositions: GetHistoricalPositionsParams, || GetHistoricalPositionsParams {
+            ticker: Some(ticker()),
+            event_ticker: Some(event()),
+            subaccount: Some(0),
+            limit: Some(1),
+            cursor: Some("c".into()),
+        }
+        .to_query();
     ]
 }
 
@@ -227,6 +300,7 @@ fn query_value(name: &str) -> &'static str {
         "limit" => "10",
         "cursor" => "abc",
         "depth" => "5",
+        "percentiles" => "5000",
         "period_interval" => "60",
         "ticker" | "market_ticker" | "tickers" | "market_tickers" => "KXHIGHNY-26FEB11-B94.5",
         "event_ticker" => "KXHIGHNY-26FEB11",
@@ -250,8 +324,11 @@ fn query_value(name: &str) -> &'static str {
 
 /// A query setting every documented parameter once.
 pub fn documented_query(names: &[String]) -> String {
+    // The SDK lists the JSON body of trigger and reset (`body`) among their query
+    // parameters; it is sent as the body.
     let pairs: Vec<String> = names
         .iter()
+        .filter(|n| *n != "body")
         .map(|n| format!("{n}={}", query_value(n)))
         .collect();
     pairs.join("&")

@@ -143,6 +143,11 @@ impl RestingBook {
             .flat_map(|l| l.queue.iter().copied())
     }
 
+    /// The queue of a side's level, oldest first.
+    pub fn queue(&self, side: BookSide, price: Price) -> Option<&VecDeque<OrderKey>> {
+        self.side(side).get(&price).map(|l| &l.queue)
+    }
+
     /// Total resting size at a side's level.
     pub fn size_at(&self, side: BookSide, price: Price) -> Count {
         self.side(side).get(&price).map_or(Count::ZERO, |l| l.total)

@@ -204,12 +204,38 @@ impl Candles {
             .collect()
     }
 
+    /// The best YES bid and ask standing at `ts` (Unix seconds; the close of the last minute
+    /// with activity that began before it); `None` before any activity.
+    pub fn quote_at(&self, ts: i64) -> Option<(Price, Price)> {
+        self.bars
+            .range(..ts)
+            .next_back()
+            .map(|(_, b)| (b.bid.close, b.ask.close))
+    }
+
     fn last_price_before(&self, ts: i64) -> Option<Price> {
         self.bars
             .range(..ts)
             .rev()
             .find_map(|(_, b)| b.price.map(|p| p.close))
     }
+}
+
+/// Where the candles of `markets` markets over `start_ts..=end_ts` in periods of
+/// `period_s` seconds must stop so that together they hold at most `max_candles`: `end_ts`
+/// itself when they fit, else the last second before the period that would overflow.
+/// UNCERTAIN: Kalshi documents the adjustment ("if the requested candlesticks would be larger
+/// than maxAggregateCandidates") but not its bound; the simulator uses the per-market one.
+pub fn aggregate_end(
+    start_ts: i64,
+    end_ts: i64,
+    period_s: i64,
+    markets: usize,
+    max_candles: i64,
+) -> i64 {
+    let per_market = max_candles / i64::try_from(markets.max(1)).unwrap_or(i64::MAX);
+    let last = start_ts + per_market.max(1) * period_s.max(1) - 1;
+    end_ts.min(last)
 }
 
 #[cfg(test)]
@@ -224,6 +250,14 @@ mod tests {
 
     fn p(s: &str) -> Price {
         Price::parse(s).unwrap()
+    }
+
+    #[test]
+    fn an_event_window_is_cut_to_the_aggregate_bound() {
+        // 6 markets × 100 minutes fit in 1000 candles; 6 × 200 do not: 166 periods each.
+        assert_eq!(aggregate_end(0, 6000, 60, 6, 1000), 6000);
+        assert_eq!(aggregate_end(0, 12_000, 60, 6, 1000), 166 * 60 - 1);
+        assert_eq!(aggregate_end(0, 12_000, 60, 0, 1000), 12_000);
     }
 
     #[test]

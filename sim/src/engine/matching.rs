@@ -104,6 +104,9 @@ impl Exchange {
             acct.orders.push(key);
         }
         self.order_ids.insert(order.order_id.clone(), key);
+        if let Some(g) = &req.order_group_id {
+            self.join_group(key, g);
+        }
 
         let fok_short = req.time_in_force == TimeInForce::FillOrKill
             && self.fillable(&order) < order.remaining_count;
@@ -113,6 +116,7 @@ impl Exchange {
             self.execute(&mut order, now)
         };
         self.finish_entry(order, now);
+        self.enforce_groups(now);
         let order = self
             .orders
             .get(&key)
@@ -145,6 +149,9 @@ impl Exchange {
                 "order_already_exists",
                 format!("order with client_order_id {cid} already exists"),
             ));
+        }
+        if let Some(g) = &req.order_group_id {
+            self.check_group(account, g)?;
         }
         check_account(acct, market, req)
     }

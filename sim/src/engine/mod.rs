@@ -9,6 +9,8 @@
 //! - [`matching`]: order entry and price-time matching (`impl Exchange`); `trade`: how one
 //!   trade is booked on its two orders, two accounts, the trade log and the notice queue.
 //! - [`modify`]: cancel, decrease, amend, cancel-all (`impl Exchange`).
+//! - [`forecast`]: the outcome distribution an event's prices imply.
+//! - [`groups`]: order groups, a contracts limit shared by their orders (`impl Exchange`).
 //! - [`lifecycle`]: open, pause, close, determine, settle, expiry (`impl Exchange`).
 //! - [`account`]: cash, collateral, positions, fills, settlements.
 //! - [`market`]: market metadata, state and hidden truth; [`candles`]: its price history.
@@ -17,6 +19,8 @@
 pub mod account;
 pub mod book;
 pub mod candles;
+pub mod forecast;
+pub mod groups;
 pub mod ids;
 pub mod lifecycle;
 pub mod market;
@@ -29,7 +33,7 @@ mod trade;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use kalshi::{Money, OrderId, Ticker};
+use kalshi::{Count, Money, OrderId, Ticker};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
 use crate::readings::DuplicateRule;
@@ -63,6 +67,8 @@ pub struct Exchange {
     rng: StdRng,
     notices: Vec<Notice>,
     trades: Vec<TradeRecord>,
+    groups: order::Groups,
+    order_group: HashMap<OrderKey, String>,
 }
 
 impl Exchange {
@@ -80,6 +86,8 @@ impl Exchange {
             rng: StdRng::seed_from_u64(seed),
             notices: Vec::new(),
             trades: Vec::new(),
+            groups: order::Groups::new(),
+            order_group: HashMap::new(),
         }
     }
 
@@ -157,6 +165,22 @@ impl Exchange {
     /// An order by its exchange id.
     pub fn order_by_id(&self, id: &str) -> Option<&SimOrder> {
         self.order_ids.get(id).and_then(|k| self.orders.get(k))
+    }
+
+    /// Contracts resting ahead of order `key` at its price (0 for the first in line);
+    /// `None` when it does not rest.
+    pub fn queue_position(&self, key: OrderKey) -> Option<Count> {
+        let o = self.orders.get(&key).filter(|o| o.is_resting())?;
+        let queue = self.markets.get(&o.ticker)?.book.queue(o.side, o.price)?;
+        let pos = queue.iter().position(|k| *k == key)?;
+        Some(
+            queue
+                .iter()
+                .take(pos)
+                .filter_map(|k| self.orders.get(k))
+                .map(|a| a.remaining_count)
+                .sum(),
+        )
     }
 
     /// Every trade so far, oldest first (append-only, like the accounts' fills).

@@ -249,6 +249,7 @@ impl Exchange {
                     .averages()
                     .0
             };
+        self.enforce_groups(now);
         let order = self
             .orders
             .get(&key)

@@ -1,5 +1,8 @@
 //! Orders as the simulated exchange holds them: the validated request ([`OrderRequest`]), the
-//! live record ([`SimOrder`]) and the refusal a request can earn ([`Reject`]).
+//! live record ([`SimOrder`]), the refusal a request can earn ([`Reject`]) and the order
+//! group orders may share a contracts limit in ([`OrderGroup`], used by `groups`).
+
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use kalshi::{
@@ -34,6 +37,8 @@ pub struct OrderRequest {
     pub expiration_ts: Option<i64>,
     /// The client's idempotency key.
     pub client_order_id: Option<ClientOrderId>,
+    /// The order group it is placed in.
+    pub order_group_id: Option<String>,
 }
 
 impl OrderRequest {
@@ -51,6 +56,7 @@ impl OrderRequest {
             cancel_order_on_pause: false,
             expiration_ts: None,
             client_order_id: None,
+            order_group_id: None,
         }
     }
 }
@@ -171,3 +177,27 @@ pub fn leg_price(side: BookSide, price: Price) -> Price {
         BookSide::Ask => price.complement(),
     }
 }
+
+/// Length of the rolling window over which a group's fills count, seconds.
+pub const WINDOW_S: i64 = 15;
+
+/// One order group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderGroup {
+    /// The group's id.
+    pub id: String,
+    /// Owner.
+    pub account: AccountIdx,
+    /// Contracts its orders may fill within the window.
+    pub limit: Count,
+    /// Whether the limit was reached (or a trigger asked for) since the last reset.
+    pub triggered: bool,
+    /// Every order placed in it, oldest first.
+    pub orders: Vec<OrderKey>,
+    /// The owner's fills before this index do not count (made before the creation or the
+    /// last reset).
+    pub counts_from: usize,
+}
+
+/// The groups of an exchange, by id.
+pub type Groups = BTreeMap<String, OrderGroup>;

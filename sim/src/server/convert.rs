@@ -6,8 +6,9 @@ use kalshi::{
     Count, Money, Price,
     level::PriceLevel,
     rest::{
-        BidAskDistribution, Fill, JsonDecimal, Market, MarketCandlestick, MarketPosition, Order,
-        OrderbookFp, PriceDistribution, Settlement, Trade,
+        BidAskDistribution, BidAskDistributionHistorical, Fill, JsonDecimal, Market,
+        MarketCandlestick, MarketCandlestickHistorical, MarketPosition, Order, OrderbookFp,
+        PriceDistribution, PriceDistributionHistorical, Settlement, Trade,
         markets::{SettlementBoundsType, StrikeType},
     },
     types::MarketType,
@@ -136,7 +137,7 @@ pub fn order(x: &Exchange, o: &SimOrder) -> Order {
         created_time: Some(o.created),
         last_update_time: Some(o.updated),
         self_trade_prevention_type: Some(o.self_trade_prevention.clone()),
-        order_group_id: None,
+        order_group_id: x.group_of(o.key).map(str::to_owned),
         cancel_order_on_pause: Some(o.cancel_order_on_pause),
         subaccount_number: Some(0),
         exchange_index: Some(0),
@@ -249,5 +250,34 @@ pub fn candle(c: &Candle) -> MarketCandlestick {
         },
         volume_fp: c.bar.volume,
         open_interest_fp: c.bar.open_interest,
+    }
+}
+
+fn bid_ask_historical(o: &Ohlc) -> BidAskDistributionHistorical {
+    BidAskDistributionHistorical {
+        open: o.open,
+        high: o.high,
+        low: o.low,
+        close: o.close,
+    }
+}
+
+/// A candle as `GET /historical/markets/{ticker}/candlesticks` shows it.
+pub fn historical_candle(c: &Candle) -> MarketCandlestickHistorical {
+    let traded = c.bar.price;
+    MarketCandlestickHistorical {
+        end_period_ts: c.end_ts,
+        yes_bid: bid_ask_historical(&c.bar.bid),
+        yes_ask: bid_ask_historical(&c.bar.ask),
+        price: PriceDistributionHistorical {
+            open: traded.map(|p| p.open),
+            low: traded.map(|p| p.low),
+            high: traded.map(|p| p.high),
+            close: traded.map(|p| p.close),
+            mean: c.bar.mean(),
+            previous: c.previous,
+        },
+        volume: c.bar.volume,
+        open_interest: c.bar.open_interest,
     }
 }

@@ -9,8 +9,11 @@
 //! - [`sessions`]: what the server keeps of each live WebSocket session.
 //! - `routes`: the URL map and the request log.
 //! - [`gate`], [`auth`], [`error`]: admission (auth, faults, token buckets) and error bodies.
-//! - `rest_*`: REST handlers (`rest_history`: trades, candlesticks, the historical cutoff;
-//!   `rest_events`: fee changes and event metadata);
+//! - `rest_*`: REST handlers (`rest_history`: trades, candlesticks; `rest_historical`: the
+//!   historical cutoff and `/historical/*`;
+//!   `rest_events`: fee changes and event metadata; `rest_forecast`: an event's implied
+//!   forecast history; `rest_queue`: queue positions and the
+//!   value of resting orders; `rest_orders`: V2 orders and order groups);
 //!   `convert`: engine records → wire types; `respond`: the JSON, pagination and common-400
 //!   helpers every handler uses.
 //! - `admin`: `/_sim/...` over HTTP; `forecast`: the synthetic Open-Meteo ensemble.
@@ -33,10 +36,13 @@ mod respond;
 mod rest_account;
 mod rest_events;
 mod rest_exchange;
+mod rest_forecast;
+mod rest_historical;
 mod rest_history;
 mod rest_markets;
 mod rest_orders;
 mod rest_portfolio;
+mod rest_queue;
 mod routes;
 mod ws;
 

@@ -79,6 +79,11 @@ pub(super) fn within(t: DateTime<Utc>, min_ts: Option<i64>, max_ts: Option<i64>)
     min_ts.is_none_or(|m| s >= m) && max_ts.is_none_or(|m| s <= m)
 }
 
+/// Whether `t` is before the historical cutoff (`None`: nothing is historical).
+pub(super) fn older(t: DateTime<Utc>, cutoff: Option<DateTime<Utc>>) -> bool {
+    cutoff.is_some_and(|c| t < c)
+}
+
 /// 400 `invalid_parameters` for a query string the endpoint refuses.
 pub(super) fn invalid_query(e: QueryError) -> SimError {
     SimError::new(400, codes::INVALID_PARAMETERS, e.to_string())

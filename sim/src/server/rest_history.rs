@@ -1,5 +1,5 @@
-//! Market-history endpoints: public trades (`GET /markets/trades`), one market's and several
-//! markets' candlesticks, and the historical cutoff — all public.
+//! Market-history endpoints: public trades (`GET /markets/trades`), one market's, several
+//! markets' and an event's candlesticks — all public.
 //!
 //! Choices where Kalshi is silent:
 //! - trades come from the exchange's trade log (every print the matching engine made, the
@@ -9,16 +9,22 @@
 //!   are no block trades, so `is_block_trade=true` lists none;
 //! - candlesticks: see `engine::candles`; a market the simulator does not list is a 404, in
 //!   the batch too; a `series_ticker` that is not the market's is a 404;
-//! - nothing is ever moved to `/historical/*`: every cutoff is the simulator's start, before
-//!   any trade, order or settlement it holds.
+//! - an event's candlesticks: its markets in strike order, each with the candles its own
+//!   endpoint would give (no `include_latest_before_start` here); an unknown event, or a
+//!   series that is not the event's, is a 404; `adjusted_end_ts` is `end_ts` unless the
+//!   markets together would hold more than `MAX_CANDLES` candles (`engine::candles::
+//!   aggregate_end`);
+//! - trades older than the historical cutoff (`historical_after_s`) are only under
+//!   `/historical/trades` (`rest_historical`).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use kalshi::{
     error::codes,
     rest::{
         BatchGetMarketCandlesticksParams, BatchGetMarketCandlesticksResponse, Endpoint as E,
-        GetHistoricalCutoffResponse, GetMarketCandlesticksParams, GetMarketCandlesticksResponse,
-        GetTradesParams, GetTradesResponse, MarketCandlestick, MarketCandlesticks,
+        GetEventCandlesticksParams, GetEventCandlesticksResponse, GetMarketCandlesticksParams,
+        GetMarketCandlesticksResponse, GetTradesParams, GetTradesResponse, MarketCandlestick,
+        MarketCandlesticks, history_params::MAX_CANDLES,
     },
 };
 
@@ -26,15 +32,17 @@ use super::{
     convert,
     error::SimError,
     gate::admit,
-    respond::{invalid_query, json, page_newest, within},
-    state::Shared,
+    respond::{invalid_query, json, older, page_newest, within},
+    rest_markets::find_event,
+    state::{Core, Shared},
 };
-use crate::engine::{Exchange, SimMarket};
+use crate::engine::{Exchange, SimMarket, candles::aggregate_end};
 
 /// `GET /markets/trades`, newest first.
 pub async fn trades(shared: web::Data<Shared>, req: HttpRequest) -> Result<HttpResponse, SimError> {
     admit(&shared, &req, E::GetTrades, 1).await?;
     let p = GetTradesParams::parse_valid(req.query_string()).map_err(invalid_query)?;
+    let cutoff = shared.historical_cutoff();
     let (trades, cursor) = shared
         .read_core(|c| {
             let items = c
@@ -44,7 +52,8 @@ pub async fn trades(shared: web::Data<Shared>, req: HttpRequest) -> Result<HttpR
                 .enumerate()
                 .rev()
                 .filter(|(_, t)| {
-                    p.ticker.as_ref().is_none_or(|k| *k == t.ticker)
+                    !older(t.ts, cutoff)
+                        && p.ticker.as_ref().is_none_or(|k| *k == t.ticker)
                         && within(t.ts, p.min_ts, p.max_ts)
                         && p.is_block_trade != Some(true)
                 });
@@ -64,7 +73,10 @@ fn not_listed(ticker: &str) -> SimError {
 }
 
 /// The candles of one market for a checked window.
-fn candles_of(m: &SimMarket, window: &GetMarketCandlesticksParams) -> Vec<MarketCandlestick> {
+pub(super) fn candles_of(
+    m: &SimMarket,
+    window: &GetMarketCandlesticksParams,
+) -> Vec<MarketCandlestick> {
     let (Some(start), Some(end), Some(period)) =
         (window.start_ts, window.end_ts, window.period_interval)
     else {
@@ -138,20 +150,48 @@ pub async fn batch_candlesticks(
     Ok(json(200, &BatchGetMarketCandlesticksResponse { markets }))
 }
 
-/// `GET /historical/cutoff`: the simulator's start for every kind of data.
-pub async fn historical_cutoff(
+/// The candles of every market of `event` (of `series`), cut at the aggregate bound; `None`
+/// when the simulator lists no such event of that series.
+fn event_candles(
+    core: &Core,
+    series: &str,
+    event: &str,
+    p: &GetEventCandlesticksParams,
+) -> Option<GetEventCandlesticksResponse> {
+    let spec = find_event(core, event).filter(|e| e.series_ticker.as_str() == series)?;
+    let (start, end, period) = (p.start_ts?, p.end_ts?, p.period_interval?);
+    let period_s = i64::from(period) * 60;
+    let adjusted_end_ts = aggregate_end(start, end, period_s, spec.markets.len(), MAX_CANDLES);
+    let window = GetMarketCandlesticksParams {
+        start_ts: Some(start),
+        end_ts: Some(adjusted_end_ts),
+        period_interval: Some(period),
+        include_latest_before_start: None,
+    };
+    let markets: Vec<&SimMarket> = spec
+        .markets
+        .iter()
+        .filter_map(|t| core.exchange.market(t))
+        .collect();
+    Some(GetEventCandlesticksResponse {
+        market_tickers: markets.iter().map(|m| m.info.ticker.clone()).collect(),
+        market_candlesticks: markets.iter().map(|m| candles_of(m, &window)).collect(),
+        adjusted_end_ts,
+    })
+}
+
+/// `GET /series/{series_ticker}/events/{ticker}/candlesticks`.
+pub async fn event_candlesticks(
     shared: web::Data<Shared>,
     req: HttpRequest,
+    path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, SimError> {
-    admit(&shared, &req, E::GetHistoricalCutoff, 1).await?;
-    let start = shared.started;
-    Ok(json(
-        200,
-        &GetHistoricalCutoffResponse {
-            market_settled_ts: start,
-            trades_created_ts: start,
-            orders_updated_ts: start,
-            market_positions_last_updated_ts: Some(start),
-        },
-    ))
+    admit(&shared, &req, E::GetEventCandlesticks, 1).await?;
+    let p = GetEventCandlesticksParams::parse_valid(req.query_string()).map_err(invalid_query)?;
+    let (series, event) = path.into_inner();
+    let found = shared
+        .read_core(|c| event_candles(c, &series, &event, &p))
+        .0;
+    let resp = found.ok_or_else(|| SimError::not_found(format!("event {event} not found")))?;
+    Ok(json(200, &resp))
 }

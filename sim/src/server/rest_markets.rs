@@ -1,6 +1,10 @@
 //! Market-data endpoints: markets (filters and cursor pagination), one market, order books,
 //! events and series.
 //!
+//! Markets settled before the historical cutoff (`historical_after_s`) leave `GET /markets`
+//! for `/historical/markets`; `GET /markets/{ticker}` and the events' nested markets still
+//! show them (UNCERTAIN: Kalshi documents only that the lists move).
+//!
 //! Choices where Kalshi is silent: the series' `volume_fp` (`include_volume=true`) is the
 //! contracts traded in all its markets; the other documented flags that shape Kalshi's answer
 //! (`with_milestones`, `include_product_metadata`, `min_updated_ts` of `/series`) are
@@ -27,7 +31,7 @@ use super::{
     convert,
     error::SimError,
     gate::admit,
-    respond::{invalid_query, json, page},
+    respond::{invalid_query, json, older, page},
     state::{Core, Shared},
 };
 use kalshi::fees::FeeType;
@@ -64,12 +68,15 @@ pub async fn markets(
     admit(&shared, &req, E::GetMarkets, 1).await?;
     let p = GetMarketsParams::parse_valid(req.query_string()).map_err(invalid_query)?;
     let limit = p.limit.unwrap_or(100) as usize;
+    let cutoff = shared.historical_cutoff();
     let (markets, cursor) = shared
         .read_core(|c| {
             let items = c
                 .exchange
                 .markets()
-                .filter(|m| matches_market(m, &p))
+                .filter(|m| {
+                    matches_market(m, &p) && !m.settled_at.is_some_and(|s| older(s, cutoff))
+                })
                 .map(|m| (m.info.ticker.to_string(), convert::market(m)))
                 .collect();
             page(items, p.cursor.as_deref(), limit)

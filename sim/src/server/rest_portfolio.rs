@@ -17,7 +17,10 @@
 //! - fills, settlements and orders are listed newest first; the cursor is the position of the
 //!   page's last item in the account's history, so pages stay stable while new items arrive;
 //! - `min_ts`/`max_ts` (Unix seconds, inclusive) apply to the fill time, the settlement time
-//!   and the order's creation time; the default page size is 100.
+//!   and the order's creation time; the default page size is 100;
+//! - fills made and orders ended before the historical cutoff (`historical_after_s`) are only
+//!   under `/historical/fills` and `/historical/orders`; positions stay listed here (as
+//!   under `/historical/positions` once their market settled before the cutoff).
 
 use std::collections::BTreeMap;
 
@@ -39,12 +42,17 @@ use super::{
     convert,
     error::SimError,
     gate::admit,
-    respond::{DEFAULT_LIMIT, invalid_query, json, page, page_newest, primary_only, within},
+    respond::{DEFAULT_LIMIT, invalid_query, json, older, page, page_newest, primary_only, within},
     state::Shared,
 };
-use crate::engine::{Account, AccountIdx, Exchange, Position};
+use crate::engine::{Account, AccountIdx, Exchange, FillRecord, Position, SimOrder};
 
-fn unknown_account() -> SimError {
+/// Whether an order ended (canceled or executed) before the historical cutoff.
+pub(super) fn ended_before(o: &SimOrder, cutoff: Option<DateTime<Utc>>) -> bool {
+    !o.is_resting() && older(o.updated, cutoff)
+}
+
+pub(super) fn unknown_account() -> SimError {
     SimError::unauthorized("unknown account")
 }
 
@@ -156,16 +164,18 @@ fn event_positions(x: &Exchange, a: &Account, positions: &[&MarketPosition]) -> 
     events.into_values().collect()
 }
 
-fn positions_page(
+/// A page of `a`'s positions in the markets `only` keeps.
+pub(super) fn positions_page(
     x: &Exchange,
     a: &Account,
     p: &GetPositionsParams,
     now: DateTime<Utc>,
+    only: impl Fn(&str) -> bool,
 ) -> GetPositionsResponse {
     let all: Vec<MarketPosition> = a
         .positions
         .iter()
-        .filter(|(t, pos)| keep_position(x, t, pos, p))
+        .filter(|(t, pos)| only(t) && keep_position(x, t, pos, p))
         .map(|(t, pos)| convert::position(t, pos, now))
         .collect();
     let keyed = all.iter().map(|mp| (mp.ticker.to_string(), mp)).collect();
@@ -198,16 +208,23 @@ pub async fn positions(
     let resp = shared
         .read_core(|c| {
             let x = &c.exchange;
-            x.account(account).map(|a| positions_page(x, a, &p, now))
+            x.account(account)
+                .map(|a| positions_page(x, a, &p, now, |_| true))
         })
         .0
         .ok_or_else(unknown_account)?;
     Ok(json(200, &resp))
 }
 
-fn fills_page(a: &Account, p: &GetFillsParams) -> Result<GetFillsResponse, SimError> {
+/// A page of `a`'s fills that `keep` keeps, newest first.
+pub(super) fn fills_page(
+    a: &Account,
+    p: &GetFillsParams,
+    keep: impl Fn(&FillRecord) -> bool,
+) -> Result<GetFillsResponse, SimError> {
     let items = a.fills.iter().enumerate().rev().filter(|(_, f)| {
-        p.ticker.as_ref().is_none_or(|t| *t == f.ticker)
+        keep(f)
+            && p.ticker.as_ref().is_none_or(|t| *t == f.ticker)
             && p.order_id.as_ref().is_none_or(|o| *o == f.order_id)
             && within(f.ts, p.min_ts, p.max_ts)
     });
@@ -223,8 +240,12 @@ pub async fn fills(shared: web::Data<Shared>, req: HttpRequest) -> Result<HttpRe
     let account = admit(&shared, &req, E::GetFills, 1).await?.require()?;
     let p = GetFillsParams::parse_valid(req.query_string()).map_err(invalid_query)?;
     primary_only(p.subaccount)?;
+    let cutoff = shared.historical_cutoff();
     let resp = shared
-        .read_core(|c| c.exchange.account(account).map(|a| fills_page(a, &p)))
+        .read_core(|c| {
+            let a = c.exchange.account(account);
+            a.map(|a| fills_page(a, &p, |f| !older(f.ts, cutoff)))
+        })
         .0
         .ok_or_else(unknown_account)??;
     Ok(json(200, &resp))
@@ -263,10 +284,12 @@ pub async fn settlements(
     Ok(json(200, &resp))
 }
 
-fn orders_page(
+/// A page of `a`'s orders that `keep` keeps, newest first.
+pub(super) fn orders_page(
     x: &Exchange,
     a: &Account,
     p: &GetOrdersParams,
+    keep: impl Fn(&SimOrder) -> bool,
 ) -> Result<GetOrdersResponse, SimError> {
     let items = a
         .orders
@@ -275,7 +298,8 @@ fn orders_page(
         .rev()
         .filter_map(|(i, k)| x.order(*k).map(|o| (i, o)))
         .filter(|(_, o)| {
-            p.ticker.as_ref().is_none_or(|t| *t == o.ticker)
+            keep(o)
+                && p.ticker.as_ref().is_none_or(|t| *t == o.ticker)
                 && (p.event_ticker.is_empty()
                     || event_of(x, &o.ticker).is_some_and(|e| p.event_ticker.contains(&e)))
                 && p.status.as_ref().is_none_or(|s| *s == o.status)
@@ -293,10 +317,12 @@ pub async fn orders(shared: web::Data<Shared>, req: HttpRequest) -> Result<HttpR
     let account = admit(&shared, &req, E::GetOrders, 1).await?.require()?;
     let p = GetOrdersParams::parse_valid(req.query_string()).map_err(invalid_query)?;
     primary_only(p.subaccount)?;
+    let cutoff = shared.historical_cutoff();
     let resp = shared
         .read_core(|c| {
             let x = &c.exchange;
-            x.account(account).map(|a| orders_page(x, a, &p))
+            let live = |o: &SimOrder| !ended_before(o, cutoff);
+            x.account(account).map(|a| orders_page(x, a, &p, live))
         })
         .0
         .ok_or_else(unknown_account)??;

@@ -18,8 +18,8 @@ use super::{
     admin,
     error::SimError,
     gate::CallerId,
-    rest_account, rest_events, rest_exchange, rest_history, rest_markets, rest_orders,
-    rest_portfolio,
+    rest_account, rest_events, rest_exchange, rest_forecast, rest_historical, rest_history,
+    rest_markets, rest_orders, rest_portfolio, rest_queue,
     state::{RequestRecord, Shared, lock},
     ws,
 };
@@ -82,8 +82,27 @@ fn market_data(scope: Scope) -> Scope {
                 .route(web::get().to(rest_history::market_candlesticks)),
         )
         .service(
-            resource(E::GetHistoricalCutoff)
-                .route(web::get().to(rest_history::historical_cutoff)),
+            resource(E::GetEventForecastPercentilesHistory)
+                .route(web::get().to(rest_forecast::forecast_history)),
+        )
+        .service(
+            resource(E::GetEventCandlesticks)
+                .route(web::get().to(rest_history::event_candlesticks)),
+        )
+        .service(resource(E::GetHistoricalCutoff).route(web::get().to(rest_historical::cutoff)))
+        .service(
+            resource(E::GetHistoricalMarkets).route(web::get().to(rest_historical::markets)),
+        )
+        .service(resource(E::GetHistoricalMarket).route(web::get().to(rest_historical::market)))
+        .service(
+            resource(E::GetMarketCandlesticksHistorical)
+                .route(web::get().to(rest_historical::candlesticks)),
+        )
+        .service(resource(E::GetHistoricalTrades).route(web::get().to(rest_historical::trades)))
+        .service(resource(E::GetHistoricalFills).route(web::get().to(rest_historical::fills)))
+        .service(resource(E::GetHistoricalOrders).route(web::get().to(rest_historical::orders)))
+        .service(
+            resource(E::GetHistoricalPositions).route(web::get().to(rest_historical::positions)),
         )
 }
 
@@ -96,6 +115,17 @@ fn portfolio(scope: Scope) -> Scope {
         .service(resource(E::GetPositions).route(web::get().to(rest_portfolio::positions)))
         .service(resource(E::GetFills).route(web::get().to(rest_portfolio::fills)))
         .service(resource(E::GetSettlements).route(web::get().to(rest_portfolio::settlements)))
+        .service(
+            resource(E::GetPortfolioRestingOrderTotalValue)
+                .route(web::get().to(rest_queue::resting_order_value)),
+        )
+        // Literal `/portfolio/orders/…` paths before `/portfolio/orders/{order_id}`.
+        .service(
+            resource(E::GetOrderQueuePositions).route(web::get().to(rest_queue::queue_positions)),
+        )
+        .service(
+            resource(E::GetOrderQueuePosition).route(web::get().to(rest_queue::queue_position)),
+        )
         .service(
             resource(E::GetOrders)
                 .route(web::get().to(rest_portfolio::orders))
@@ -131,6 +161,23 @@ fn portfolio(scope: Scope) -> Scope {
         .service(resource(E::CancelOrder).route(web::delete().to(rest_orders::cancel)))
         .service(resource(E::AmendOrder).route(web::post().to(rest_orders::amend)))
         .service(resource(E::DecreaseOrder).route(web::post().to(rest_orders::decrease)))
+        .service(resource(E::GetOrderGroups).route(web::get().to(rest_orders::list_groups)))
+        // `/create` before `/{order_group_id}`, which would take it.
+        .service(
+            resource(E::CreateOrderGroup).route(web::post().to(rest_orders::create_group)),
+        )
+        .service(
+            resource(E::GetOrderGroup)
+                .route(web::get().to(rest_orders::get_group))
+                .route(web::delete().to(rest_orders::delete_group)),
+        )
+        .service(
+            resource(E::UpdateOrderGroupLimit).route(web::put().to(rest_orders::update_limit)),
+        )
+        .service(
+            resource(E::TriggerOrderGroup).route(web::put().to(rest_orders::trigger_group)),
+        )
+        .service(resource(E::ResetOrderGroup).route(web::put().to(rest_orders::reset_group)))
 }
 
 fn resource(e: E) -> actix_web::Resource {

@@ -290,6 +290,15 @@ impl Shared {
         log.push_back(record);
     }
 
+    /// Where the live endpoints stop and `/historical/*` begins: `historical_after_s` before
+    /// now, never before the simulator's start; `None` without the setting.
+    pub fn historical_cutoff(&self) -> Option<DateTime<Utc>> {
+        let after = i64::try_from(self.config.historical_after_s?).unwrap_or(i64::MAX);
+        let back = chrono::Duration::try_seconds(after).unwrap_or(chrono::Duration::MAX);
+        let cutoff = self.clock.now().checked_sub_signed(back);
+        Some(cutoff.map_or(self.started, |c| c.max(self.started)))
+    }
+
     /// Whether a market exists.
     pub fn has_market(&self, ticker: &Ticker) -> bool {
         self.read_core(|c| c.exchange.market(ticker).is_some()).0

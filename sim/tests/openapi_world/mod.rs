@@ -1,8 +1,9 @@
 //! The world the simulator's schema-conformance test inspects: a simulator on a manual clock
 //! driven through the public API until every REST endpoint has something to return — orders
 //! placed, filled, amended, decreased, batch-placed, batch-canceled and canceled; a market
-//! closed, determined and settled through the admin interface — and the list of calls that
-//! covers every endpoint ([`calls`]).
+//! closed, determined and settled through the admin interface; order groups used (`later`) —
+//! and the lists of calls that cover every endpoint ([`calls`], then [`later_calls`] once the
+//! clock has passed the historical cutoff).
 
 use chrono::Duration;
 use kalshi::rest::{Endpoint as E, GetMarketResponse, GetMarketsResponse};
@@ -10,6 +11,9 @@ use kalshi_sim::SimHandle;
 use serde_json::{Value, json};
 
 use crate::common::{self, Trader, order_json};
+
+mod later;
+pub use later::{HISTORICAL_AFTER_S, later_calls};
 
 const CREATE: &str = "/portfolio/events/orders";
 
@@ -33,6 +37,10 @@ pub struct World {
     pub open_series: String,
     /// The maker's first order (filled in part, amended, decreased, canceled).
     pub order_id: String,
+    /// An order of the maker's that stays resting.
+    pub resting_id: String,
+    /// The maker's order group.
+    pub group_id: String,
     /// What every order write answered.
     pub writes: Vec<Answer>,
     /// When the trading happened (Unix seconds, simulator clock).
@@ -64,7 +72,9 @@ async fn earliest_and_latest(t: &Trader) -> (kalshi::rest::Market, kalshi::rest:
 
 /// Starts the simulator and drives it; returns the world.
 pub async fn build() -> World {
-    let sim = common::start_manual(common::quiet_config());
+    let mut cfg = common::quiet_config();
+    cfg.historical_after_s = Some(HISTORICAL_AFTER_S);
+    let sim = common::start_manual(cfg);
     let maker = Trader::new(&sim, "prime", "10000.00");
     let taker = Trader::new(&sim, "prime", "10000.00");
     let (first, last) = earliest_and_latest(&maker).await;
@@ -75,6 +85,8 @@ pub async fn build() -> World {
         series: String::new(),
         open_series: String::new(),
         order_id: String::new(),
+        resting_id: String::new(),
+        group_id: String::new(),
         writes: Vec::new(),
         traded_at: common::sim_now(&sim).await.timestamp(),
         sim,
@@ -83,9 +95,13 @@ pub async fn build() -> World {
     };
     w.series = series_of(&w.maker, &w.event).await;
     w.open_series = series_of(&w.maker, last.event_ticker.as_str()).await;
-    let (order_id, writes) = place_and_modify(&w).await;
+    let (order_id, resting_id, writes) = place_and_modify(&w).await;
     w.order_id = order_id;
+    w.resting_id = resting_id;
     w.writes = writes;
+    let (group_id, writes) = later::order_groups(&w.maker, &w.open).await;
+    w.group_id = group_id;
+    w.writes.extend(writes);
     settle(&w).await;
     w
 }
@@ -135,8 +151,9 @@ async fn write(
 
 /// The maker rests, the taker hits it, the maker amends, decreases, batch-places on the open
 /// market (one item refused), batch-cancels one of those and cancels its first order; the
-/// taker cancels all it has. Returns that first order's id and every answer.
-async fn place_and_modify(w: &World) -> (String, Vec<Answer>) {
+/// taker cancels all it has. Returns that first order's id, the id of an order left resting
+/// and every answer.
+async fn place_and_modify(w: &World) -> (String, String, Vec<Answer>) {
     let (maker, taker, m, open) = (&w.maker, &w.taker, &w.settled, &w.open);
     let mut out = Vec::new();
     let mut body = order_json(m, "bid", "0.4000", "10.00");
@@ -184,6 +201,10 @@ async fn place_and_modify(w: &World) -> (String, Vec<Answer>) {
         placed["orders"][3]["error"].is_object(),
         "the off-tick item is refused"
     );
+    let resting = placed["orders"][0]["order_id"]
+        .as_str()
+        .expect("placed")
+        .to_owned();
     let third = placed["orders"][2]["order_id"]
         .as_str()
         .expect("placed")
@@ -206,7 +227,7 @@ async fn place_and_modify(w: &World) -> (String, Vec<Answer>) {
         &mut out,
     )
     .await;
-    (id, out)
+    (id, resting, out)
 }
 
 /// Closes, determines (YES) and settles the traded market through the admin interface.
@@ -297,5 +318,9 @@ pub fn calls(w: &World) -> Vec<Call> {
         call(E::GetSeriesFeeChanges, "/series/fee_changes"),
         call(E::GetEventFeeChanges, "/events/fee_changes"),
         call(E::GetEventMetadata, format!("/events/{event}/metadata")),
+        call(
+            E::GetEventCandlesticks,
+            format!("/series/{series}/events/{event}/candlesticks?{window}"),
+        ),
     ]
 }

@@ -6,7 +6,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use kalshi::{
     ClientOrderId,
-    error::codes,
     rest::{
         BatchCreateOrderResult, BatchCreateOrdersV2Request, BatchCreateOrdersV2Response, BodyError,
         CreateOrderV2Request, CreateOrderV2Response, Endpoint as E,
@@ -38,13 +37,6 @@ pub(super) fn order_request(
             reason: format!("{t} is not in the future"),
         }));
     }
-    if let Some(g) = &b.order_group_id {
-        return Err(SimError::new(
-            404,
-            codes::ORDER_GROUP_NOT_FOUND,
-            format!("order group {g} not found"),
-        ));
-    }
     Ok(OrderRequest {
         ticker: b.ticker,
         side: b.side,
@@ -57,6 +49,7 @@ pub(super) fn order_request(
         cancel_order_on_pause: b.cancel_order_on_pause.unwrap_or(false),
         expiration_ts: b.expiration_time,
         client_order_id: b.client_order_id,
+        order_group_id: b.order_group_id,
     })
 }
 

@@ -1,5 +1,6 @@
 //! V2 order endpoints (kalshi-api.md §3.4): create, cancel, amend, decrease, batch create,
-//! batch cancel and cancel all, under `/portfolio/events/orders`.
+//! batch cancel and cancel all, under `/portfolio/events/orders`, and the order groups under
+//! `/portfolio/order_groups`.
 //!
 //! Every handler admits the request at the gate first (auth, faults, tokens) — the batch
 //! endpoints decode their body just before, because they are charged per item — then decodes
@@ -22,7 +23,9 @@
 //!   placed one by one, each with its own result or `error`;
 //! - only subaccount 0 exists; another subaccount is `400 invalid_parameters`;
 //! - `market_ticker` that names another market than the order's is `404 not_found`;
-//! - `order_group_id` is `404 order_group_not_found` (the simulator has no order groups);
+//! - `order_group_id` must name one of the caller's order groups (else `404
+//!   order_group_not_found`) that has not triggered (else `400
+//!   exceeded_order_group_risk_limit`; see `engine::groups`);
 //! - amend's `expiration_time` is refused (`400 invalid_parameters`): not simulated.
 //!
 //! # Layout
@@ -30,10 +33,15 @@
 //! - `body`: body decoding, refusal helpers and batch bounds shared by the handlers.
 //! - `create`: create and batch create.
 //! - `modify`: cancel, batch cancel, cancel all, amend, decrease.
+//! - `groups`: the order-group endpoints.
 
 mod body;
 mod create;
+mod groups;
 mod modify;
 
 pub use create::{batch_create, create};
+pub use groups::{
+    create_group, delete_group, get_group, list_groups, reset_group, trigger_group, update_limit,
+};
 pub use modify::{amend, batch_cancel, cancel, cancel_all, decrease};
