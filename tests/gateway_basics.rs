@@ -1,5 +1,6 @@
 //! Gateway against the simulator: typed requests, both key types, 5xx retries, 401, expiry,
-//! and the 409 adoption of a create whose response was lost.
+//! and the adoption of a create whose response was lost (found by its client order id among
+//! the live orders, or among the historical ones once the cutoff has passed it).
 
 mod common;
 
@@ -12,7 +13,9 @@ use kalshi::{
     sign::SigningKey,
     types::{BookSide, TimeInForce},
 };
-use kalshi_sim::{SimHandle, readings::DuplicateRule, server::faults::FaultPatch};
+use kalshi_sim::{
+    SimClock, SimConfig, SimHandle, SimServer, readings::DuplicateRule, server::faults::FaultPatch,
+};
 use tradewind_actors::gateway::{
     Gateway, GatewayConfig, GatewayError, GetMarket, GetMarkets, GetMetrics, GetOrders, PlaceOrder,
 };
@@ -139,7 +142,10 @@ async fn an_expired_placement_is_never_sent() {
 
 /// A gateway that retries fast, on a quiet simulator applying `rule` to reused client ids.
 fn fast_gateway(rule: DuplicateRule) -> (SimHandle, Addr<Gateway>, String) {
-    let sim = common::quiet_sim();
+    fast_gateway_on(common::quiet_sim(), rule)
+}
+
+fn fast_gateway_on(sim: SimHandle, rule: DuplicateRule) -> (SimHandle, Addr<Gateway>, String) {
     sim.control()
         .set_faults(&FaultPatch {
             duplicate_client_id: Some(rule),
@@ -256,6 +262,47 @@ async fn an_ioc_that_filled_and_ended_before_its_answer_was_lost_is_placed_once(
             0,
             "{rule:?}"
         );
+    }
+}
+
+#[actix::test]
+async fn an_ended_order_already_moved_to_the_historical_list_is_found_there_and_adopted() {
+    // `historical_after_s = 0`: an order leaves `GET /portfolio/orders` for
+    // `GET /historical/orders` as soon as it ends, as Kalshi's do once the cutoff passes them.
+    for rule in [DuplicateRule::Ever, DuplicateRule::OpenOnly] {
+        let mut cfg = SimConfig::default();
+        cfg.liquidity.actions_per_second = 0.0;
+        cfg.historical_after_s = Some(0);
+        let sim = SimServer::start_with_clock(cfg, SimClock::Real).expect("simulator starts");
+        let (sim, gw, account_id) = fast_gateway_on(sim, rule);
+        let (maker_signer, _) = common::ed25519_account(&sim, "prime");
+        let maker = common::gateway(&sim, maker_signer, GatewayConfig::default());
+        maker
+            .send(create(&sim, BookSide::Bid, 40, "maker-bid-2"))
+            .await
+            .unwrap()
+            .unwrap();
+        sim.control()
+            .set_faults(&FaultPatch {
+                reset_after_accept_next: Some(1),
+                ..Default::default()
+            })
+            .unwrap();
+        let mut ioc = create(&sim, BookSide::Ask, 40, "ioc-archived-1");
+        ioc.request.time_in_force = TimeInForce::ImmediateOrCancel;
+        let cid = ioc.request.client_order_id.clone().unwrap();
+        let ack = gw.send(ioc).await.unwrap().unwrap();
+        assert!(ack.adopted, "{rule:?}");
+        assert_eq!(ack.response.fill_count, Count::from_whole(2), "{rule:?}");
+        assert_eq!(orders_with(&sim, &account_id, &cid).len(), 1, "{rule:?}");
+        let attempts = sim.control().order_log(Some(&account_id));
+        assert_eq!(attempts.len(), 1, "{rule:?}: one create: {attempts:?}");
+        let read = |path: &str| {
+            let log = sim.control().request_log();
+            log.iter().filter(|r| r.path.ends_with(path)).count()
+        };
+        assert_eq!(read("/historical/cutoff"), 1, "{rule:?}");
+        assert!(read("/historical/orders") >= 1, "{rule:?}");
     }
 }
 

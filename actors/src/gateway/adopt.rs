@@ -7,26 +7,19 @@
 //!   id with 409, but its FIX rules only forbid ids of *open* orders; if REST frees an id once
 //!   its order ended, a retried IOC or FOK that had filled would otherwise be placed twice.
 //!
-//! Lookups go ahead of other account reads, page by page (at most [`MAX_LOOKUP_PAGES`]). Also
-//! where every job's answer is delivered.
+//! The lookup itself is [`super::lookup`]'s (live orders, then archived ones when the cutoff
+//! says so). Also where every job's answer is delivered.
 
 use actix::Context;
-use kalshi::{
-    ApiError,
-    rest::{Endpoint, GetOrdersResponse, Order, portfolio_params::GetOrdersParams},
-};
+use kalshi::{ApiError, rest::Order};
 use tracing::{info, warn};
 
 use super::{
     Gateway, GatewayError,
-    dispatch::{Lane, Ticket},
-    http::Wire,
-    jobs::{IfMissing, Job, Lookup, NewJob, Reply},
-    request::{self, Answer, Retry},
+    dispatch::Ticket,
+    jobs::{IfMissing, Job, Lookup, Reply, Stage},
+    request::Answer,
 };
-
-/// Largest number of order pages searched for a client order id.
-const MAX_LOOKUP_PAGES: u32 = 20;
 
 /// How far before the first attempt the verification lists orders, s: room for the
 /// difference between our clock estimate and the exchange's.
@@ -35,60 +28,41 @@ const LOOKUP_MARGIN_S: i64 = 300;
 impl Gateway {
     /// A create was refused with 409: its client order id exists. Look the order up and
     /// answer with it.
-    pub(super) fn adopt(&mut self, job: Job, conflict: ApiError, ctx: &mut Context<Self>) {
+    pub(super) fn adopt(&mut self, job: Job, conflict: ApiError, _ctx: &mut Context<Self>) {
         let Reply::Caller(caller) = job.reply else {
             return;
         };
         let Some((ticker, client_order_id)) = job.adoption else {
             return;
         };
-        let params = GetOrdersParams {
-            ticker: Some(ticker),
-            ..GetOrdersParams::default()
-        };
-        let lookup = Lookup {
+        self.queue_lookup(Lookup {
             client_order_id,
+            ticker,
+            min_ts: None,
+            stage: Stage::Live,
+            cursor: None,
             pages: 0,
             if_missing: IfMissing::Refuse { conflict, caller },
-        };
-        self.lookup(params, lookup, ctx);
+        });
     }
 
     /// A create attempt's outcome is unknown: find out whether its order exists before
     /// sending it again.
-    pub(super) fn verify_then_resend(&mut self, ticket: Ticket<Job>, ctx: &mut Context<Self>) {
+    pub(super) fn verify_then_resend(&mut self, ticket: Ticket<Job>, _ctx: &mut Context<Self>) {
         let Some((ticker, client_order_id)) = ticket.payload.adoption.clone() else {
             self.dispatcher.push_front(ticket);
             return;
         };
-        let params = GetOrdersParams {
-            ticker: Some(ticker),
-            min_ts: ticket.payload.first_sent_s.map(|s| s - LOOKUP_MARGIN_S),
-            ..GetOrdersParams::default()
-        };
         self.counters.verifications += 1;
-        let lookup = Lookup {
+        self.queue_lookup(Lookup {
             client_order_id,
+            ticker,
+            min_ts: ticket.payload.first_sent_s.map(|s| s - LOOKUP_MARGIN_S),
+            stage: Stage::Live,
+            cursor: None,
             pages: 0,
             if_missing: IfMissing::Resend(ticket),
-        };
-        self.lookup(params, lookup, ctx);
-    }
-
-    fn lookup(&mut self, params: GetOrdersParams, lookup: Lookup, _ctx: &mut Context<Self>) {
-        let endpoint = Endpoint::GetOrders;
-        let ticket = NewJob {
-            endpoint,
-            wire: Wire::of(endpoint, endpoint.path(), params.to_query(), None),
-            retry: Retry::Read,
-            adoption: None,
-            reply: Reply::Lookup(Box::new(lookup)),
-            lane: Lane::Account,
-            cost: self.costs.cost(endpoint, 1),
-            deadline_ns: None,
-        }
-        .ticket(self.clock.monotonic_ns());
-        self.dispatcher.push_front(ticket);
+        });
     }
 
     pub(super) fn deliver(
@@ -101,42 +75,13 @@ impl Gateway {
             Reply::Caller(tx) => {
                 let _ = tx.send(result);
             }
-            Reply::Lookup(lookup) => {
-                let page = result.and_then(request::decode_json::<GetOrdersResponse>);
-                self.on_lookup_page(*lookup, &job.wire.query, page, ctx);
-            }
+            Reply::Lookup(lookup) => self.on_lookup_answer(*lookup, result, ctx),
         }
     }
 
-    /// One page of a lookup: adopt the order, read the next page, or act on its absence.
-    fn on_lookup_page(
-        &mut self,
-        lookup: Lookup,
-        query: &str,
-        page: Result<GetOrdersResponse, GatewayError>,
-        ctx: &mut Context<Self>,
-    ) {
-        let page = match page {
-            Ok(page) => page,
-            Err(e) => return self.lookup_failed(lookup, e, ctx),
-        };
-        let cid = &lookup.client_order_id;
-        if let Some(order) = page
-            .orders
-            .into_iter()
-            .find(|o| o.client_order_id.as_ref() == Some(cid))
-        {
-            return self.adopted(lookup, order);
-        }
-        if !page.cursor.is_empty() && lookup.pages + 1 < MAX_LOOKUP_PAGES {
-            let mut params = GetOrdersParams::from_query(query).unwrap_or_default();
-            params.cursor = Some(page.cursor);
-            let next = Lookup {
-                pages: lookup.pages + 1,
-                ..lookup
-            };
-            return self.lookup(params, next, ctx);
-        }
+    /// No list holds an order carrying the id: after a 409 the conflict stands; after an
+    /// ambiguous attempt the create is sent again.
+    pub(super) fn on_missing(&mut self, lookup: Lookup) {
         match lookup.if_missing {
             IfMissing::Refuse { conflict, caller } => {
                 let _ = caller.send(Err(GatewayError::Rejected(conflict)));
@@ -149,7 +94,7 @@ impl Gateway {
     }
 
     /// The order carrying the id was found: it is the create's answer.
-    fn adopted(&mut self, lookup: Lookup, order: Order) {
+    pub(super) fn adopted(&mut self, lookup: Lookup, order: Order) {
         let after = match &lookup.if_missing {
             IfMissing::Refuse { .. } => "409 on create",
             IfMissing::Resend(_) => "an ambiguous create",
@@ -163,7 +108,12 @@ impl Gateway {
 
     /// The lookup itself failed: after a 409 the caller gets the error; after an ambiguous
     /// attempt the create is not sent again blind — its outcome stays unknown.
-    fn lookup_failed(&mut self, lookup: Lookup, e: GatewayError, ctx: &mut Context<Self>) {
+    pub(super) fn lookup_failed(
+        &mut self,
+        lookup: Lookup,
+        e: GatewayError,
+        ctx: &mut Context<Self>,
+    ) {
         match lookup.if_missing {
             IfMissing::Refuse { caller, .. } => {
                 let _ = caller.send(Err(e));

@@ -25,16 +25,36 @@ pub(super) enum Reply {
     Lookup(Box<Lookup>),
 }
 
-/// An order lookup by client order id, page by page: found, the order is adopted and answered
-/// to the create's caller.
+/// An order lookup by client order id, page by page: the live orders first, then — when the
+/// exchange's historical cutoff says an order of that age may have been archived — the
+/// historical orders. Found, the order is adopted and answered to the create's caller.
 #[derive(Debug)]
 pub(super) struct Lookup {
     /// The id looked for.
     pub(super) client_order_id: ClientOrderId,
-    /// Pages read so far.
+    /// The create's market.
+    pub(super) ticker: kalshi::Ticker,
+    /// Orders created before this (Unix s) cannot be the create's (`None`: any age).
+    pub(super) min_ts: Option<i64>,
+    /// Which list is being read.
+    pub(super) stage: Stage,
+    /// The next page's cursor (`None`: the first page).
+    pub(super) cursor: Option<String>,
+    /// Pages of this stage read so far.
     pub(super) pages: u32,
     /// What happens when no order carries the id.
     pub(super) if_missing: IfMissing,
+}
+
+/// Where an order lookup stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stage {
+    /// Paging `GET /portfolio/orders`.
+    Live,
+    /// Reading `GET /historical/cutoff`.
+    Cutoff,
+    /// Paging `GET /historical/orders`.
+    Archive,
 }
 
 /// What an order lookup does when the id is on no order.

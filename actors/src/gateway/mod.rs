@@ -33,6 +33,7 @@ pub mod error;
 mod http;
 mod jobs;
 mod lifecycle;
+mod lookup;
 pub mod metrics;
 pub mod offset;
 pub mod request;
