@@ -17,7 +17,8 @@ a new SDK version cannot add an operation unnoticed.
 
 Setup goes through the simulator's admin interface (/_sim), not the SDK: market makers act
 first so books are two-sided, and at the end the traded market is closed and determined so a
-settlement exists (scripts/sdk-check.sim.toml sets a zero settlement timer). The order calls
+settlement exists (scripts/sdk-check.sim.toml sets a zero settlement timer); the historical
+calls wait until that market is older than the simulator's historical cutoff (one second). The order calls
 rest bids at 0.01-0.03, far below the market, then cancel them; one IOC order buys a single
 YES contract at the ask so fills, positions, trades and settlements are not empty.
 
@@ -539,8 +540,20 @@ class Run:
             time.sleep(0.1)
         print(f"note: {self.ticker} was not finalized within 10 s", flush=True)
 
+    def wait_historical(self):
+        """Waits until the settled market is older than the historical cutoff
+        (scripts/sdk-check.sim.toml sets historical_after_s = 1)."""
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            resp = self.c.client.get_historical_market_without_preload_content(self.ticker)
+            if resp.status == 200:
+                return
+            time.sleep(0.2)
+        print(f"note: {self.ticker} did not become historical within 10 s", flush=True)
+
     def historical(self):
         c, start = self.c, self.now - 3600
+        self.wait_historical()
         c.call("get_historical_cutoff", describe=lambda r: "cutoff")
         c.call("get_historical_markets", limit=10, describe=lambda r: f"{len(r.markets)} markets")
         c.call("get_historical_market", self.ticker, describe=lambda r: r.market.ticker)
