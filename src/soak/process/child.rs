@@ -172,8 +172,13 @@ impl EngineChild {
 impl Drop for EngineChild {
     fn drop(&mut self) {
         if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
+            let killed = self.child.kill().and_then(|()| self.child.wait().map(drop));
+            if let Err(e) = killed {
+                eprintln!(
+                    "soak: cannot kill the engine child {}: {e}",
+                    self.child.id()
+                );
+            }
         }
     }
 }

@@ -350,11 +350,18 @@ impl Ticks {
 /// Whether `/metrics` shows more than `before` restarts of `actor` within [`RESTART_WAIT`].
 fn restarted(addr: std::net::SocketAddr, actor: &str, before: u64) -> bool {
     let since = Instant::now();
+    let mut failures = 0u32;
     while since.elapsed() < RESTART_WAIT {
         match probe::restarts(addr) {
             Ok(r) if r.get(actor).copied().unwrap_or(0) > before => return true,
             Ok(_) => {}
-            Err(e) => eprintln!("soak: /metrics while waiting for a restart: {e}"),
+            Err(e) => {
+                failures += 1;
+                // The first failure and every 50th: the endpoint may be down a while.
+                if failures % 50 == 1 {
+                    eprintln!("soak: /metrics while waiting for a restart ({failures}): {e}");
+                }
+            }
         }
         std::thread::sleep(Duration::from_millis(100));
     }
