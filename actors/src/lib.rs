@@ -12,8 +12,8 @@
 //!   actor around them.
 //! - [`root`]: the engine — starts every actor in order under the [`supervision`] tree,
 //!   wires them, shuts down cleanly.
-//! - `fault_injection` (feature `fault-injection`, tests and the process soak only): makes
-//!   any actor panic on purpose.
+//! - [`fault_injection`]: with feature `fault-injection` (tests and the process soak only),
+//!   makes any actor panic on purpose; without it, only says it cannot.
 //!
 //! Shared below them:
 //! - [`market_data`]: messages the feed publishes (books, staleness, fills, lifecycle) and the
@@ -28,7 +28,6 @@ pub mod backoff;
 pub mod base_url;
 pub mod blackout;
 pub mod clock;
-#[cfg(feature = "fault-injection")]
 pub mod fault_injection;
 pub mod feed;
 pub mod gateway;

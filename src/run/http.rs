@@ -1,8 +1,12 @@
-//! `/metrics` (Prometheus text) and `/healthz` on a loopback port.
+//! `/metrics` (Prometheus text) and `/healthz` on a loopback port; in a build with the
+//! `fault-injection` feature only, also `POST /_fault/panic/{actor}`, which makes one actor
+//! panic on purpose (`tradewind soak --process-faults` drives it) and answers 202, or 404 for
+//! an unknown actor. A normal build does not serve it.
 
 use actix_web::{App, HttpResponse, HttpServer, web};
+use tracing::warn;
 use tradewind_actors::{
-    health,
+    fault_injection, health,
     root::{Engine, EngineMetrics},
 };
 
@@ -37,7 +41,7 @@ pub fn start(
 ) -> std::io::Result<(std::net::SocketAddr, actix_web::dev::ServerHandle)> {
     let data = web::Data::new((engine, health));
     let server = HttpServer::new(move || {
-        App::new()
+        let app = App::new()
             .app_data(data.clone())
             .route(
                 "/metrics",
@@ -57,7 +61,12 @@ pub fn start(
                         Some(why) => HttpResponse::ServiceUnavailable().body(format!("{why}\n")),
                     }
                 }),
-            )
+            );
+        if fault_injection::ENABLED {
+            app.route("/_fault/panic/{actor}", web::post().to(inject_panic))
+        } else {
+            app
+        }
     })
     .workers(1)
     .disable_signals()
@@ -71,4 +80,16 @@ pub fn start(
     let handle = server.handle();
     actix_rt::spawn(server);
     Ok((addr, handle))
+}
+
+/// `POST /_fault/panic/{actor}` (fault-injection builds only): 202 once the panic is sent.
+async fn inject_panic(d: web::Data<(Engine, Health)>, actor: web::Path<String>) -> HttpResponse {
+    warn!(actor = %actor, "injecting a panic on request (fault-injection build)");
+    match fault_injection::panic_actor(&d.0, &actor, "requested on /_fault/panic") {
+        Ok(()) => HttpResponse::Accepted().body("panic sent\n"),
+        Err(e) => {
+            warn!(actor = %actor, error = %e, "panic not injected");
+            HttpResponse::NotFound().body(format!("{e}\n"))
+        }
+    }
 }

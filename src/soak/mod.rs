@@ -4,16 +4,23 @@
 //! it runs and at the end. Prints faults injected by kind, invariant violations (must all be
 //! 0) and the throughput held; exits 0 only when there were faults and no violations.
 //!
+//! With `--process-faults` ([`process`]) the engine runs as a child process instead, killed
+//! and restarted, and its actors made to panic, at random (seeded) intervals.
+//!
 //! # Layout
 //! - [`faults`]: the fault kinds and the simulator switches that start and end each one.
 //! - [`published`]: a book consumer recording the epochs the feed published fresh.
 //! - [`checks`]: the invariants, while running and at the end.
 //! - [`report`]: the final report and whether the soak passed.
+//! - [`windows`]: the blackout windows.
+//! - [`process`]: the `--process-faults` mode.
 
 mod checks;
 mod faults;
+mod process;
 mod published;
 mod report;
+mod windows;
 
 use std::{
     collections::BTreeMap,
@@ -48,6 +55,7 @@ use self::{
     faults::Kind,
     published::{Published, Recorder},
     report::Report,
+    windows::windows,
 };
 
 /// Options of `tradewind soak`.
@@ -66,6 +74,14 @@ pub struct SoakArgs {
     /// Kalshi's REST docs) or `open-only` (once its order has ended, Kalshi's FIX rules).
     #[arg(long, value_enum, default_value = "ever")]
     duplicate_client_id: DuplicateRuleArg,
+    /// Process faults instead of exchange faults: the engine runs as a child process that
+    /// is SIGKILLed and restarted on its journal, or has one actor panic, at random (seeded)
+    /// intervals. Needs a binary built with `--features fault-injection`.
+    #[arg(long)]
+    process_faults: bool,
+    /// With `--process-faults`: mean time between process faults, milliseconds.
+    #[arg(long, default_value_t = 15_000)]
+    process_fault_every_ms: u64,
 }
 
 /// `--duplicate-client-id`.
@@ -86,27 +102,44 @@ impl From<DuplicateRuleArg> for DuplicateRule {
     }
 }
 
-/// Blackout windows: 30 s every 3 minutes from the first minute on.
-fn windows(t0: DateTime<Utc>, minutes: f64) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
-    let end = t0 + chrono::Duration::milliseconds((minutes * 60_000.0) as i64);
-    (0..)
-        .map(|k| t0 + chrono::Duration::seconds(60 + 180 * k))
-        .take_while(|s| *s < end)
-        .map(|s| (s, s + chrono::Duration::seconds(30)))
-        .collect()
-}
-
 /// Runs the soak.
 pub fn run(args: SoakArgs) -> ExitCode {
-    if !args.minutes.is_finite() || args.minutes <= 0.0 || args.fault_every_ms == 0 {
-        eprintln!("error: --minutes and --fault-every-ms must be positive");
+    let positive = args.fault_every_ms > 0 && args.process_fault_every_ms > 0;
+    if !args.minutes.is_finite() || args.minutes <= 0.0 || !positive {
+        eprintln!(
+            "error: --minutes, --fault-every-ms and --process-fault-every-ms must be positive"
+        );
         return ExitCode::from(2);
+    }
+    if args.process_faults {
+        return run_process(&args);
     }
     match soak(&args) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(e) => {
             eprintln!("error: soak failed: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `--process-faults`: exit 0 when it passed, 2 in a build without fault injection.
+fn run_process(args: &SoakArgs) -> ExitCode {
+    if !tradewind_actors::fault_injection::ENABLED {
+        eprintln!("error: {}", process::NEEDS_FEATURE);
+        return ExitCode::from(2);
+    }
+    let opts = process::Options {
+        minutes: args.minutes,
+        seed: args.seed,
+        fault_every_ms: args.process_fault_every_ms,
+    };
+    match process::run(&opts) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: process soak failed: {e}");
             ExitCode::from(1)
         }
     }
