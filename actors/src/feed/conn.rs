@@ -192,13 +192,19 @@ impl StreamHandler<Result<Frame, WsProtocolError>> for Feed {
     }
 }
 
+/// actix calls these from inside the sink's own poll, which holds the sink's `RefCell`
+/// borrowed: touching the `SinkWrite` here (`close`, `write`) would panic with "already
+/// borrowed". The write side is finished anyway, so it is dropped (an `Rc` let go, no borrow)
+/// before the connection is marked lost.
 impl WriteHandler<WsProtocolError> for Feed {
     fn error(&mut self, err: WsProtocolError, ctx: &mut Self::Context) -> Running {
+        self.link.sink = None;
         self.lost(format!("write failed: {err}"), ctx);
         Running::Stop
     }
 
     fn finished(&mut self, ctx: &mut Self::Context) {
+        self.link.sink = None;
         self.lost("the write side closed".into(), ctx);
     }
 }

@@ -27,6 +27,8 @@ pub mod books;
 pub mod config;
 pub mod conflate;
 mod conn;
+#[cfg(test)]
+mod conn_tests;
 mod heartbeat;
 mod link;
 pub mod metrics;
