@@ -122,6 +122,11 @@ impl EngineBuilder {
     /// Runs the engine on an actix `System` of its own, blocking until a signal or the
     /// duration ends it; answers the summary. Call it outside any async runtime.
     ///
+    /// From start-up on, SIGINT and SIGTERM belong to the engine: the first stops it cleanly
+    /// (resting orders cancelled when `orders.cancel_on_shutdown`), a second exits the process
+    /// at once with code 130. Once installed, tokio's handlers for them stay for the life of
+    /// the process, so after `run` returns a Ctrl-C no longer ends the program by default.
+    ///
     /// # Errors
     /// A production config not allowed, a failed start, a signal during start-up, or the
     /// supervision tree giving up ([`RunError::exit_code`] says what `tradewind run` exits
