@@ -12,7 +12,9 @@ use clap::Args;
 use kalshi::Money;
 use tradewind_actors::orders::{journal::Journal, state::OrderRecord};
 
-use crate::{cli::BAD_CONFIG, config};
+use tradewind::config;
+
+use crate::cli::BAD_CONFIG;
 
 /// Where the journal is.
 #[derive(Debug, Args)]

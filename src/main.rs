@@ -1,24 +1,21 @@
 //! `tradewind`: the command-line entry point. Thin by design: parse arguments, load config,
-//! start the engine, the simulator or the doctor, and map failures to exit codes — 0 ok,
-//! 1 runtime failure, 2 bad arguments or config. Everything else lives in the library crates.
+//! start the engine (through the library's `tradewind::EngineBuilder`), the simulator or the
+//! doctor, and map failures to exit codes — 0 ok, 1 runtime failure, 2 bad arguments or
+//! config. The config file and the running engine live in the `tradewind` library
+//! (`src/lib.rs`); the actors in `tradewind-actors`.
 //!
 //! # Layout
-//! - [`cli`]: `run` and `check-config` — loading the config, the production guard, durations.
+//! - [`cli`]: `run` and `check-config` — loading the config, the production guard.
 //! - [`doctor`]: `doctor` — a read-only self-check of the exchange a config points at.
-//! - [`config`]: the config file — one section per actor, `${ENV}` expansion, validation that
-//!   reports every problem, masked rendering.
 //! - [`journal_cmd`]: `orders` and `positions` — tables read from the order journal.
-//! - [`run`]: the running engine.
 //! - [`sim_cmd`]: `sim` — the simulated exchange alone.
 //! - [`bench`]: `bench` — measurement scenarios.
 //! - [`soak`]: `soak` — the engine under random faults, checking invariants.
 
 mod bench;
 mod cli;
-mod config;
 mod doctor;
 mod journal_cmd;
-mod run;
 mod sim_cmd;
 mod soak;
 

@@ -161,6 +161,32 @@ fn type_errors_in_several_sections_are_all_reported_with_lines() {
 }
 
 #[test]
+fn strategy_kind_selects_fair_value_and_refuses_the_rest_naming_the_field() {
+    let dir = TempDir::new("kind");
+    let file = dir.write("ok.toml", "[strategy]\nkind = \"fair_value\"\n");
+    let (code, out, err) = run(tradewind(&dir).arg("check-config").arg(&file));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("kind = \"fair_value\""), "{out}");
+    let cases = [
+        ("quoter", "strategy kind \"quoter\" is not available yet"),
+        (
+            "external",
+            "strategy kind \"external\" is not available yet",
+        ),
+        ("martingale", "unknown strategy kind \"martingale\""),
+    ];
+    for (kind, says) in cases {
+        let file = dir.write("bad.toml", &format!("[strategy]\nkind = {kind:?}\n"));
+        let (code, out, err) = run(tradewind(&dir).arg("check-config").arg(&file));
+        assert_eq!(code, 2, "{kind}: {out}{err}");
+        assert!(err.contains("strategy.kind: "), "{kind}: {err}");
+        assert!(err.contains(says), "{kind}: {err}");
+        assert!(err.contains("accepted: \"fair_value\""), "{kind}: {err}");
+        assert!(err.contains("(line 2, column 8)"), "{kind}: {err}");
+    }
+}
+
+#[test]
 fn an_unknown_field_is_named() {
     let dir = TempDir::new("unknown");
     let file = dir.write("bad.toml", "[gateway]\nmax_inflight = 3\n");

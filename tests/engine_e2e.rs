@@ -127,6 +127,7 @@ fn the_engine_under_faults_and_a_blackout_keeps_every_invariant() {
             blackout,
             orders,
             strategy,
+            strategy_factory: None,
             supervision: Default::default(),
             observers: Observers {
                 books: vec![BookConsumer {

@@ -33,7 +33,7 @@ const CRATES: &[(&str, &[&str])] = &[
     ("kalshi", &["kalshi/src/lib.rs"]),
     ("tradewind-actors", &["actors/src/lib.rs"]),
     ("kalshi-sim", &["sim/src/lib.rs"]),
-    ("tradewind", &["src/main.rs"]),
+    ("tradewind", &["src/lib.rs", "src/main.rs"]),
 ];
 
 /// Standalone targets (benches, examples): only their function lengths are checked.

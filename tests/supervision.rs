@@ -75,6 +75,7 @@ async fn start(tag: &str, supervision: SupervisionConfig) -> Rig {
             ..OrdersConfig::default()
         },
         strategy,
+        strategy_factory: None,
         supervision,
         observers: Observers::default(),
     };

@@ -1,5 +1,5 @@
 //! Panics on purpose, for tests and `tradewind soak --process-faults` only. With the
-//! `fault-injection` feature every actor handles [`InjectPanic`] by panicking with the reason
+//! `fault-injection` feature every actor handles `InjectPanic` by panicking with the reason
 //! given, and [`panic_actor`] sends one to an engine's actor by name. Without it (every normal
 //! build: no configuration can turn it on) [`ENABLED`] is false, `InjectPanic` does not exist
 //! and [`panic_actor`] only answers that this build cannot.

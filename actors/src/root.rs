@@ -30,7 +30,7 @@ use crate::{
     market_data::FeedEvent,
     metadata::{self, Metadata, MetadataConfig, MetadataPeers},
     orders::{self, OrderEvent, Orders, OrdersConfig, OrdersPeers},
-    strategy::{self, FairValue, StrategyActor, StrategyConfig, StrategyPeers},
+    strategy::{self, StrategyActor, StrategyConfig, StrategyFactory, StrategyPeers},
     supervision::{
         self, ChildEvent, Escalation, Guardian, OnStop, ShuttingDown, SupervisionConfig,
         SupervisionMetrics, TellNotReady, Watch, supervise,
@@ -62,6 +62,8 @@ pub struct EngineSpec {
     pub orders: OrdersConfig,
     /// `[strategy]`.
     pub strategy: StrategyConfig,
+    /// The strategy to run; `None`: the built-in one `strategy.kind` names.
+    pub strategy_factory: Option<StrategyFactory>,
     /// `[supervision]`.
     pub supervision: SupervisionConfig,
     /// Extra listeners (tests, tools) told what the actors tell each other.
@@ -381,17 +383,20 @@ async fn start_orders(
     Ok(orders)
 }
 
-/// Starts the strategy actor around the fair-value strategy; it reads the positions held
-/// from the order manager at every start.
+/// Starts the strategy actor around the spec's strategy (or the built-in `strategy.kind`
+/// names); it reads the positions held from the order manager at every start.
 fn start_strategy(
     spec: EngineSpec,
     wiring: &Wiring,
     ctx: Context<StrategyActor>,
     events: Recipient<ChildEvent>,
 ) -> Addr<StrategyActor> {
+    let factory = spec
+        .strategy_factory
+        .unwrap_or_else(|| spec.strategy.builtin());
     let strategy = StrategyActor::new(
-        spec.strategy.clone(),
-        Box::new(FairValue::new(spec.strategy.fair_value)),
+        spec.strategy,
+        factory,
         spec.forecast_base,
         StrategyPeers {
             submit: wiring.orders.clone().recipient(),

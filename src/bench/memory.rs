@@ -202,6 +202,7 @@ fn engine_spec(rest: String, ws: String, signer: Arc<Signer>, dir: &Path) -> Eng
             ..OrdersConfig::default()
         },
         strategy,
+        strategy_factory: None,
         supervision: Default::default(),
         observers: Observers::default(),
     }

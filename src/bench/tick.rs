@@ -174,6 +174,7 @@ async fn drive(pass: Pass<'_>) -> Result<(usize, f64, String), String> {
         blackout: super::setup::no_scheduled_blackouts(),
         orders,
         strategy: strategy(pass.forecast),
+        strategy_factory: None,
         supervision: Default::default(),
         observers: Observers {
             orders: vec![forward.recipient()],

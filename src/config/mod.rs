@@ -9,14 +9,14 @@
 //! (`feed.idle_timeout_ms: must be positive`); none ever echoes key material.
 //!
 //! # Layout
-//! - [`engine_file`]: [`EngineFile`], the whole file — its sections, the checks that span them,
+//! - `engine_file`: [`EngineFile`], the whole file — its sections, the checks that span them,
 //!   and the effective config rendered with the key id masked.
 //! - [`exchange`]: `[exchange]` — embedded simulator or a Kalshi environment, URLs, key id,
 //!   key file, `${ENV}` expansion.
 //! - [`sim`]: `[sim]` — the embedded simulator's seed, account tier and balance, optional
 //!   simulator file.
 //! - [`metrics`]: `[metrics]` — the `/metrics` listener and log cadences.
-//! - [`sections`]: reading each section on its own, so one bad section hides nothing.
+//! - `sections`: reading each section on its own, so one bad section hides nothing.
 //! - [`mask`]: the key id as shown — cut to its first characters.
 
 mod engine_file;

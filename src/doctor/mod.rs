@@ -41,14 +41,15 @@ use self::{
     report::{Check, Report, Verdict},
     tally::Tally,
 };
-use crate::{
-    cli,
+use tradewind::{
     config::{self, EngineFile, exchange::Mode, mask::mask_key_id},
     run::{
         exchange::{self, Target},
         logging,
     },
 };
+
+use crate::cli;
 
 /// The embedded simulator's ping interval under the doctor, ms: short, so the heartbeat
 /// check takes about a second rather than Kalshi's ten.

@@ -4,7 +4,7 @@
 //! order carrying this engine's client order ids — and the process exits with the
 //! escalation's code. The journal needs no flush: every commit is durable when it returns.
 
-use std::{process::ExitCode, time::Duration};
+use std::time::Duration;
 
 use actix::Actor;
 use kalshi::{rest::portfolio_params::GetOrdersParams, types::OrderStatus};
@@ -27,7 +27,7 @@ const ORDERS_CANCEL_WAIT: Duration = Duration::from_secs(5);
 const SWEEP_WAIT: Duration = Duration::from_secs(20);
 
 /// Cancels what rests and answers the exit code for `why`.
-pub async fn give_up(engine: &Engine, spec: &EngineSpec, why: &Escalation) -> ExitCode {
+pub async fn give_up(engine: &Engine, spec: &EngineSpec, why: &Escalation) -> u8 {
     error!(reason = %why, "the engine gives up: cancelling resting orders, then exiting");
     let asked = tokio::time::timeout(
         ORDERS_CANCEL_WAIT,
@@ -43,10 +43,10 @@ pub async fn give_up(engine: &Engine, spec: &EngineSpec, why: &Escalation) -> Ex
         Ok(Err(e)) => error!(error = %e, "the sweep failed; orders may still rest"),
         Err(_) => error!("the sweep timed out; orders may still rest"),
     }
-    ExitCode::from(match why {
+    match why {
         Escalation::ActorFailures { .. } => EXIT_ACTOR_FAILURES,
         Escalation::JournalUnusable { .. } => EXIT_JOURNAL,
-    })
+    }
 }
 
 /// Cancels every resting order of this engine's strategy through a gateway of its own;

@@ -26,6 +26,17 @@ pub struct Target {
     pub sim: Option<(SimHandle, String)>,
 }
 
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("rest_url", &self.rest_url)
+            .field("ws_url", &self.ws_url)
+            .field("forecast_base", &self.forecast_base)
+            .field("sim", &self.sim)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Starts the embedded simulator or reads the remote settings.
 pub fn resolve(cfg: &EngineFile) -> Result<Target, String> {
     resolve_with(cfg, |_| {})

@@ -1,19 +1,21 @@
-//! `tradewind run`: the engine against the embedded simulator or a real Kalshi environment,
-//! with a status line, per-actor metrics log lines, `/metrics` and `/healthz`, and a summary
-//! at exit.
+//! Running the engine: against the embedded simulator or a real Kalshi environment, with a
+//! status line, per-actor metrics log lines, `/metrics` and `/healthz`, until a signal or a
+//! duration; answers a [`RunSummary`] (or a [`RunError`]). `tradewind run` and
+//! [`crate::EngineBuilder`] both come through [`run_engine`].
 //!
 //! SIGINT/SIGTERM: the strategy stops, resting orders are cancelled when
-//! `orders.cancel_on_shutdown`, the summary is printed and the process exits 0. A second
-//! signal exits at once (130).
+//! `orders.cancel_on_shutdown`, and the run ends with its summary. A second signal exits the
+//! process at once (130).
 
 mod escalation;
 pub mod exchange;
 mod http;
 pub mod logging;
+mod outcome;
 mod prometheus;
 mod status;
 
-use std::{process::ExitCode, time::Duration};
+use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
 use tokio::signal::unix::{SignalKind, signal};
@@ -22,59 +24,64 @@ use tradewind_actors::{
     clock::LiveClock,
     orders::GetTrackedOrders,
     root::{Engine, EngineSpec},
+    strategy::StrategyFactory,
 };
 
+pub use self::{
+    outcome::{RunError, RunSummary},
+    status::Truth,
+};
 use crate::config::{EngineFile, exchange::Mode as ExchangeMode};
 
-/// Options of `tradewind run` besides the config file.
-#[derive(Debug, Clone)]
+/// Options of a run besides the config file.
+#[derive(Debug, Clone, Default)]
 pub struct RunOptions {
     /// Stop after this long (`None`: until a signal).
     pub duration: Option<Duration>,
-    /// Logs as JSON lines instead of human-readable text.
-    pub json_logs: bool,
+    /// The strategy to run (`None`: the built-in one `[strategy] kind` names).
+    pub strategy: Option<StrategyFactory>,
 }
 
-/// Runs the engine with a loaded, validated config until a signal or `duration` ends it.
-/// Answers the process exit code: 0 ok, 1 runtime failure.
-pub fn run(cfg: EngineFile, opts: RunOptions) -> ExitCode {
-    logging::init(opts.json_logs);
-    actix_rt::System::new().block_on(run_async(cfg, opts))
-}
-
-async fn run_async(cfg: EngineFile, opts: RunOptions) -> ExitCode {
-    let target = match resolve_target(&cfg) {
-        Ok(t) => t,
-        Err(code) => return code,
-    };
-    let spec = engine_spec(&cfg, &target);
+/// Runs the engine with a loaded, validated config until a signal or `opts.duration` ends it,
+/// inside the running actix `System`. Logging is the caller's ([`logging::init`]).
+///
+/// # Errors
+/// The engine could not start, a signal came during start-up, or the supervision tree gave
+/// up (resting orders then cancelled); each says which exit code the CLI gives it.
+pub async fn run_engine(cfg: &EngineFile, opts: RunOptions) -> Result<RunSummary, RunError> {
+    let target = resolve_target(cfg)?;
+    let spec = engine_spec(cfg, &target, opts.strategy);
     // Signals are handled from here on, start-up included.
     let mut signals = Signals::new();
     let engine = match start_engine(spec.clone(), &mut signals).await {
         Ok(e) => e,
-        Err(code) => return code,
+        Err(e) => {
+            stop_sim(target);
+            return Err(e);
+        }
     };
-    let server = match serve_metrics(&cfg, &engine) {
+    let server = match serve_metrics(cfg, &engine) {
         Ok(s) => s,
-        Err(code) => return code,
+        Err(e) => {
+            engine.shutdown().await;
+            stop_sim(target);
+            return Err(e);
+        }
     };
-
     info!(
         duration = ?opts.duration,
         "engine running; Ctrl-C (SIGINT) or SIGTERM stops it, cancelling resting orders when \
          orders.cancel_on_shutdown"
     );
-    match watch(&engine, &cfg, opts.duration, &mut signals).await {
-        Watched::Ended { blackout_s } => {
-            stop(&engine, target, server, blackout_s).await;
-            ExitCode::SUCCESS
-        }
+    match watch(&engine, cfg, opts.duration, &mut signals).await {
+        Watched::Ended { blackout_s } => Ok(stop(&engine, target, server, blackout_s).await),
         Watched::Escalated(why) => {
             let code = escalation::give_up(&engine, &spec, &why).await;
-            if let Some((sim, _)) = target.sim {
-                sim.stop();
-            }
-            code
+            stop_sim(target);
+            Err(RunError::GaveUp {
+                reason: why.to_string(),
+                exit_code: code,
+            })
         }
     }
 }
@@ -90,22 +97,19 @@ enum Watched {
     Escalated(tradewind_actors::supervision::Escalation),
 }
 
-/// The exchange to trade: the embedded simulator started (on a fresh journal) or the remote
-/// settings read, and logged. Answers the exit code on failure.
-fn resolve_target(cfg: &EngineFile) -> Result<exchange::Target, ExitCode> {
-    if cfg.exchange.mode == ExchangeMode::Embedded
-        && let Err(e) = exchange::fresh_journal(&cfg.orders.journal_path)
-    {
-        eprintln!("error: {e}");
-        return Err(ExitCode::from(1));
+fn stop_sim(target: exchange::Target) {
+    if let Some((sim, _)) = target.sim {
+        sim.stop();
     }
-    let target = match exchange::resolve(cfg) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Err(ExitCode::from(1));
-        }
-    };
+}
+
+/// The exchange to trade: the embedded simulator started (on a fresh journal) or the remote
+/// settings read, and logged.
+fn resolve_target(cfg: &EngineFile) -> Result<exchange::Target, RunError> {
+    if cfg.exchange.mode == ExchangeMode::Embedded {
+        exchange::fresh_journal(&cfg.orders.journal_path).map_err(|e| RunError::Start(vec![e]))?;
+    }
+    let target = exchange::resolve(cfg).map_err(|e| RunError::Start(vec![e]))?;
     match &target.sim {
         Some((sim, _)) => info!(
             rest = %sim.rest_url(),
@@ -117,8 +121,13 @@ fn resolve_target(cfg: &EngineFile) -> Result<exchange::Target, ExitCode> {
     Ok(target)
 }
 
-/// The engine's spec: the config's sections against `target`, on the live clock.
-fn engine_spec(cfg: &EngineFile, target: &exchange::Target) -> EngineSpec {
+/// The engine's spec: the config's sections against `target`, on the live clock, running
+/// `strategy` (or the built-in one the config names).
+fn engine_spec(
+    cfg: &EngineFile,
+    target: &exchange::Target,
+    strategy: Option<StrategyFactory>,
+) -> EngineSpec {
     EngineSpec {
         rest_url: target.rest_url.clone(),
         ws_url: target.ws_url.clone(),
@@ -131,42 +140,30 @@ fn engine_spec(cfg: &EngineFile, target: &exchange::Target) -> EngineSpec {
         blackout: cfg.blackout.clone(),
         orders: cfg.orders.clone(),
         strategy: cfg.strategy.clone(),
+        strategy_factory: strategy,
         supervision: cfg.supervision.clone(),
         observers: Default::default(),
     }
 }
 
-/// Starts the engine, unless a signal or [`STARTUP_TIMEOUT`] comes first. Answers the exit
-/// code to return at once otherwise: 0 after a signal, 1 on failure.
-async fn start_engine(spec: EngineSpec, signals: &mut Signals) -> Result<Engine, ExitCode> {
+/// Starts the engine, unless a signal or [`STARTUP_TIMEOUT`] comes first.
+async fn start_engine(spec: EngineSpec, signals: &mut Signals) -> Result<Engine, RunError> {
     tokio::select! {
-        started = Engine::start(spec) => match started {
-            Ok(e) => Ok(e),
-            Err(errors) => {
-                for e in errors {
-                    eprintln!("error: {e}");
-                }
-                Err(ExitCode::from(1))
-            }
-        },
+        started = Engine::start(spec) => started.map_err(RunError::Start),
         _ = signals.next() => {
             info!("signal during start-up: stopping");
-            Err(ExitCode::SUCCESS)
+            Err(RunError::StoppedDuringStartup)
         }
-        _ = actix_rt::time::sleep(STARTUP_TIMEOUT) => {
-            eprintln!(
-                "error: the engine did not start within {} s (the exchange unreachable, or the \
-                 key refused? see the warnings above)",
-                STARTUP_TIMEOUT.as_secs()
-            );
-            Err(ExitCode::from(1))
-        }
+        _ = actix_rt::time::sleep(STARTUP_TIMEOUT) => Err(RunError::Start(vec![format!(
+            "the engine did not start within {} s (the exchange unreachable, or the key \
+             refused? see the warnings above)",
+            STARTUP_TIMEOUT.as_secs()
+        )])),
     }
 }
 
-/// Starts `/metrics` and `/healthz` on `metrics.listen` (none when it is empty). Answers the
-/// exit code 1 when it cannot listen.
-fn serve_metrics(cfg: &EngineFile, engine: &Engine) -> Result<Option<ServerHandle>, ExitCode> {
+/// Starts `/metrics` and `/healthz` on `metrics.listen` (none when it is empty).
+fn serve_metrics(cfg: &EngineFile, engine: &Engine) -> Result<Option<ServerHandle>, RunError> {
     if cfg.metrics.listen.is_empty() {
         return Ok(None);
     }
@@ -182,13 +179,10 @@ fn serve_metrics(cfg: &EngineFile, engine: &Engine) -> Result<Option<ServerHandl
             );
             Ok(Some(handle))
         }
-        Err(e) => {
-            eprintln!(
-                "error: metrics.listen: cannot listen on {}: {e}",
-                cfg.metrics.listen
-            );
-            Err(ExitCode::from(1))
-        }
+        Err(e) => Err(RunError::Start(vec![format!(
+            "metrics.listen: cannot listen on {}: {e}",
+            cfg.metrics.listen
+        )])),
     }
 }
 
@@ -199,7 +193,7 @@ async fn stop(
     target: exchange::Target,
     server: Option<ServerHandle>,
     blackout_s: f64,
-) {
+) -> RunSummary {
     let cancels = engine.shutdown().await;
     if cancels > 0 {
         settle_cancels(engine).await;
@@ -214,12 +208,15 @@ async fn stop(
             duplicate_client_order_ids: stats.duplicate_client_order_ids,
         }
     });
-    println!("{}", status::summary(&m, blackout_s / 60.0, truth.as_ref()));
     if let Some(handle) = server {
         handle.stop(true).await;
     }
-    if let Some((sim, _)) = target.sim {
-        sim.stop();
+    stop_sim(target);
+    RunSummary {
+        metrics: m,
+        blackout_minutes: blackout_s / 60.0,
+        exchange: truth,
+        shutdown_cancels: cancels,
     }
 }
 

@@ -252,6 +252,7 @@ fn engine_spec(
             ..OrdersConfig::default()
         },
         strategy,
+        strategy_factory: None,
         supervision: Default::default(),
         observers: Observers::default(),
     }

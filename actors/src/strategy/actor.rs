@@ -24,7 +24,7 @@ use tracing::{debug, info, warn};
 use super::{
     config::StrategyConfig,
     forecast::Forecast,
-    interface::{Intent, MarketView, Strategy},
+    interface::{Intent, MarketView, Strategy, StrategyFactory},
     metrics::{Counters, StrategyMetrics},
     source::{self, FileCheck, ForecastFile},
 };
@@ -78,6 +78,8 @@ pub(super) struct Priced {
 /// The strategy actor.
 pub struct StrategyActor {
     pub(super) cfg: StrategyConfig,
+    /// Builds the strategy at the start and after every restart.
+    pub(super) factory: StrategyFactory,
     pub(super) strategy: Box<dyn Strategy>,
     pub(super) peers: StrategyPeers,
     pub(super) clock: SharedClock,
@@ -109,11 +111,12 @@ impl std::fmt::Debug for StrategyActor {
 }
 
 impl StrategyActor {
-    /// A strategy actor around `strategy`; `forecast_base` is Open-Meteo's base URL (ignored
-    /// unless the source is `open_meteo`).
+    /// A strategy actor around the strategies `factory` builds (one now, a fresh one after
+    /// every restart); `forecast_base` is Open-Meteo's base URL (ignored unless the source is
+    /// `open_meteo`).
     pub fn new(
         cfg: StrategyConfig,
-        strategy: Box<dyn Strategy>,
+        factory: StrategyFactory,
         forecast_base: String,
         peers: StrategyPeers,
         clock: SharedClock,
@@ -121,7 +124,8 @@ impl StrategyActor {
         StrategyActor {
             file: ForecastFile::new(&cfg.forecast.file),
             cfg,
-            strategy,
+            strategy: factory.build(),
+            factory,
             peers,
             clock,
             forecast_base,

@@ -1,8 +1,12 @@
 //! The strategy actor against stand-in peers: it acts only on fresh books, stamps intents
 //! with the book's epoch, stays silent on a stale book until a newer epoch arrives, and pulls
-//! its quotes when a quoted book goes stale.
+//! its quotes when a quoted book goes stale; a strategy that panics is rebuilt from its
+//! factory while the actor keeps its address.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{
+    Arc, Mutex,
+    atomic::{AtomicUsize, Ordering},
+};
 
 use actix::{Actor, Context, Handler};
 use chrono::{TimeZone, Utc};
@@ -13,14 +17,15 @@ use kalshi::{
 use super::{
     actor::{StrategyActor, StrategyPeers},
     config::{ForecastSource, StrategyConfig},
-    interface::{Intent, MarketView, Strategy},
+    interface::{Intent, MarketView, Strategy, StrategyFactory},
 };
 use crate::{
-    clock::FakeClock,
+    clock::{FakeClock, LiveClock},
     market_data::{BookStale, BookUpdated, StaleReason},
     metadata::{LookupMarket, MetadataError},
     orders::OrderSpec,
     orders::{CancelAll, OrderState, Placed, Refusal, Submit},
+    supervision::{ChildEvent, ChildEventKind, OnStop, supervise},
 };
 
 /// What the stand-in order manager was asked.
@@ -162,7 +167,7 @@ async fn acts_only_on_fresh_books_and_stamps_the_epoch() {
     let clock = Arc::new(FakeClock::new(Utc::now()));
     let actor = StrategyActor::new(
         cfg,
-        Box::new(Eager),
+        StrategyFactory::new(|| Eager),
         String::new(),
         StrategyPeers {
             submit: peer.clone().recipient(),
@@ -227,4 +232,96 @@ async fn acts_only_on_fresh_books_and_stamps_the_epoch() {
     let _ = peer.send(CancelAll { ticker: None }).await;
     assert_eq!(submits(&asked).last(), Some(&Some(2)));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Panics on its first timer tick when it is the first one built; later builds are calm.
+struct Fragile {
+    generation: usize,
+}
+
+impl Strategy for Fragile {
+    fn on_book(&mut self, _: &MarketView) -> Vec<Intent> {
+        Vec::new()
+    }
+    fn on_timer(&mut self, _: chrono::DateTime<Utc>) -> Vec<Intent> {
+        assert!(self.generation > 1, "a strategy bug");
+        Vec::new()
+    }
+}
+
+/// Records what the guard tells the guardian; answers it on [`Seen`].
+struct Events(Vec<ChildEvent>);
+
+/// What [`Events`] recorded.
+#[derive(actix::Message)]
+#[rtype(result = "Vec<ChildEvent>")]
+struct Seen;
+
+impl Handler<Seen> for Events {
+    type Result = actix::MessageResult<Seen>;
+
+    fn handle(&mut self, _: Seen, _: &mut Context<Self>) -> Self::Result {
+        actix::MessageResult(self.0.clone())
+    }
+}
+
+impl Actor for Events {
+    type Context = Context<Self>;
+}
+
+impl Handler<ChildEvent> for Events {
+    type Result = ();
+
+    fn handle(&mut self, msg: ChildEvent, _: &mut Context<Self>) {
+        self.0.push(msg);
+    }
+}
+
+#[actix_rt::test]
+async fn a_strategy_that_panics_is_rebuilt_from_its_factory() {
+    let builds = Arc::new(AtomicUsize::new(0));
+    let counted = builds.clone();
+    let factory = StrategyFactory::new(move || Fragile {
+        generation: counted.fetch_add(1, Ordering::SeqCst) + 1,
+    });
+    let mut cfg = StrategyConfig::default();
+    cfg.forecast.source = ForecastSource::None;
+    cfg.timer_ms = 1;
+    let asked = Arc::new(Mutex::new(Asked::default()));
+    let peer = Peer(asked, market("KXHIGHNY-26NOV28-B50.5")).start();
+    let probe = Events(Vec::new()).start();
+    let peers = StrategyPeers {
+        submit: peer.clone().recipient(),
+        cancel_all: peer.clone().recipient(),
+        markets: peer.recipient(),
+        positions: None,
+    };
+    let actor = StrategyActor::new(cfg, factory, String::new(), peers, LiveClock::shared());
+    let actor = supervise(
+        "strategy",
+        Context::new(),
+        actor,
+        OnStop::End,
+        probe.clone().recipient(),
+    );
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while builds.load(Ordering::SeqCst) < 2 {
+        assert!(std::time::Instant::now() < deadline, "never rebuilt");
+        actor.send(super::GetMetrics).await.unwrap();
+        actix_rt::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    // The rebuilt strategy runs its timer without panicking: still the second one, and the
+    // actor answers at the same address.
+    for _ in 0..20 {
+        actor.send(super::GetMetrics).await.unwrap();
+        actix_rt::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    assert_eq!(builds.load(Ordering::SeqCst), 2);
+    let seen = probe.send(Seen).await.unwrap();
+    assert!(
+        seen.iter().any(|e| e.actor == "strategy"
+            && matches!(&e.kind, ChildEventKind::Panicked { reason } if reason.contains("a strategy bug"))),
+        "{seen:?}"
+    );
 }

@@ -1,16 +1,22 @@
-//! `[strategy]`: the strategy actor's settings — the fair-value strategy's parameters and the
-//! forecast source it prices from.
+//! `[strategy]`: the strategy actor's settings — which built-in strategy runs (`kind`), the
+//! fair-value strategy's parameters and the forecast source it prices from.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::fair_value::FairValueConfig;
+use super::{
+    fair_value::{FairValue, FairValueConfig},
+    interface::StrategyFactory,
+};
 
 /// The strategy actor's settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct StrategyConfig {
+    /// Which built-in strategy runs (a program using the engine as a library may pass its own
+    /// instead).
+    pub kind: StrategyKind,
     /// Whether the strategy trades at all (`false`: the engine only watches).
     pub enabled: bool,
     /// Cadence of the strategy's timer, ms.
@@ -26,11 +32,51 @@ pub struct StrategyConfig {
 impl Default for StrategyConfig {
     fn default() -> StrategyConfig {
         StrategyConfig {
+            kind: StrategyKind::FairValue,
             enabled: true,
             timer_ms: 1_000,
             bias_f: 0.0,
             fair_value: FairValueConfig::default(),
             forecast: ForecastConfig::default(),
+        }
+    }
+}
+
+/// `[strategy] kind`: the built-in strategy to run. Only `fair_value` exists so far; the
+/// names of the ones planned (`quoter`, `external`) are refused with a message saying so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", try_from = "String")]
+#[non_exhaustive]
+pub enum StrategyKind {
+    /// [`FairValue`]: takes (and optionally quotes) when the forecast's probability beats the
+    /// book; `[strategy.fair_value]`.
+    FairValue,
+}
+
+/// The kinds accepted, as the config spells them.
+pub const STRATEGY_KINDS: &[&str] = &["fair_value"];
+
+/// Planned kinds, refused until they are built.
+const PLANNED_KINDS: &[&str] = &["quoter", "external"];
+
+impl TryFrom<String> for StrategyKind {
+    type Error = String;
+
+    fn try_from(kind: String) -> Result<StrategyKind, String> {
+        let accepted = STRATEGY_KINDS
+            .iter()
+            .map(|k| format!("{k:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        match kind.as_str() {
+            "fair_value" => Ok(StrategyKind::FairValue),
+            k if PLANNED_KINDS.contains(&k) => Err(format!(
+                "strategy kind {k:?} is not available yet; accepted: {accepted}"
+            )),
+            k => Err(format!(
+                "unknown strategy kind {k:?}; accepted: {accepted} ({} are not available yet)",
+                PLANNED_KINDS.join(" and ")
+            )),
         }
     }
 }
@@ -122,6 +168,16 @@ impl Default for ForecastConfig {
 }
 
 impl StrategyConfig {
+    /// The built-in strategy `kind` names, with its section's settings.
+    pub fn builtin(&self) -> StrategyFactory {
+        match self.kind {
+            StrategyKind::FairValue => {
+                let cfg = self.fair_value.clone();
+                StrategyFactory::new(move || FairValue::new(cfg.clone()))
+            }
+        }
+    }
+
     /// Every problem, each naming its field.
     pub fn validate(&self) -> Result<(), Vec<String>> {
         let mut errors: Vec<String> = self
@@ -212,5 +268,26 @@ mod tests {
         assert!(errors[0].starts_with("strategy.timer_ms"));
         assert!(errors[1].starts_with("strategy.forecast.forecast_days"));
         assert!(errors[2].starts_with("strategy.forecast.cities.KXHIGHNY.timezone"));
+    }
+
+    #[test]
+    fn kind_accepts_fair_value_and_refuses_the_rest_by_name() {
+        let read = |text: &str| toml::from_str::<StrategyConfig>(text).map_err(|e| e.to_string());
+        assert_eq!(read("").unwrap().kind, StrategyKind::FairValue);
+        assert_eq!(
+            read("kind = \"fair_value\"").unwrap().kind,
+            StrategyKind::FairValue
+        );
+        for planned in ["quoter", "external"] {
+            let err = read(&format!("kind = {planned:?}")).unwrap_err();
+            assert!(err.contains("not available yet"), "{err}");
+            assert!(err.contains("\"fair_value\""), "{err}");
+        }
+        let err = read("kind = \"martingale\"").unwrap_err();
+        assert!(
+            err.contains("unknown strategy kind \"martingale\""),
+            "{err}"
+        );
+        assert!(err.contains("accepted: \"fair_value\""), "{err}");
     }
 }

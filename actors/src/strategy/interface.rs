@@ -1,6 +1,32 @@
-//! The pure strategy interface: what a strategy sees of a market ([`MarketView`]) and what it
-//! may ask for ([`Intent`]). Implementations decide; the actor gathers inputs and forwards the
-//! intents to the order manager.
+//! The pure strategy interface: what a strategy sees of a market ([`MarketView`]), what it may
+//! ask for ([`Intent`]), the callbacks it answers ([`Strategy`]) and how the engine builds one
+//! ([`StrategyFactory`]). Implementations decide; the strategy actor gathers the inputs, calls
+//! them and forwards their intents to the order manager.
+//!
+//! # What the engine guarantees a strategy
+//! - **Books** ([`Strategy::on_book`]): only synced, fresh books, conflated (the latest state
+//!   of a book, never a backlog of deltas). A book the feed calls stale is announced once
+//!   ([`Strategy::on_book_stale`]) and then withheld until the feed resyncs it.
+//! - **Epochs**: every book has an epoch that changes on every resync; every order is stamped
+//!   with the epoch it was priced on ([`PlaceIntent::book_epoch`]), and an order priced on a
+//!   book that has since gone stale is dropped, never sent.
+//! - **Orders**: intents go to the order manager, which applies the risk limits of `[orders]`
+//!   and the blackout gate, journals each order before sending it and places it exactly once.
+//!   A refused intent and an order that ends (filled, cancelled, rejected) are both reported
+//!   through [`Strategy::on_order_done`]; fills through [`Strategy::on_fill`].
+//! - **Positions**: [`MarketView::position`] is the order manager's position in the market,
+//!   read at start (after reconciliation with the exchange) and updated on every fill.
+//! - **Time**: [`MarketView::now`] and [`Strategy::on_timer`] come from the engine's clock
+//!   (injected, so tests can fake it); a strategy should not read the system clock itself.
+//! - **One thread**: the callbacks are called one at a time, from the strategy actor; a
+//!   strategy needs no locks. A panic in a callback is caught, the actor is restarted in place
+//!   and the strategy is rebuilt from its [`StrategyFactory`] (its own state is lost; positions
+//!   and books come back from the engine).
+//!
+//! # Money
+//! A strategy may compute in `f64` (a probability, a threshold), but an order's price is a
+//! [`Price`] on the market's grid ([`MarketView::grid`]) and its size a [`Count`]: exact
+//! fixed-point numbers, never floats.
 
 use std::sync::Arc;
 
@@ -12,28 +38,36 @@ use crate::orders::{OrderSpec, Submit};
 /// What the strategy knows about one market when its book changes.
 #[derive(Debug, Clone)]
 pub struct MarketView {
-    /// Market.
+    /// The market.
     pub ticker: Ticker,
-    /// The book's epoch (stamped on every intent priced on it).
+    /// The book's epoch: changes on every resync. Stamp it on every order priced on this
+    /// book ([`PlaceIntent::book_epoch`]).
     pub epoch: u64,
-    /// The synced, fresh book.
+    /// The synced, fresh book: resting YES and NO bids, exact prices and sizes
+    /// ([`OrderBook::best_yes_bid`], [`OrderBook::best_yes_ask`], [`OrderBook::yes_bids`], …).
+    /// The best YES ask is the complement of the best NO bid.
     pub book: Arc<OrderBook>,
-    /// The market's price grid (shared: built once per market, not per update).
+    /// The market's price grid: which prices are valid ticks
+    /// ([`PriceRanges::is_valid`], [`PriceRanges::tick_at_or_below`], …). Shared: built once
+    /// per market, not per update.
     pub grid: Arc<PriceRanges>,
-    /// The fair YES probability, when the forecast covers the market.
+    /// The fair YES probability from the configured forecast (`[strategy.forecast]`), when it
+    /// covers the market; `None` otherwise. A strategy with its own model may ignore it.
     pub fair: Option<f64>,
-    /// The position held (+ YES, − NO).
+    /// The position held in this market, in contracts: positive YES, negative NO.
     pub position: Count,
-    /// Now.
+    /// Now, by the engine's clock.
     pub now: DateTime<Utc>,
 }
 
 /// An order the strategy wants.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlaceIntent {
-    /// Its terms (price on the market's grid).
+    /// Its terms: market, side (`Bid` buys YES, `Ask` sells YES), price on the market's grid,
+    /// count, time in force, post-only, reduce-only.
     pub spec: OrderSpec,
-    /// Epoch of the book it was priced on.
+    /// Epoch of the book it was priced on ([`MarketView::epoch`]): if that book has gone
+    /// stale since, the order is dropped rather than sent.
     pub book_epoch: u64,
 }
 
@@ -49,30 +83,98 @@ impl From<PlaceIntent> for Submit {
 /// What a strategy asks the order manager for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Intent {
-    /// Place an order.
+    /// Place an order (subject to the risk limits and the blackout gate).
     Place(PlaceIntent),
-    /// Cancel this strategy's resting orders in a market.
+    /// Cancel this engine's resting orders in a market (always allowed, blackouts included).
     CancelMarket(Ticker),
 }
 
-/// Decision code behind the strategy actor. Every callback returns the intents to send.
+/// Decision code behind the strategy actor. Every callback returns the intents to send (often
+/// none). Only [`Strategy::on_book`] is required; the others default to doing nothing, except
+/// [`Strategy::on_book_stale`], which pulls the market's resting orders.
 pub trait Strategy: Send {
-    /// A fresh, synced book.
+    /// A fresh, synced book of a market (conflated: the latest state, not every delta).
     fn on_book(&mut self, view: &MarketView) -> Vec<Intent>;
-    /// A book went stale: pull resting quotes on it.
-    fn on_book_stale(&mut self, ticker: &Ticker) -> Vec<Intent>;
-    /// A fill of this strategy's order.
+
+    /// The market's book went stale (a sequence gap, a reconnect): no book of it arrives until
+    /// it is resynced, and orders priced on it are dropped. Default: pull resting orders.
+    fn on_book_stale(&mut self, ticker: &Ticker) -> Vec<Intent> {
+        vec![Intent::CancelMarket(ticker.clone())]
+    }
+
+    /// A fill of one of this engine's orders: `side` as placed (`Bid` bought YES), the YES
+    /// `price` and the `count` filled. The new position arrives with the next
+    /// [`MarketView`]. Default: nothing.
     fn on_fill(
         &mut self,
         ticker: &Ticker,
         side: BookSide,
         price: Price,
         count: Count,
-    ) -> Vec<Intent>;
-    /// An intent was refused or its order ended without resting (the strategy may retry later).
-    fn on_order_done(&mut self, ticker: &Ticker) -> Vec<Intent>;
-    /// Periodic tick.
-    fn on_timer(&mut self, now: DateTime<Utc>) -> Vec<Intent>;
-    /// Blackout started or ended.
-    fn on_blackout(&mut self, active: bool) -> Vec<Intent>;
+    ) -> Vec<Intent> {
+        let _ = (ticker, side, price, count);
+        Vec::new()
+    }
+
+    /// An order in `ticker` is over: refused by the order manager (a risk limit, the blackout
+    /// gate), or ended at the exchange (executed, cancelled, rejected, expired). A strategy that
+    /// counts its orders in flight counts one down here. Default: nothing.
+    fn on_order_done(&mut self, ticker: &Ticker) -> Vec<Intent> {
+        let _ = ticker;
+        Vec::new()
+    }
+
+    /// The periodic tick (`strategy.timer_ms`), with the engine's time. Default: nothing.
+    fn on_timer(&mut self, now: DateTime<Utc>) -> Vec<Intent> {
+        let _ = now;
+        Vec::new()
+    }
+
+    /// A blackout started (`true`) or ended (`false`). During one the order manager refuses
+    /// new and size-increasing orders; cancels and reduce-only orders pass. Default: nothing.
+    fn on_blackout(&mut self, active: bool) -> Vec<Intent> {
+        let _ = active;
+        Vec::new()
+    }
+}
+
+/// Builds a fresh strategy: once when the engine starts, and again each time the strategy
+/// actor is restarted after a panic (so a strategy's state never outlives the failure).
+///
+/// ```
+/// use tradewind_actors::strategy::{Intent, MarketView, Strategy, StrategyFactory};
+///
+/// struct Idle;
+/// impl Strategy for Idle {
+///     fn on_book(&mut self, _view: &MarketView) -> Vec<Intent> {
+///         Vec::new()
+///     }
+/// }
+///
+/// let factory = StrategyFactory::new(|| Idle);
+/// let _strategy: Box<dyn Strategy> = factory.build();
+/// ```
+#[derive(Clone)]
+pub struct StrategyFactory(Arc<dyn Fn() -> Box<dyn Strategy> + Send + Sync>);
+
+impl StrategyFactory {
+    /// A factory calling `make` for every (re)start.
+    pub fn new<S, F>(make: F) -> StrategyFactory
+    where
+        S: Strategy + 'static,
+        F: Fn() -> S + Send + Sync + 'static,
+    {
+        StrategyFactory(Arc::new(move || Box::new(make()) as Box<dyn Strategy>))
+    }
+
+    /// A new strategy.
+    pub fn build(&self) -> Box<dyn Strategy> {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for StrategyFactory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StrategyFactory")
+    }
 }

@@ -1,8 +1,9 @@
 //! The strategy actor's life: started (forecast loaded or fetched, the positions held read
-//! from the order manager, the strategy's timer), restarted after a panic (lookups in flight
-//! forgotten, positions and forecast read again; markets and their grids are kept, books are
-//! trusted only from their next fresh update), and its answer to the guardian's heartbeat:
-//! ready once it knows the positions held.
+//! from the order manager, the strategy's timer), restarted after a panic (a fresh strategy
+//! from the factory, told of a blackout in force; lookups in flight forgotten, positions and
+//! forecast read again; markets and their grids are kept, books are trusted only from their
+//! next fresh update), and its answer to the guardian's heartbeat: ready once it knows the
+//! positions held.
 
 use std::time::Duration;
 
@@ -61,6 +62,12 @@ impl StrategyActor {
 
 impl Supervised for StrategyActor {
     fn restarting(&mut self, _ctx: &mut Context<Self>) {
+        // The strategy may have panicked half-way through a change: its state is not trusted.
+        self.strategy = self.factory.build();
+        if self.blackout {
+            // A fresh strategy holds no quotes to pull: only the state matters.
+            let _pulls = self.strategy.on_blackout(true);
+        }
         self.looking_up.clear();
         self.positions.clear();
         self.seeded = false;

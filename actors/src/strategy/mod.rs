@@ -3,7 +3,9 @@
 //! the order manager.
 //!
 //! # Layout
-//! - [`interface`] holds `MarketView`, `Intent`, `PlaceIntent` and the `Strategy` trait.
+//! - [`interface`] holds `MarketView`, `Intent`, `PlaceIntent`, the `Strategy` trait and the
+//!   `StrategyFactory` the engine builds strategies with (a custom one, or the built-in
+//!   `[strategy] kind` names: [`StrategyConfig::builtin`]).
 //! - [`fair_value`] holds the fair-value strategy and its config.
 //! - [`forecast`] holds forecasts (JSON file, Open-Meteo ensembles) and fair probabilities.
 //! - [`source`] fetches and watches them: Open-Meteo's schedule and requests, the file.
@@ -22,10 +24,10 @@ pub mod source;
 
 pub use self::{
     actor::{GetMetrics, SeedPositions, StopStrategy, StrategyActor, StrategyPeers},
-    config::{ForecastConfig, ForecastSource, StrategyConfig},
+    config::{ForecastConfig, ForecastSource, STRATEGY_KINDS, StrategyConfig, StrategyKind},
     fair_value::{FairValue, FairValueConfig},
     forecast::Forecast,
-    interface::{Intent, MarketView, PlaceIntent, Strategy},
+    interface::{Intent, MarketView, PlaceIntent, Strategy, StrategyFactory},
     metrics::StrategyMetrics,
 };
 

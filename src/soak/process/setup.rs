@@ -16,7 +16,7 @@ use kalshi::sign::{SigningKey, generate_ed25519_pem};
 use kalshi_sim::SimHandle;
 use tradewind_actors::blackout::config::FixedWindowConfig;
 
-use crate::config::{
+use tradewind::config::{
     self, EngineFile,
     exchange::{Environment, Mode},
 };
