@@ -4,6 +4,8 @@
 //! unhealthy while the feed is starved and healthy again after. Stopped with SIGTERM, it exits
 //! 0 with a summary showing orders placed and filled, zero 429s and no duplicate client ids.
 
+mod common;
+
 use std::{
     io::{BufRead, BufReader, Read, Write},
     net::TcpStream,
@@ -86,7 +88,8 @@ fn parse_prometheus(text: &str) -> Vec<String> {
     names
 }
 
-/// The shipped default config with its journal in `dir` and a 2 s idle watchdog.
+/// The shipped default config with its journal in `dir`, a 2 s idle watchdog and no scheduled
+/// blackouts.
 fn config_in(dir: &std::path::Path) -> std::path::PathBuf {
     std::fs::create_dir_all(dir).unwrap();
     let default = include_str!("../config/default.toml");
@@ -98,6 +101,7 @@ fn config_in(dir: &std::path::Path) -> std::path::PathBuf {
         )
         .replace("idle_timeout_ms = 30000", "idle_timeout_ms = 2000");
     assert_ne!(cfg, default, "the journal path was moved");
+    let cfg = common::without_scheduled_blackouts(&cfg);
     let cfg_file = dir.join("run.toml");
     std::fs::write(&cfg_file, cfg).unwrap();
     cfg_file

@@ -64,3 +64,17 @@ pub fn ny_market(sim: &SimHandle) -> kalshi::Ticker {
     assert!(sim.control().true_book(&t).is_some(), "market {t} exists");
     t
 }
+
+/// The shipped config's text with its scheduled blackouts (GFS cycles, Thursday maintenance)
+/// off, so a test that must see trades does not fail when CI happens to run inside one.
+pub fn without_scheduled_blackouts(toml: &str) -> String {
+    let gfs = "[[blackout.recurring]]\nname = \"gfs\"";
+    let start = toml.find(gfs).expect("the shipped GFS window");
+    let end = start + toml[start..].find("\n\n").expect("the window's block ends");
+    let cfg = format!("{}{}", &toml[..start], &toml[end + 2..]).replace(
+        "weekly_maintenance = true",
+        "weekly_maintenance = false\nrecurring = []",
+    );
+    assert!(cfg.contains("recurring = []"), "weekly maintenance was on");
+    cfg
+}
