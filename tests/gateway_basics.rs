@@ -231,37 +231,42 @@ async fn a_lost_create_response_ends_as_exactly_one_adopted_order_under_either_d
     }
 }
 
+/// A resting bid of 2 from another account, then an IOC sell of 2 at its price whose
+/// create answer is lost after the exchange filled it: answers the IOC's client id once the
+/// gateway has answered, having checked it was adopted, filled, and is the only order with it.
+async fn lost_ioc_fill(sim: &SimHandle, gw: &Addr<Gateway>, account_id: &str) -> ClientOrderId {
+    let (maker_signer, _) = common::ed25519_account(sim, "prime");
+    let maker = common::gateway(sim, maker_signer, GatewayConfig::default());
+    maker
+        .send(create(sim, BookSide::Bid, 40, "maker-bid-1"))
+        .await
+        .unwrap()
+        .unwrap();
+    sim.control()
+        .set_faults(&FaultPatch {
+            reset_after_accept_next: Some(1),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut ioc = create(sim, BookSide::Ask, 40, "ioc-1");
+    ioc.request.time_in_force = TimeInForce::ImmediateOrCancel;
+    let cid = ioc.request.client_order_id.clone().unwrap();
+    let ack = gw.send(ioc).await.unwrap().unwrap();
+    assert!(ack.adopted, "found, not placed again");
+    assert_eq!(ack.response.fill_count, Count::from_whole(2));
+    assert_eq!(orders_with(sim, account_id, &cid).len(), 1);
+    assert_eq!(sim.control().stats().duplicate_client_order_ids, 0);
+    cid
+}
+
 #[actix::test]
 async fn an_ioc_that_filled_and_ended_before_its_answer_was_lost_is_placed_once() {
     // Under `open_only` the id of an ended order is free again: a retry that leaned on 409
     // would place the IOC a second time.
     for rule in [DuplicateRule::Ever, DuplicateRule::OpenOnly] {
+        println!("duplicate rule {rule:?}");
         let (sim, gw, account_id) = fast_gateway(rule);
-        let (maker_signer, _) = common::ed25519_account(&sim, "prime");
-        let maker = common::gateway(&sim, maker_signer, GatewayConfig::default());
-        maker
-            .send(create(&sim, BookSide::Bid, 40, "maker-bid-1"))
-            .await
-            .unwrap()
-            .unwrap();
-        sim.control()
-            .set_faults(&FaultPatch {
-                reset_after_accept_next: Some(1),
-                ..Default::default()
-            })
-            .unwrap();
-        let mut ioc = create(&sim, BookSide::Ask, 40, "ioc-1");
-        ioc.request.time_in_force = TimeInForce::ImmediateOrCancel;
-        let cid = ioc.request.client_order_id.clone().unwrap();
-        let ack = gw.send(ioc).await.unwrap().unwrap();
-        assert!(ack.adopted, "{rule:?}");
-        assert_eq!(ack.response.fill_count, Count::from_whole(2), "{rule:?}");
-        assert_eq!(orders_with(&sim, &account_id, &cid).len(), 1, "{rule:?}");
-        assert_eq!(
-            sim.control().stats().duplicate_client_order_ids,
-            0,
-            "{rule:?}"
-        );
+        lost_ioc_fill(&sim, &gw, &account_id).await;
     }
 }
 
@@ -270,31 +275,13 @@ async fn an_ended_order_already_moved_to_the_historical_list_is_found_there_and_
     // `historical_after_s = 0`: an order leaves `GET /portfolio/orders` for
     // `GET /historical/orders` as soon as it ends, as Kalshi's do once the cutoff passes them.
     for rule in [DuplicateRule::Ever, DuplicateRule::OpenOnly] {
+        println!("duplicate rule {rule:?}");
         let mut cfg = SimConfig::default();
         cfg.liquidity.actions_per_second = 0.0;
         cfg.historical_after_s = Some(0);
         let sim = SimServer::start_with_clock(cfg, SimClock::Real).expect("simulator starts");
         let (sim, gw, account_id) = fast_gateway_on(sim, rule);
-        let (maker_signer, _) = common::ed25519_account(&sim, "prime");
-        let maker = common::gateway(&sim, maker_signer, GatewayConfig::default());
-        maker
-            .send(create(&sim, BookSide::Bid, 40, "maker-bid-2"))
-            .await
-            .unwrap()
-            .unwrap();
-        sim.control()
-            .set_faults(&FaultPatch {
-                reset_after_accept_next: Some(1),
-                ..Default::default()
-            })
-            .unwrap();
-        let mut ioc = create(&sim, BookSide::Ask, 40, "ioc-archived-1");
-        ioc.request.time_in_force = TimeInForce::ImmediateOrCancel;
-        let cid = ioc.request.client_order_id.clone().unwrap();
-        let ack = gw.send(ioc).await.unwrap().unwrap();
-        assert!(ack.adopted, "{rule:?}");
-        assert_eq!(ack.response.fill_count, Count::from_whole(2), "{rule:?}");
-        assert_eq!(orders_with(&sim, &account_id, &cid).len(), 1, "{rule:?}");
+        lost_ioc_fill(&sim, &gw, &account_id).await;
         let attempts = sim.control().order_log(Some(&account_id));
         assert_eq!(attempts.len(), 1, "{rule:?}: one create: {attempts:?}");
         let read = |path: &str| {
