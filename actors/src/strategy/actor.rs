@@ -14,8 +14,7 @@ use std::{
 };
 
 use actix::{
-    ActorContext, ActorFutureExt, AsyncContext, Context, Handler, Message, MessageResult,
-    Recipient, WrapFuture,
+    ActorContext, ActorFutureExt, AsyncContext, Context, Handler, Message, Recipient, WrapFuture,
 };
 use chrono::{DateTime, Utc};
 use kalshi::{Count, Ticker, num::PriceRanges, rest::Market};
@@ -223,7 +222,7 @@ impl StrategyActor {
         self.seeded = true;
     }
 
-    fn forecast_entries(&self) -> usize {
+    pub(super) fn forecast_entries(&self) -> usize {
         self.forecast.probabilities.len() + self.forecast.ensembles.len()
     }
 
@@ -309,7 +308,8 @@ impl Handler<BookUpdated> for StrategyActor {
         };
         let view = MarketView {
             grid: priced.grid.clone(),
-            fair: priced.fair,
+            // A stale forecast is not traded on (the state says so: `idle: forecast stale`).
+            fair: priced.fair.filter(|_| !self.forecast_stale()),
             position: self
                 .positions
                 .get(&msg.ticker)
@@ -381,22 +381,6 @@ impl Handler<SeedPositions> for StrategyActor {
 
     fn handle(&mut self, msg: SeedPositions, _ctx: &mut Context<Self>) {
         self.seed(msg.0);
-    }
-}
-
-impl Handler<GetMetrics> for StrategyActor {
-    type Result = MessageResult<GetMetrics>;
-
-    fn handle(&mut self, _msg: GetMetrics, _ctx: &mut Context<Self>) -> Self::Result {
-        MessageResult(StrategyMetrics {
-            counters: self.counters.clone(),
-            forecast_entries: self.forecast_entries(),
-            forecast_age_s: self
-                .forecast_at
-                .map(|t| (self.clock.now() - t).num_seconds()),
-            markets_priced: self.markets_priced,
-            blackout: self.blackout,
-        })
     }
 }
 

@@ -1,10 +1,14 @@
 //! The strategy actor's metrics: books seen and evaluated or skipped, intents asked for,
 //! accepted, refused and dropped, cancels, fills and forecast loads (counters), and the
-//! forecast's coverage and age, markets priced and the blackout now.
+//! forecast's coverage and age, markets priced and the blackout now, and the strategy's state
+//! (`trading` or `idle` and why: [`super::state`]).
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+
+use super::state::StateReport;
+use crate::orders::OrdersMetrics;
 
 /// Live counters kept by the actor (and reported, flattened, in [`StrategyMetrics`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -49,4 +53,19 @@ pub struct StrategyMetrics {
     pub markets_priced: usize,
     /// Whether a blackout is active.
     pub blackout: bool,
+    /// `trading`, or `idle` and why: `state` as text, a `trading` flag and an `idle` flag per
+    /// reason.
+    #[serde(flatten)]
+    pub state: StateReport,
+}
+
+impl StrategyMetrics {
+    /// Adds the order manager's say to the state: a halt, or a reconciliation not finished.
+    pub fn with_orders(&mut self, orders: &OrdersMetrics) {
+        let state = self
+            .state
+            .kind
+            .with_orders(orders.halted.is_some(), orders.ready);
+        self.state = StateReport::of(state);
+    }
 }

@@ -11,7 +11,8 @@
 //! - [`source`] fetches and watches them: Open-Meteo's schedule and requests, the file.
 //! - `actor` holds [`StrategyActor`] (glue: books, metadata, positions, blackout, forecast
 //!   refreshes → the strategy → the order manager); [`config`] the `[strategy]` section;
-//!   [`metrics`] its metrics.
+//!   [`metrics`] its metrics; [`state`] its state (`trading` or `idle` and why), pure, and
+//!   `report` the actor's answer to `GetMetrics` with it.
 
 mod actor;
 pub mod config;
@@ -20,7 +21,9 @@ pub mod forecast;
 pub mod interface;
 mod lifecycle;
 pub mod metrics;
+mod report;
 pub mod source;
+pub mod state;
 
 pub use self::{
     actor::{GetMetrics, SeedPositions, StopStrategy, StrategyActor, StrategyPeers},
@@ -29,6 +32,7 @@ pub use self::{
     forecast::Forecast,
     interface::{Intent, MarketView, PlaceIntent, Strategy, StrategyFactory},
     metrics::StrategyMetrics,
+    state::{IdleReason, StrategyState},
 };
 
 #[cfg(test)]
