@@ -37,6 +37,10 @@ pub struct Counters {
     pub forecast_loads: u64,
     /// Forecast loads that failed.
     pub forecast_errors: u64,
+    /// Refetches because a GFS window ended.
+    pub forecast_refetches: u64,
+    /// Forecasts that arrived after a GFS window but were not newer (not traded on).
+    pub forecast_not_newer: u64,
 }
 
 /// A snapshot answered to `GetMetrics`.
@@ -49,6 +53,10 @@ pub struct StrategyMetrics {
     pub forecast_entries: usize,
     /// Seconds since the forecast was last loaded.
     pub forecast_age_s: Option<i64>,
+    /// The model run of the forecast traded on (Unix seconds), when the source gives it.
+    pub forecast_model_run_s: Option<i64>,
+    /// A GFS window ended and no newer forecast has arrived since.
+    pub forecast_awaiting_newer: bool,
     /// Markets the strategy has a fair value for.
     pub markets_priced: usize,
     /// Whether a blackout is active.

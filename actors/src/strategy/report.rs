@@ -22,11 +22,15 @@ impl StrategyActor {
             self.forecast_entries(),
             self.clock.now(),
         )
+        .awaiting_newer(self.cycle.awaiting)
     }
 
-    /// Whether the forecast is too old to trade on.
-    pub(super) fn forecast_stale(&self) -> bool {
-        self.forecast_status() == ForecastStatus::Stale
+    /// Whether the forecast may be traded on: not stale, not made old by a GFS window.
+    pub(super) fn forecast_tradable(&self) -> bool {
+        !matches!(
+            self.forecast_status(),
+            ForecastStatus::Stale | ForecastStatus::AwaitingNewer
+        )
     }
 
     /// The strategy's state, as far as the actor knows.
@@ -58,6 +62,8 @@ impl Handler<GetMetrics> for StrategyActor {
             forecast_age_s: self
                 .forecast_at
                 .map(|t| (self.clock.now() - t).num_seconds()),
+            forecast_model_run_s: self.forecast.model_run.map(|t| t.timestamp()),
+            forecast_awaiting_newer: self.cycle.awaiting,
             markets_priced: self.markets_priced,
             blackout: self.blackout,
             state: StateReport::of(self.state()),

@@ -1,6 +1,6 @@
 //! The strategy's state as an operator reads it: `trading`, or `idle` and why (disabled,
-//! halted, waiting for reconciliation, blackout, no forecast, forecast stale, no market priced,
-//! no books yet, books stale). Pure: [`strategy_state`] computes it from what the strategy actor
+//! halted, waiting for reconciliation, blackout, no forecast, forecast stale, waiting for a
+//! newer forecast after a GFS window, no market priced, no books yet, books stale). Pure: [`strategy_state`] computes it from what the strategy actor
 //! knows ([`StateInputs`]); [`StrategyState::with_orders`] adds what only the order manager
 //! knows (a halt, a reconciliation in progress). `trading` means nothing stops the strategy
 //! from placing an order; it places one only when its rules find an edge.
@@ -33,6 +33,8 @@ pub enum IdleReason {
     NoForecast,
     /// The last forecast is older than the source's refresh allows ([`stale_after`]).
     ForecastStale,
+    /// A GFS window ended and the forecast that came since is not newer than the last.
+    AwaitingNewerForecast,
     /// A forecast is loaded but covers none of the markets whose books arrive.
     NoMarketPriced,
     /// No book has arrived yet.
@@ -43,13 +45,14 @@ pub enum IdleReason {
 
 impl IdleReason {
     /// Every reason, in reporting order.
-    pub const ALL: [IdleReason; 9] = [
+    pub const ALL: [IdleReason; 10] = [
         IdleReason::Disabled,
         IdleReason::Halted,
         IdleReason::WaitingForReconciliation,
         IdleReason::Blackout,
         IdleReason::NoForecast,
         IdleReason::ForecastStale,
+        IdleReason::AwaitingNewerForecast,
         IdleReason::NoMarketPriced,
         IdleReason::NoBooks,
         IdleReason::BooksStale,
@@ -64,6 +67,7 @@ impl IdleReason {
             IdleReason::Blackout => "blackout",
             IdleReason::NoForecast => "no_forecast",
             IdleReason::ForecastStale => "forecast_stale",
+            IdleReason::AwaitingNewerForecast => "awaiting_newer_forecast",
             IdleReason::NoMarketPriced => "no_market_priced",
             IdleReason::NoBooks => "no_books",
             IdleReason::BooksStale => "books_stale",
@@ -79,6 +83,7 @@ impl IdleReason {
             IdleReason::Blackout => "blackout",
             IdleReason::NoForecast => "no forecast",
             IdleReason::ForecastStale => "forecast stale",
+            IdleReason::AwaitingNewerForecast => "waiting for a newer forecast",
             IdleReason::NoMarketPriced => "forecast covers no market",
             IdleReason::NoBooks => "no books yet",
             IdleReason::BooksStale => "books stale",
@@ -127,8 +132,21 @@ pub enum ForecastStatus {
     Missing,
     /// Loaded, but older than the source's refresh allows.
     Stale,
+    /// Loaded, but a GFS window ended since and no newer one has arrived.
+    AwaitingNewer,
     /// Loaded and recent.
     Fresh,
+}
+
+impl ForecastStatus {
+    /// This status, when a GFS window ended and a newer forecast is (`true`) awaited: a
+    /// fresh forecast is then not yet the one to trade on.
+    pub fn awaiting_newer(self, awaiting: bool) -> ForecastStatus {
+        match self {
+            ForecastStatus::Fresh if awaiting => ForecastStatus::AwaitingNewer,
+            other => other,
+        }
+    }
 }
 
 /// How old a forecast from this source may get before it is not traded on: twice the refresh
@@ -195,6 +213,8 @@ pub fn strategy_state(i: &StateInputs) -> StrategyState {
         Some(IdleReason::NoForecast)
     } else if i.forecast == ForecastStatus::Stale {
         Some(IdleReason::ForecastStale)
+    } else if i.forecast == ForecastStatus::AwaitingNewer {
+        Some(IdleReason::AwaitingNewerForecast)
     } else if i.books_fresh == 0 && i.books_stale == 0 {
         Some(IdleReason::NoBooks)
     } else if i.books_fresh == 0 {
