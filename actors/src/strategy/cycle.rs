@@ -31,7 +31,12 @@ impl ForecastVersion {
         let mut ensembles: Vec<_> = f
             .ensembles
             .iter()
-            .map(|((s, d), m)| (s.as_str(), *d, m.iter().map(|v| v.to_bits()).collect()))
+            .map(|((s, d), m)| {
+                // Members as a set: a parse may list them in any order.
+                let mut bits: Vec<u64> = m.iter().map(|v| v.to_bits()).collect();
+                bits.sort_unstable();
+                (s.as_str(), *d, bits)
+            })
             .collect::<Vec<(&str, _, Vec<u64>)>>();
         ensembles.sort_unstable();
         let mut h = DefaultHasher::new();

@@ -27,6 +27,20 @@ fn newer_means_a_later_run_where_given_else_other_content() {
 }
 
 #[test]
+fn the_order_of_ensemble_members_does_not_make_a_forecast_newer() {
+    let series = kalshi::SeriesTicker::new("KXHIGHNY").unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    let with = |members: Vec<f64>| Forecast {
+        ensembles: [((series.clone(), day), members)].into(),
+        ..Forecast::default()
+    };
+    let a = ForecastVersion::of(&with(vec![50.1, 49.0, 51.2]));
+    let b = ForecastVersion::of(&with(vec![51.2, 50.1, 49.0]));
+    assert!(!b.is_newer_than(&a));
+    assert!(ForecastVersion::of(&with(vec![51.3, 50.1, 49.0])).is_newer_than(&a));
+}
+
+#[test]
 fn a_gfs_window_ends_when_no_gfs_reason_is_left() {
     let r = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     assert!(gfs_window_ended(&r(&["gfs 06z"]), &r(&[])));
