@@ -90,6 +90,11 @@ impl Strategy for ImbalanceBuyer {
         }
         Vec::new()
     }
+
+    // It reads only the book: the engine should not call it idle for want of a forecast.
+    fn uses_forecast(&self) -> bool {
+        false
+    }
 }
 
 /// The engine of the built-in config (the embedded simulator) running an `ImbalanceBuyer`

@@ -236,14 +236,20 @@ impl Engine {
     }
 
     /// Every actor's metrics (an actor that does not answer gives `None`).
+    /// The strategy's state includes the order manager's say (halted, reconciling).
     pub async fn metrics(&self) -> EngineMetrics {
+        let orders = self.orders.send(orders::GetMetrics).await.ok();
+        let mut strategy = self.strategy.send(strategy::GetMetrics).await.ok();
+        if let (Some(s), Some(o)) = (strategy.as_mut(), orders.as_ref()) {
+            s.with_orders(o);
+        }
         EngineMetrics {
             gateway: self.gateway.send(gateway::GetMetrics).await.ok(),
             feed: self.feed.send(feed::GetMetrics).await.ok(),
             metadata: self.metadata.send(metadata::GetMetrics).await.ok(),
             blackout: self.blackout.send(blackout::GetMetrics).await.ok(),
-            orders: self.orders.send(orders::GetMetrics).await.ok(),
-            strategy: self.strategy.send(strategy::GetMetrics).await.ok(),
+            orders,
+            strategy,
             supervision: self
                 .guardian
                 .send(supervision::guardian::GetMetrics)

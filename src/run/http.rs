@@ -1,4 +1,5 @@
-//! `/metrics` (Prometheus text) and `/healthz` on a loopback port; in a build with the
+//! `/metrics` (Prometheus text) and `/healthz` (`ok` or why not, then the strategy's state) on
+//! a loopback port; in a build with the
 //! `fault-injection` feature only, also `POST /_fault/panic/{actor}`, which makes one actor
 //! panic on purpose (`tradewind soak --process-faults` drives it) and answers 202, or 404 for
 //! an unknown actor. A normal build does not serve it.
@@ -22,6 +23,20 @@ pub struct Health {
 /// Why the engine is unhealthy, or `None` ([`health::unhealthy`]).
 pub fn unhealthy(m: &EngineMetrics, h: Health) -> Option<String> {
     health::unhealthy(m, h.max_stale_pct)
+}
+
+/// `/healthz`: whether the engine is healthy, and the body — `ok` or why not, then the
+/// strategy's state (`strategy trading`, `strategy idle: no forecast`). An idle strategy is
+/// not a failure: it is reported, the engine stays healthy.
+pub fn healthz(m: &EngineMetrics, h: Health) -> (bool, String) {
+    let state = m
+        .strategy
+        .as_ref()
+        .map_or("does not answer", |s| s.state.state.as_str());
+    match unhealthy(m, h) {
+        None => (true, format!("ok\nstrategy {state}\n")),
+        Some(why) => (false, format!("{why}\nstrategy {state}\n")),
+    }
 }
 
 /// Prometheus text of every actor's metrics.
@@ -56,9 +71,11 @@ pub fn start(
                 "/healthz",
                 web::get().to(|d: web::Data<(Engine, Health)>| async move {
                     let m = d.0.metrics().await;
-                    match unhealthy(&m, d.1) {
-                        None => HttpResponse::Ok().body("ok\n"),
-                        Some(why) => HttpResponse::ServiceUnavailable().body(format!("{why}\n")),
+                    let (healthy, body) = healthz(&m, d.1);
+                    if healthy {
+                        HttpResponse::Ok().body(body)
+                    } else {
+                        HttpResponse::ServiceUnavailable().body(body)
                     }
                 }),
             );

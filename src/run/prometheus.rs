@@ -18,7 +18,7 @@ pub fn render(out: &mut String, actor: &str, metrics: &Value) {
 }
 
 /// Metrics fields that are maps keyed by data (endpoint, lane, message type, reason, state).
-const KEYED_MAPS: [&str; 11] = [
+const KEYED_MAPS: [&str; 12] = [
     "_by_endpoint",
     "_queue_depth",
     "_messages",
@@ -30,6 +30,7 @@ const KEYED_MAPS: [&str; 11] = [
     "supervision_up",
     "supervision_ready",
     "supervision_silent_ms",
+    "strategy_idle",
 ];
 
 fn walk(out: &mut String, name: &str, label: Option<&str>, value: &Value) {

@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use tradewind_actors::root::EngineMetrics;
 
-/// One line: feed state and message rate, books fresh/stale, gateway tokens and queues,
-/// blackout, open orders, position, P&L.
+/// One line: feed state and message rate, books fresh/stale, the strategy's state (`trading`
+/// or `idle: <why>`), gateway tokens and queues, blackout, open orders, position, P&L.
 pub fn status_line(m: &EngineMetrics, msgs_per_s: f64) -> String {
     let mut s = String::new();
     match &m.feed {
@@ -21,6 +21,12 @@ pub fn status_line(m: &EngineMetrics, msgs_per_s: f64) -> String {
             );
         }
         None => s.push_str("feed ? | books ?"),
+    }
+    match &m.strategy {
+        Some(st) => {
+            let _ = write!(s, " | strategy {}", st.state.state);
+        }
+        None => s.push_str(" | strategy ?"),
     }
     if let Some(g) = &m.gateway {
         let queued: usize = g.queue_depth.values().sum();

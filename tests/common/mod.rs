@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod probe;
+pub mod run;
 
 use std::sync::Arc;
 

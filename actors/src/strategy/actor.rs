@@ -5,28 +5,29 @@
 //! It acts only on books the feed vouches for: a `BookStale` for a market silences it until
 //! an update of a newer epoch arrives, and the strategy is told so it can pull its quotes.
 //! Forecasts come through [`super::source`]: fetched from Open-Meteo outside the gateway (it is
-//! another host) on the model cycle's schedule, or read from a file reloaded when it changes.
+//! another host) on the model cycle's schedule, or read from a file reloaded when it changes
+//! (`refresh`); after a GFS window only a newer one is traded on ([`super::cycle`]).
 
 use std::{
     collections::{HashMap, HashSet},
     sync::Arc,
-    time::Duration,
 };
 
 use actix::{
-    ActorContext, ActorFutureExt, AsyncContext, Context, Handler, Message, MessageResult,
-    Recipient, WrapFuture,
+    ActorContext, ActorFutureExt, AsyncContext, Context, Handler, Message, Recipient, SpawnHandle,
+    WrapFuture,
 };
 use chrono::{DateTime, Utc};
 use kalshi::{Count, Ticker, num::PriceRanges, rest::Market};
-use tracing::{debug, info, warn};
+use tracing::{debug, warn};
 
 use super::{
     config::StrategyConfig,
+    cycle::ForecastCycle,
     forecast::Forecast,
     interface::{Intent, MarketView, Strategy, StrategyFactory},
     metrics::{Counters, StrategyMetrics},
-    source::{self, FileCheck, ForecastFile},
+    source::ForecastFile,
 };
 use crate::{
     blackout::BlackoutChanged,
@@ -99,6 +100,10 @@ pub struct StrategyActor {
     pub(super) seeded: bool,
     pub(super) markets_priced: usize,
     pub(super) blackout: bool,
+    /// Where the forecast stands in the data cycle (a newer one awaited after a GFS window).
+    pub(super) cycle: ForecastCycle,
+    /// The next scheduled Open-Meteo fetch (cancelled when a GFS window's end fetches early).
+    pub(super) next_fetch: Option<SpawnHandle>,
 }
 
 impl std::fmt::Debug for StrategyActor {
@@ -140,6 +145,8 @@ impl StrategyActor {
             seeded: false,
             markets_priced: 0,
             blackout: false,
+            cycle: ForecastCycle::default(),
+            next_fetch: None,
         }
     }
 
@@ -213,6 +220,14 @@ impl StrategyActor {
         }));
     }
 
+    /// Prices every known market under the current forecast.
+    pub(super) fn reprice(&mut self) {
+        for p in self.markets.values_mut() {
+            p.fair = self.forecast.fair_probability(&p.market, self.cfg.bias_f);
+        }
+        self.count_priced();
+    }
+
     fn count_priced(&mut self) {
         self.markets_priced = self.markets.values().filter(|p| p.fair.is_some()).count();
     }
@@ -223,70 +238,8 @@ impl StrategyActor {
         self.seeded = true;
     }
 
-    fn forecast_entries(&self) -> usize {
+    pub(super) fn forecast_entries(&self) -> usize {
         self.forecast.probabilities.len() + self.forecast.ensembles.len()
-    }
-
-    fn forecast_loaded(&mut self, forecast: Forecast) {
-        self.counters.forecast_loads += 1;
-        self.forecast = forecast;
-        for p in self.markets.values_mut() {
-            p.fair = self.forecast.fair_probability(&p.market, self.cfg.bias_f);
-        }
-        self.count_priced();
-        self.forecast_at = Some(self.clock.now());
-        info!(entries = self.forecast_entries(), "forecast loaded");
-    }
-
-    pub(super) fn check_file(&mut self) {
-        match self.file.check() {
-            FileCheck::Unchanged => {}
-            FileCheck::Missing => {
-                self.counters.forecast_errors += 1;
-                warn!(file = %self.file.path().display(), "forecast file missing");
-            }
-            FileCheck::Loaded(f) => self.forecast_loaded(f),
-            FileCheck::Failed(e) => {
-                self.counters.forecast_errors += 1;
-                warn!(file = %self.file.path().display(), error = %e, "forecast file not loaded; keeping the last one");
-            }
-        }
-    }
-
-    pub(super) fn fetch_open_meteo(&mut self, ctx: &mut Context<Self>) {
-        let Some(client) = self.forecast_client() else {
-            return;
-        };
-        let requests = source::ensemble_requests(&self.forecast_base, &self.cfg.forecast);
-        let fetch = source::fetch_ensembles(client, requests);
-        ctx.spawn(fetch.into_actor(self).map(|(forecast, errors), act, ctx| {
-            let now = act.clock.now();
-            let got = !forecast.ensembles.is_empty();
-            if !errors.is_empty() {
-                act.counters.forecast_errors += 1;
-                warn!(errors = ?errors, "forecast fetch incomplete");
-            }
-            if got {
-                let mut merged = act.forecast.clone();
-                merged.merge(forecast);
-                act.forecast_loaded(merged);
-            }
-            let next = source::next_attempt(&act.cfg.forecast, now, got);
-            let wait = (next - now).to_std().unwrap_or(Duration::from_secs(1));
-            ctx.run_later(wait, |act, ctx| act.fetch_open_meteo(ctx));
-        }));
-    }
-
-    /// The HTTP client for forecasts, built on first use.
-    fn forecast_client(&mut self) -> Option<awc::Client> {
-        if self.client.is_none() {
-            let timeout = Duration::from_millis(self.cfg.forecast.timeout_ms);
-            match crate::http_client::build(timeout, self.forecast_base.starts_with("https://")) {
-                Ok(c) => self.client = Some(c),
-                Err(e) => warn!(error = %e, "no HTTP client for the forecast"),
-            }
-        }
-        self.client.clone()
     }
 }
 
@@ -309,7 +262,9 @@ impl Handler<BookUpdated> for StrategyActor {
         };
         let view = MarketView {
             grid: priced.grid.clone(),
-            fair: priced.fair,
+            // A stale forecast, or one a GFS window's end made old, is not traded on (the
+            // state says so: `idle: forecast stale`, `idle: waiting for a newer forecast`).
+            fair: priced.fair.filter(|_| self.forecast_tradable()),
             position: self
                 .positions
                 .get(&msg.ticker)
@@ -373,6 +328,9 @@ impl Handler<BlackoutChanged> for StrategyActor {
         self.blackout = msg.state.active;
         let intents = self.strategy.on_blackout(msg.state.active);
         self.dispatch(intents, ctx);
+        if self.cycle.blackout_changed(&msg.state.reason) {
+            self.refetch(ctx);
+        }
     }
 }
 
@@ -381,22 +339,6 @@ impl Handler<SeedPositions> for StrategyActor {
 
     fn handle(&mut self, msg: SeedPositions, _ctx: &mut Context<Self>) {
         self.seed(msg.0);
-    }
-}
-
-impl Handler<GetMetrics> for StrategyActor {
-    type Result = MessageResult<GetMetrics>;
-
-    fn handle(&mut self, _msg: GetMetrics, _ctx: &mut Context<Self>) -> Self::Result {
-        MessageResult(StrategyMetrics {
-            counters: self.counters.clone(),
-            forecast_entries: self.forecast_entries(),
-            forecast_age_s: self
-                .forecast_at
-                .map(|t| (self.clock.now() - t).num_seconds()),
-            markets_priced: self.markets_priced,
-            blackout: self.blackout,
-        })
     }
 }
 

@@ -325,3 +325,6 @@ async fn a_strategy_that_panics_is_rebuilt_from_its_factory() {
         "{seen:?}"
     );
 }
+
+#[path = "cycle_actor_tests.rs"]
+mod cycle;

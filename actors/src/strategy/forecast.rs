@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use kalshi::{
     SeriesTicker, Ticker,
     rest::{Market, markets::StrikeType},
@@ -20,11 +20,15 @@ pub struct Forecast {
     pub probabilities: HashMap<Ticker, f64>,
     /// Ensemble members (°F, daily maximum) per series and date.
     pub ensembles: HashMap<(SeriesTicker, NaiveDate), Vec<f64>>,
+    /// The model run the forecast comes from, when the source says (the file's `model_run`;
+    /// Open-Meteo's ensemble answer does not).
+    pub model_run: Option<DateTime<Utc>>,
 }
 
 /// The JSON file format:
 /// `{"probabilities": {"KXHIGHNY-26NOV28-B50.5": 0.31},
-///   "ensembles": {"KXHIGHNY": {"2026-11-28": [51.2, 49.8, 50.4]}}}`.
+///   "ensembles": {"KXHIGHNY": {"2026-11-28": [51.2, 49.8, 50.4]}},
+///   "model_run": "2026-11-28T06:00:00Z"}` (`model_run` optional).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ForecastFile {
@@ -32,6 +36,8 @@ struct ForecastFile {
     probabilities: HashMap<Ticker, f64>,
     #[serde(default)]
     ensembles: HashMap<SeriesTicker, HashMap<NaiveDate, Vec<f64>>>,
+    #[serde(default)]
+    model_run: Option<DateTime<Utc>>,
 }
 
 /// Open-Meteo's `/v1/ensemble` answer (the parts used): `daily.time` and one
@@ -63,6 +69,7 @@ impl Forecast {
         Ok(Forecast {
             probabilities: f.probabilities,
             ensembles,
+            model_run: f.model_run,
         })
     }
 
@@ -100,6 +107,7 @@ impl Forecast {
     pub fn merge(&mut self, other: Forecast) {
         self.probabilities.extend(other.probabilities);
         self.ensembles.extend(other.ensembles);
+        self.model_run = other.model_run.or(self.model_run);
     }
 
     /// The fair probability that `market` settles YES: its explicit probability, else the

@@ -130,6 +130,14 @@ pub trait Strategy: Send {
         Vec::new()
     }
 
+    /// Whether the strategy trades only with a fair value from the configured forecast
+    /// ([`MarketView::fair`]). While there is none (or it is stale) the engine reports the
+    /// strategy `idle: no forecast` (`forecast stale`) in its status line, `/healthz` and
+    /// metrics. Default: `true`; a strategy with its own model answers `false`.
+    fn uses_forecast(&self) -> bool {
+        true
+    }
+
     /// A blackout started (`true`) or ended (`false`). During one the order manager refuses
     /// new and size-increasing orders; cancels and reduce-only orders pass. Default: nothing.
     fn on_blackout(&mut self, active: bool) -> Vec<Intent> {

@@ -1,10 +1,14 @@
 //! The strategy actor's metrics: books seen and evaluated or skipped, intents asked for,
 //! accepted, refused and dropped, cancels, fills and forecast loads (counters), and the
-//! forecast's coverage and age, markets priced and the blackout now.
+//! forecast's coverage and age, markets priced and the blackout now, and the strategy's state
+//! (`trading` or `idle` and why: [`super::state`]).
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+
+use super::state::StateReport;
+use crate::orders::OrdersMetrics;
 
 /// Live counters kept by the actor (and reported, flattened, in [`StrategyMetrics`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -33,6 +37,10 @@ pub struct Counters {
     pub forecast_loads: u64,
     /// Forecast loads that failed.
     pub forecast_errors: u64,
+    /// Refetches because a GFS window ended.
+    pub forecast_refetches: u64,
+    /// Forecasts that arrived after a GFS window but were not newer (not traded on).
+    pub forecast_not_newer: u64,
 }
 
 /// A snapshot answered to `GetMetrics`.
@@ -45,8 +53,27 @@ pub struct StrategyMetrics {
     pub forecast_entries: usize,
     /// Seconds since the forecast was last loaded.
     pub forecast_age_s: Option<i64>,
+    /// The model run of the forecast traded on (Unix seconds), when the source gives it.
+    pub forecast_model_run_s: Option<i64>,
+    /// A GFS window ended and no newer forecast has arrived since.
+    pub forecast_awaiting_newer: bool,
     /// Markets the strategy has a fair value for.
     pub markets_priced: usize,
     /// Whether a blackout is active.
     pub blackout: bool,
+    /// `trading`, or `idle` and why: `state` as text, a `trading` flag and an `idle` flag per
+    /// reason.
+    #[serde(flatten)]
+    pub state: StateReport,
+}
+
+impl StrategyMetrics {
+    /// Adds the order manager's say to the state: a halt, or a reconciliation not finished.
+    pub fn with_orders(&mut self, orders: &OrdersMetrics) {
+        let state = self
+            .state
+            .kind
+            .with_orders(orders.halted.is_some(), orders.ready);
+        self.state = StateReport::of(state);
+    }
 }

@@ -8,19 +8,26 @@
 //!   `[strategy] kind` names: [`StrategyConfig::builtin`]).
 //! - [`fair_value`] holds the fair-value strategy and its config.
 //! - [`forecast`] holds forecasts (JSON file, Open-Meteo ensembles) and fair probabilities.
-//! - [`source`] fetches and watches them: Open-Meteo's schedule and requests, the file.
+//! - [`source`] fetches and watches them: Open-Meteo's schedule and requests, the file;
+//!   [`cycle`] decides whether a forecast that arrives after a GFS window is newer (pure), and
+//!   `refresh` is the actor's side of it.
 //! - `actor` holds [`StrategyActor`] (glue: books, metadata, positions, blackout, forecast
 //!   refreshes → the strategy → the order manager); [`config`] the `[strategy]` section;
-//!   [`metrics`] its metrics.
+//!   [`metrics`] its metrics; [`state`] its state (`trading` or `idle` and why), pure, and
+//!   `report` the actor's answer to `GetMetrics` with it.
 
 mod actor;
 pub mod config;
+pub mod cycle;
 pub mod fair_value;
 pub mod forecast;
 pub mod interface;
 mod lifecycle;
 pub mod metrics;
+mod refresh;
+mod report;
 pub mod source;
+pub mod state;
 
 pub use self::{
     actor::{GetMetrics, SeedPositions, StopStrategy, StrategyActor, StrategyPeers},
@@ -29,6 +36,7 @@ pub use self::{
     forecast::Forecast,
     interface::{Intent, MarketView, PlaceIntent, Strategy, StrategyFactory},
     metrics::StrategyMetrics,
+    state::{IdleReason, StrategyState},
 };
 
 #[cfg(test)]

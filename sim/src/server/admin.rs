@@ -34,6 +34,7 @@ pub fn scope() -> actix_web::Scope {
             "/forecast/v1/ensemble",
             web::get().to(super::forecast::ensemble),
         )
+        .route("/forecast/run", web::post().to(super::forecast::next_run))
         .default_service(web::to(|| async {
             SimError::not_found("no such admin endpoint")
         }))

@@ -5,7 +5,8 @@
 //! The city is the catalogue's nearest to `latitude`/`longitude`. For each day the city has an
 //! event, 31 values (`temperature_2m_max` and `temperature_2m_max_member01..30`, °F) are drawn
 //! from the event's hidden distribution with a generator seeded by the simulator's seed, the
-//! city and the date — the same answer until the hidden mean drifts.
+//! city, the date and the model run — the same answer until the hidden mean drifts or
+//! `POST /_sim/forecast/run` publishes the next run (`{"run": n}`), as a GFS cycle would.
 
 use std::collections::BTreeMap;
 
@@ -23,6 +24,15 @@ const MEMBERS: usize = 30;
 pub(super) struct EnsembleQuery {
     latitude: f64,
     longitude: f64,
+}
+
+/// `POST /_sim/forecast/run`: publishes the next model run; answers `{"run": n}`.
+pub(super) async fn next_run(shared: web::Data<Shared>) -> HttpResponse {
+    let run = shared
+        .forecast_run
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        + 1;
+    json(200, &serde_json::json!({ "run": run }))
 }
 
 /// The handler.
@@ -56,7 +66,11 @@ pub(super) async fn ensemble(
         .collect();
     for (date, (mu, sigma)) in &days {
         use chrono::Datelike;
+        let run = shared
+            .forecast_run
+            .load(std::sync::atomic::Ordering::Relaxed);
         let seed = shared.config.seed
+            ^ run.wrapping_mul(0x9e37_79b9_7f4a_7c15)
             ^ ((city as u64) << 32)
             ^ u64::try_from(date.num_days_from_ce()).unwrap_or(0);
         let mut rng = rand::rngs::StdRng::seed_from_u64(seed);

@@ -159,6 +159,9 @@ pub struct Shared {
     pub fault_rng: Mutex<StdRng>,
     /// Counters.
     pub stats: Stats,
+    /// The synthetic forecast's model run: `POST /_sim/forecast/run` publishes the next one
+    /// (new ensemble members from the same hidden truths).
+    pub forecast_run: AtomicU64,
     /// Every create attempt.
     pub order_log: Mutex<Vec<OrderAttempt>>,
     /// Recent API requests.
@@ -195,6 +198,7 @@ impl Shared {
             faults: Mutex::new(faults),
             fault_rng: Mutex::new(StdRng::seed_from_u64(seed ^ 0xfa17)),
             stats: Stats::default(),
+            forecast_run: AtomicU64::new(0),
             order_log: Mutex::default(),
             request_log: Mutex::default(),
             sessions: Mutex::default(),
