@@ -2,9 +2,13 @@
 //! starts with `gfs`, as the shipped config's does: reasons `"gfs 06z"`), a new model run is
 //! being published: the strategy refetches its forecast and trades on it only once it is newer
 //! than the one it had — a later model run where the source gives it, otherwise different
-//! content (a hash). Until then it trades on nothing ([`ForecastCycle::awaiting`]).
+//! content (a hash). Until then it trades on nothing ([`ForecastCycle::awaiting`]) and asks
+//! again with a doubling wait ([`ForecastCycle::awaiting_retry`]).
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::{
+    hash::{DefaultHasher, Hash, Hasher},
+    time::Duration,
+};
 
 use chrono::{DateTime, Utc};
 
@@ -72,6 +76,8 @@ pub struct ForecastCycle {
     pub version: Option<ForecastVersion>,
     /// A GFS window ended and no newer forecast has arrived since.
     pub awaiting: bool,
+    /// Answers that were not newer since the window ended.
+    pub not_newer: u32,
     /// The blackout's reasons last seen.
     reasons: Vec<String>,
 }
@@ -84,6 +90,7 @@ impl ForecastCycle {
         self.reasons = reasons.to_vec();
         if ended && self.version.is_some() {
             self.awaiting = true;
+            self.not_newer = 0;
         }
         ended
     }
@@ -96,8 +103,21 @@ impl ForecastCycle {
         if take {
             self.version = Some(v);
             self.awaiting = false;
+        } else {
+            self.not_newer = self.not_newer.saturating_add(1);
         }
         take
+    }
+
+    /// How long to wait before asking again while a newer forecast is awaited: a minute, then
+    /// doubling with every answer that was not newer, at most `cap` (a new model run reaches
+    /// a source such as Open-Meteo hours after its cycle; asking every minute meanwhile would
+    /// spend thousands of requests a day on answers already seen).
+    pub fn awaiting_retry(&self, cap: Duration) -> Duration {
+        let minutes = 1u64 << self.not_newer.saturating_sub(1).min(10);
+        Duration::from_secs(60 * minutes)
+            .min(cap)
+            .max(Duration::from_secs(1))
     }
 }
 

@@ -76,3 +76,31 @@ fn a_window_ending_before_any_forecast_awaits_nothing() {
     assert!(!c.awaiting);
     assert!(c.offer(&forecast(0.3, None)));
 }
+
+#[test]
+fn while_awaiting_the_wait_doubles_from_a_minute_up_to_the_cap() {
+    use std::time::Duration;
+    let hour = Duration::from_secs(3_600);
+    let mut c = ForecastCycle::default();
+    c.offer(&forecast(0.3, None));
+    c.blackout_changed(&["gfs 06z".to_string()]);
+    c.blackout_changed(&[]);
+    let mut waits = Vec::new();
+    for _ in 0..8 {
+        assert!(!c.offer(&forecast(0.3, None)));
+        waits.push(c.awaiting_retry(hour).as_secs() / 60);
+    }
+    assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60]);
+    assert_eq!(
+        c.awaiting_retry(Duration::from_secs(5)),
+        Duration::from_secs(5)
+    );
+    c.blackout_changed(&["gfs 12z".to_string()]);
+    c.blackout_changed(&[]);
+    assert!(!c.offer(&forecast(0.3, None)));
+    assert_eq!(
+        c.awaiting_retry(hour),
+        Duration::from_secs(60),
+        "a new window starts over"
+    );
+}

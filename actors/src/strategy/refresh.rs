@@ -2,7 +2,7 @@
 //! Open-Meteo fetched on the model cycle's schedule, and a refetch when a GFS blackout window
 //! ends ([`super::cycle`]): the forecast that arrives then is traded on only if it is newer
 //! than the last; until one is, the strategy gets no fair value and places nothing, and the
-//! fetch is retried within a minute.
+//! fetch is retried after a minute, then after a doubling wait up to `refresh_s`.
 
 use std::time::Duration;
 
@@ -82,9 +82,13 @@ impl StrategyActor {
                 merged.merge(forecast.clone());
                 act.forecast_arrived(&forecast, merged);
             }
-            // Awaiting a newer forecast: ask again soon, as after a failure.
-            let next = source::next_attempt(&act.cfg.forecast, now, got && !act.cycle.awaiting);
-            let wait = (next - now).to_std().unwrap_or(Duration::from_secs(1));
+            let wait = if got && act.cycle.awaiting {
+                let cap = Duration::from_secs(act.cfg.forecast.refresh_s);
+                act.cycle.awaiting_retry(cap)
+            } else {
+                let next = source::next_attempt(&act.cfg.forecast, now, got);
+                (next - now).to_std().unwrap_or(Duration::from_secs(1))
+            };
             act.next_fetch = Some(ctx.run_later(wait, |act, ctx| act.fetch_open_meteo(ctx)));
         }));
     }
