@@ -45,7 +45,7 @@ use tradewind_actors::{
 
 use super::{
     floor::Floor,
-    tick_outcome::{Outcome, Summary, latencies, ratio},
+    tick_outcome::{Outcome, Summary, latencies, orders_of, ratio},
 };
 
 /// Tells the bench loop of each fill of the engine's orders.
@@ -149,6 +149,7 @@ fn run_once(events: usize, sync: Synchronous, key: KeyType) -> Result<Outcome, S
     let floor_missed =
         actix::System::new().block_on(drive_floor(&sim, floor, maker_signer, &ticker, events))?;
     let floor_lat = Summary::of(&latencies(&sim, &maker_id, &floor_id));
+    let engine_orders = orders_of(&sim, &account_id);
     sim.stop();
     let _ = std::fs::remove_dir_all(&dir);
     let outcome = Outcome {
@@ -161,6 +162,7 @@ fn run_once(events: usize, sync: Synchronous, key: KeyType) -> Result<Outcome, S
         elapsed_s: elapsed,
         journal_synchronous: synchronous,
         key: key.name().to_owned(),
+        engine_orders,
         stages,
         floor_events: floor_lat.events,
         floor_missed,

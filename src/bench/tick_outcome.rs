@@ -20,6 +20,9 @@ pub struct Outcome {
     pub journal_synchronous: String,
     /// `ed25519` or `rsa-2048`, for the engine and the floor alike.
     pub key: String,
+    /// Orders the engine sent in its pass (one per edge, warm-up included, when it sends
+    /// nothing extra).
+    pub engine_orders: usize,
     /// The engine's order path, stage by stage (warm-up edge included).
     pub stages: OrderPath,
     /// The floor's edges timed, missed, p50 and p99, µs.
@@ -63,9 +66,13 @@ fn pct(sorted: &[u128], p: f64) -> f64 {
 }
 
 /// Each order of `account_id`'s latency (ns) from the maker order just before it, on the
-/// simulator's clock, its first (warm-up) edge left out; sorted.
+/// simulator's clock, its first (warm-up) edge left out; sorted. The log is put in arrival
+/// order first: the simulator appends an order once it is placed, after its fill went out, so
+/// the maker's next order (posted on that fill) can be appended before the order that took
+/// the previous one.
 pub fn latencies(sim: &SimHandle, maker_id: &str, account_id: &str) -> Vec<u128> {
-    let log = sim.control().order_log(None);
+    let mut log = sim.control().order_log(None);
+    log.sort_by_key(|a| a.arrival_ns);
     let mut latencies: Vec<u128> = Vec::new();
     let mut last_maker: Option<u128> = None;
     let mut first = true;
@@ -84,6 +91,11 @@ pub fn latencies(sim: &SimHandle, maker_id: &str, account_id: &str) -> Vec<u128>
     }
     latencies.sort_unstable();
     latencies
+}
+
+/// Orders of `account_id` in the simulator's log.
+pub fn orders_of(sim: &SimHandle, account_id: &str) -> usize {
+    sim.control().order_log(Some(account_id)).len()
 }
 
 /// The engine's p99 as a multiple of the floor's (0 when the floor has none).
@@ -112,6 +124,7 @@ impl Outcome {
             self.max_us,
             self.elapsed_s
         );
+        println!("  orders sent by the engine {}", self.engine_orders);
         println!("  stages (engine clock; ends with the answer read, after the order arrived):");
         for (name, p) in self.stages.rows() {
             println!(
