@@ -16,8 +16,12 @@ use kalshi::{
 use kalshi_sim::{
     SimClock, SimConfig, SimHandle, SimServer, readings::DuplicateRule, server::faults::FaultPatch,
 };
-use tradewind_actors::gateway::{
-    Gateway, GatewayConfig, GatewayError, GetMarket, GetMarkets, GetMetrics, GetOrders, PlaceOrder,
+use tradewind_actors::{
+    gateway::{
+        Gateway, GatewayConfig, GatewayError, GetMarket, GetMarkets, GetMetrics, GetOrders,
+        PlaceOrder,
+    },
+    stamps::{PathStamps, Stamp},
 };
 
 #[actix::test]
@@ -128,6 +132,7 @@ async fn an_expired_placement_is_never_sent() {
         .send(PlaceOrder {
             request: order,
             deadline: Some(Duration::from_millis(1)),
+            stamps: Default::default(),
         })
         .await
         .unwrap()
@@ -200,6 +205,7 @@ fn create(sim: &SimHandle, side: BookSide, cents: u32, cid: &str) -> PlaceOrder 
     PlaceOrder {
         request,
         deadline: Some(Duration::from_secs(5)),
+        stamps: Default::default(),
     }
 }
 
@@ -353,4 +359,30 @@ async fn a_thirty_millisecond_request_reads_back_as_thirty_milliseconds() {
     assert!(m.latency.p50_ms >= 30.0, "{:?}", m.latency);
     assert!(m.latency.p99_ms >= 30.0, "{:?}", m.latency);
     assert!(m.latency.p99_ms < 1_000.0, "{:?}", m.latency);
+}
+
+#[actix::test]
+async fn a_placement_fills_the_order_path_stages_it_was_stamped_for() {
+    let sim = common::quiet_sim();
+    let (signer, _) = common::ed25519_account(&sim, "prime");
+    let gw = common::gateway(&sim, signer, GatewayConfig::default());
+    let mut place = create(&sim, BookSide::Bid, 30, "stamped-1");
+    // As the order manager stamps it: admitted, journaled; no feed or strategy stamps.
+    place.stamps = PathStamps::default()
+        .with(Stamp::Admitted, 1)
+        .with(Stamp::Journaled, 2);
+    gw.send(place).await.unwrap().unwrap();
+    let path = gw.send(GetMetrics).await.unwrap().order_path;
+    for (stage, p) in [
+        ("journal", path.journal),
+        ("to_gateway_dispatched", path.to_gateway_dispatched),
+        ("sign", path.sign),
+        ("build_request", path.build_request),
+        ("http_round_trip", path.http_round_trip),
+    ] {
+        assert_eq!(p.count, 1, "{stage}");
+    }
+    assert_eq!(path.feed_apply.count, 0);
+    assert_eq!(path.to_orders_admitted.count, 0);
+    assert_eq!(path.total.count, 0, "no frame stamp: no whole path");
 }

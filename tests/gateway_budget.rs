@@ -68,6 +68,7 @@ async fn a_cancel_overtakes_saturated_reads() {
         .send(PlaceOrder {
             request: order,
             deadline: Some(Duration::from_secs(5)),
+            stamps: Default::default(),
         })
         .await
         .unwrap()

@@ -21,6 +21,7 @@ use tradewind_actors::{
         Amend, Cancel, GetMetrics, GetTrackedOrders, OrderEvent, OrderState, Orders, OrdersPeers,
         Refusal, WaitReady, journal::Journal,
     },
+    stamps::{PathStamps, Stamp},
 };
 
 async fn open_orders(bot: &Bot) -> Vec<tradewind_actors::orders::OrderRecord> {
@@ -219,6 +220,8 @@ type Sightings = Arc<Mutex<Vec<(String, Option<String>)>>>;
 struct JournalWitness {
     journal: PathBuf,
     seen: Sightings,
+    /// The path stamps each placement arrived with.
+    stamped: Arc<Mutex<Vec<PathStamps>>>,
 }
 
 impl Actor for JournalWitness {
@@ -242,6 +245,7 @@ impl Handler<PlaceOrder> for JournalWitness {
             .find(|i| i.client_order_id == cid)
             .and_then(|i| i.state);
         self.seen.lock().unwrap().push((cid, state));
+        self.stamped.lock().unwrap().push(msg.stamps);
         Err(GatewayError::Expired)
     }
 }
@@ -260,9 +264,11 @@ async fn an_intent_is_in_the_journal_before_it_is_sent() {
     .unwrap()
     .start();
     let seen = Arc::new(Mutex::new(Vec::new()));
+    let stamped = Arc::new(Mutex::new(Vec::new()));
     let witness = JournalWitness {
         journal: dir.journal(),
         seen: seen.clone(),
+        stamped: stamped.clone(),
     }
     .start();
     let mut peers = OrdersPeers::from_gateway(&gw, metadata.recipient());
@@ -303,4 +309,10 @@ async fn an_intent_is_in_the_journal_before_it_is_sent() {
         .unwrap();
     assert_eq!(after[0].state.as_deref(), Some("not_sent"));
     assert!(sim.control().order_log(Some(&account)).is_empty());
+    // The placement carried the order manager's stamps, admission no later than the journal.
+    let stamps = stamped.lock().unwrap()[0];
+    let admitted = stamps.get(Stamp::Admitted).expect("admitted stamped");
+    let journaled = stamps.get(Stamp::Journaled).expect("journaled stamped");
+    assert!(admitted <= journaled, "{stamps:?}");
+    assert_eq!(stamps.get(Stamp::FrameReceived), None, "not from a book");
 }

@@ -148,6 +148,7 @@ impl Rig {
         let msg = Submit {
             spec,
             book_epoch: None,
+            stamps: Default::default(),
         };
         self.engine.orders.send(msg).await.unwrap().map(|_| ())
     }

@@ -20,6 +20,7 @@
 //!   watch list it follows.
 //! - [`health`]: what `/healthz` holds against, naming the actor at fault.
 //! - [`metrics`]: the one metrics pattern (flattened counters, bounded duration histograms).
+//! - [`stamps`]: an order's path stamped step by step (feed → gateway), histograms per stage.
 //! - [`backoff`]: exponential backoff with full jitter (gateway retries, feed reconnects).
 //! - [`clock`]: injected time ([`clock::Clock`], [`clock::LiveClock`], [`clock::FakeClock`]).
 //! - [`base_url`]: exchange URLs, encrypted off loopback; [`http_client`]: awc with rustls.
@@ -38,5 +39,6 @@ pub mod metadata;
 pub mod metrics;
 pub mod orders;
 pub mod root;
+pub mod stamps;
 pub mod strategy;
 pub mod supervision;

@@ -15,6 +15,8 @@ use kalshi::{
     ws::{Fill, MarketLifecycle, UserOrder},
 };
 
+use crate::stamps::PathStamps;
+
 /// The markets to stream books for; replaces the previous set. Sent by the metadata cache
 /// (or by config and tests). The feed remembers it across reconnects.
 #[derive(Debug, Clone, PartialEq, Eq, Message)]
@@ -41,6 +43,8 @@ pub struct BookUpdated {
     pub exchange_ts_ms: Option<i64>,
     /// When the last update was received locally.
     pub received_at: DateTime<Utc>,
+    /// The last update's frame received and book applied stamps (the order path's start).
+    pub stamps: PathStamps,
 }
 
 /// Why a book cannot be vouched for.

@@ -60,6 +60,11 @@ impl DurationHistogram {
         self.0.is_empty()
     }
 
+    /// The value at quantile `q` (0..=1), ms.
+    pub fn quantile_ms(&self, q: f64) -> f64 {
+        self.0.value_at_quantile(q) as f64 / 1000.0
+    }
+
     /// Its median, 99th percentile and maximum.
     pub fn percentiles(&self) -> Percentiles {
         let ms = |us: u64| us as f64 / 1000.0;

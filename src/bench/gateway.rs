@@ -160,6 +160,7 @@ async fn with_gateway(reads: usize, orders: usize) -> Result<Outcome, String> {
                 .send(PlaceOrder {
                     request: order(ticker, i),
                     deadline: Some(Duration::from_secs(30)),
+                    stamps: Default::default(),
                 })
                 .await;
             let ack = ack.map_err(|e| e.to_string())?.map_err(|e| e.to_string())?;

@@ -262,6 +262,7 @@ async fn rest_orders(
                     reduce_only: false,
                 },
                 book_epoch: None,
+                stamps: Default::default(),
             })
         });
         for r in join_all(sends).await {

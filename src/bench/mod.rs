@@ -5,15 +5,19 @@
 //! # Layout
 //! - [`feed`], [`gateway`], [`metadata`], [`tick`], [`reconnect`], [`memory`]: one scenario
 //!   each, with its own `run`.
+//! - [`floor`]: the bare reactor tick-to-order measures the engine against; [`tick_outcome`]:
+//!   what tick-to-order reports.
 //! - [`setup`]: set-up the scenarios (and the soak) share.
 
 mod feed;
+mod floor;
 mod gateway;
 mod memory;
 mod metadata;
 mod reconnect;
 pub(crate) mod setup;
 mod tick;
+mod tick_outcome;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -34,6 +38,9 @@ pub struct BenchArgs {
     /// Edges in the tick-to-order scenario.
     #[arg(long, default_value_t = 2_000)]
     events: usize,
+    /// The key type the tick-to-order engine and its floor sign with.
+    #[arg(long, value_enum, default_value_t = tick::KeyType::Ed25519)]
+    key: tick::KeyType,
     /// Where JSON results go.
     #[arg(long, default_value = "target/bench")]
     out: PathBuf,
@@ -105,7 +112,7 @@ pub fn run(args: BenchArgs) -> ExitCode {
             Scenario::Feed => feed::run(),
             Scenario::Gateway => gateway::run(args.reads, args.orders),
             Scenario::Metadata => metadata::run(),
-            Scenario::TickToOrder => tick::run(args.events),
+            Scenario::TickToOrder => tick::run(args.events, args.key),
             Scenario::Reconnect => reconnect::run(),
             Scenario::Memory => memory::run(),
         };

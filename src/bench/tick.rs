@@ -9,6 +9,13 @@
 //! matching and publishing the delta, WebSocket delivery, the feed's decode and book update,
 //! the strategy's decision, the order manager's checks and journal commit (fsync), the gateway,
 //! signing and HTTP. The account is Prime (4,000 write tokens/s) so no order waits for a token.
+//!
+//! The engine's gateway also reports the order path stage by stage
+//! ([`tradewind_actors::stamps`]), and after each engine pass the [`super::floor`] — a bare
+//! WebSocket reader that signs and writes the create itself — takes the same number of edges
+//! on the same simulator, timed the same way: its p99 is this machine's floor, and the engine's
+//! p99 is reported as a multiple of it. Engine and floor sign with the same key type
+//! (`--key ed25519|rsa`).
 
 use std::{
     path::Path,
@@ -18,23 +25,31 @@ use std::{
 
 use actix::{Actor, Addr, Context, Handler};
 use kalshi::{
-    ClientOrderId, Count, Price, Ticker, rest::CreateOrderV2Request, sign::Signer, types::BookSide,
+    ClientOrderId, Count, Price, Ticker,
+    rest::CreateOrderV2Request,
+    sign::{Signer, SigningKey},
+    types::BookSide,
 };
 use kalshi_sim::{SimClock, SimConfig, SimHandle, SimServer};
-use serde::Serialize;
 use tokio::sync::mpsc;
 use tradewind_actors::{
     clock::LiveClock,
     feed::FeedConfig,
-    gateway::{Gateway, GatewayConfig, PlaceOrder},
+    gateway::{Gateway, GatewayConfig, GetMetrics, PlaceOrder},
     metadata::MetadataConfig,
     orders::{OrderEvent, OrdersConfig, journal::Synchronous},
     root::{Engine, EngineSpec, Observers},
+    stamps::OrderPath,
     strategy::{ForecastSource, StrategyConfig},
 };
 
-/// Forwards order events to the bench loop.
-struct Forward(mpsc::UnboundedSender<OrderEvent>);
+use super::{
+    floor::Floor,
+    tick_outcome::{Outcome, Summary, latencies, orders_of, ratio},
+};
+
+/// Tells the bench loop of each fill of the engine's orders.
+struct Forward(mpsc::UnboundedSender<()>);
 
 impl Actor for Forward {
     type Context = Context<Self>;
@@ -44,42 +59,58 @@ impl Handler<OrderEvent> for Forward {
     type Result = ();
 
     fn handle(&mut self, msg: OrderEvent, _: &mut Context<Self>) {
-        let _ = self.0.send(msg);
+        if matches!(msg, OrderEvent::Filled { .. }) {
+            let _ = self.0.send(());
+        }
     }
 }
 
-#[derive(Debug, Serialize)]
-struct Outcome {
-    events: usize,
-    missed: usize,
-    p50_us: f64,
-    p90_us: f64,
-    p99_us: f64,
-    max_us: f64,
-    elapsed_s: f64,
-    journal_synchronous: String,
+/// The key type the engine and the floor sign with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KeyType {
+    /// Ed25519 (about 10 µs a signature here).
+    Ed25519,
+    /// RSA-2048 PSS (about 0.36 ms a signature here).
+    Rsa,
 }
 
-fn pct(sorted: &[u128], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
+impl KeyType {
+    fn name(self) -> &'static str {
+        match self {
+            KeyType::Ed25519 => "ed25519",
+            KeyType::Rsa => "rsa-2048",
+        }
     }
-    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[i] as f64 / 1_000.0
+
+    /// A fresh Prime account on `sim` signing with this key type.
+    fn account(self, sim: &SimHandle) -> Result<(Arc<Signer>, String), String> {
+        let key = match self {
+            KeyType::Ed25519 => SigningKey::generate_ed25519(),
+            KeyType::Rsa => SigningKey::generate_rsa(2048),
+        }
+        .map_err(|e| format!("generating a key: {e}"))?;
+        let public = key.public_key_pem().map_err(|e| e.to_string())?;
+        let ids = sim
+            .control()
+            .register_account(&public, "prime", "10000000.00")?;
+        let signer = Signer::new(ids.api_key_id, key).map_err(|e| e.to_string())?;
+        Ok((Arc::new(signer), ids.account_id))
+    }
 }
 
 /// Runs `events` edges through the engine, once with the journal fsyncing every commit
 /// (`synchronous = "full"`, the default) and once with `normal` (safe against a process
-/// kill, not a power loss); answers the JSON of both outcomes.
-pub fn run(events: usize) -> Result<String, String> {
+/// kill, not a power loss), each followed by the floor on the same simulator; answers the JSON
+/// of both outcomes.
+pub fn run(events: usize, key: KeyType) -> Result<String, String> {
     let mut outcomes = Vec::new();
     for sync in [Synchronous::Full, Synchronous::Normal] {
-        outcomes.push(run_once(events, sync)?);
+        outcomes.push(run_once(events, sync, key)?);
     }
     serde_json::to_string_pretty(&outcomes).map_err(|e| e.to_string())
 }
 
-fn run_once(events: usize, sync: Synchronous) -> Result<Outcome, String> {
+fn run_once(events: usize, sync: Synchronous, key: KeyType) -> Result<Outcome, String> {
     let mut cfg = SimConfig::default();
     cfg.liquidity.actions_per_second = 0.0;
     let sim = SimServer::start_with_clock(cfg, SimClock::Real).map_err(|e| e.to_string())?;
@@ -93,35 +124,84 @@ fn run_once(events: usize, sync: Synchronous) -> Result<Outcome, String> {
         format!(r#"{{"probabilities": {{"{ticker}": 0.80}}}}"#),
     )
     .map_err(|e| e.to_string())?;
-    let (signer, account_id) = kalshi_sim::fresh_account(&sim, "prime", "10000000.00")?;
+    let (signer, account_id) = key.account(&sim)?;
+    let (floor_signer, floor_id) = key.account(&sim)?;
     let (maker_signer, maker_id) = kalshi_sim::fresh_account(&sim, "prime", "10000000.00")?;
 
     let result = actix::System::new().block_on(drive(Pass {
         sim: &sim,
         ticker: &ticker,
         signer,
-        maker_signer,
+        maker_signer: maker_signer.clone(),
         dir: &dir,
         forecast: &forecast,
         sync,
         events,
     }));
-    let (missed, elapsed, synchronous) = result?;
-    let latencies = latencies(&sim, &maker_id, &account_id);
+    let (missed, elapsed, synchronous, stages) = result?;
+    let engine = Summary::of(&latencies(&sim, &maker_id, &account_id));
+    let floor = Floor {
+        ws_url: sim.ws_url(),
+        rest_url: sim.rest_url(),
+        ticker: ticker.clone(),
+        signer: floor_signer,
+    };
+    let floor_missed =
+        actix::System::new().block_on(drive_floor(&sim, floor, maker_signer, &ticker, events))?;
+    let floor_lat = Summary::of(&latencies(&sim, &maker_id, &floor_id));
+    let engine_orders = orders_of(&sim, &account_id);
     sim.stop();
     let _ = std::fs::remove_dir_all(&dir);
     let outcome = Outcome {
-        events: latencies.len(),
+        events: engine.events,
         missed,
-        p50_us: pct(&latencies, 0.50),
-        p90_us: pct(&latencies, 0.90),
-        p99_us: pct(&latencies, 0.99),
-        max_us: latencies.last().map_or(0.0, |m| *m as f64 / 1_000.0),
+        p50_us: engine.p50_us,
+        p90_us: engine.p90_us,
+        p99_us: engine.p99_us,
+        max_us: engine.max_us,
         elapsed_s: elapsed,
         journal_synchronous: synchronous,
+        key: key.name().to_owned(),
+        engine_orders,
+        stages,
+        floor_events: floor_lat.events,
+        floor_missed,
+        floor_p50_us: floor_lat.p50_us,
+        floor_p99_us: floor_lat.p99_us,
+        p99_ratio_to_floor: ratio(engine.p99_us, floor_lat.p99_us),
     };
     outcome.print();
     Ok(outcome)
+}
+
+/// Runs the floor against `sim` while a maker posts `events + 1` asks; answers the edges it
+/// missed.
+async fn drive_floor(
+    sim: &SimHandle,
+    floor: Floor,
+    maker_signer: Arc<Signer>,
+    ticker: &Ticker,
+    events: usize,
+) -> Result<usize, String> {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let reactor = actix_rt::spawn(async move {
+        if let Err(e) = floor.run(tx).await {
+            eprintln!("floor: {e}");
+        }
+    });
+    let maker = Gateway::new(
+        GatewayConfig::default(),
+        &sim.rest_url(),
+        maker_signer,
+        LiveClock::shared(),
+    )
+    .map_err(|e| e.join("; "))?
+    .start();
+    // Let the floor subscribe before the first ask.
+    actix_rt::time::sleep(Duration::from_millis(200)).await;
+    let taken = take_edges(&maker, &mut rx, ticker, events, "floor").await;
+    reactor.abort();
+    taken.map(|(missed, _)| missed)
 }
 
 /// One pass's inputs.
@@ -146,7 +226,7 @@ struct Pass<'a> {
 
 /// Starts the engine and a maker, takes the edges and shuts the engine down. Answers the edges
 /// missed, the seconds the edges took and the journal's `synchronous` setting as shown.
-async fn drive(pass: Pass<'_>) -> Result<(usize, f64, String), String> {
+async fn drive(pass: Pass<'_>) -> Result<(usize, f64, String, OrderPath), String> {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let forward = Forward(tx).start();
     let orders = OrdersConfig {
@@ -190,9 +270,15 @@ async fn drive(pass: Pass<'_>) -> Result<(usize, f64, String), String> {
     )
     .map_err(|e| e.join("; "))?
     .start();
-    let (missed, elapsed) = take_edges(&maker, &mut rx, pass.ticker, pass.events).await?;
+    let (missed, elapsed) = take_edges(&maker, &mut rx, pass.ticker, pass.events, "maker").await?;
+    let stages = engine
+        .gateway
+        .send(GetMetrics)
+        .await
+        .map_err(|e| e.to_string())?
+        .order_path;
     engine.shutdown().await;
-    Ok((missed, elapsed, synchronous))
+    Ok((missed, elapsed, synchronous, stages))
 }
 
 /// The strategy on the forecast file, with no cooldown and limits no edge reaches.
@@ -206,34 +292,30 @@ fn strategy(forecast: &Path) -> StrategyConfig {
     strategy
 }
 
-/// Posts `events + 1` asks from the maker, one at a time, each waiting for the engine's fill;
-/// the first (a warm-up) is given 30 s, the others 5 s. Answers the edges missed and the
-/// seconds the loop took.
+/// Posts `events + 1` asks from the maker (client ids `<tag>-<i>`), one at a time, each
+/// waiting for the taker (engine or floor) to say it took it; the first (a warm-up) is given
+/// 30 s, the others 5 s. Answers the edges missed and the seconds the loop took.
 async fn take_edges(
     maker: &Addr<Gateway>,
-    rx: &mut mpsc::UnboundedReceiver<OrderEvent>,
+    rx: &mut mpsc::UnboundedReceiver<()>,
     ticker: &Ticker,
     events: usize,
+    tag: &str,
 ) -> Result<(usize, f64), String> {
     // Wait until the feed has the book and the strategy its forecast: a first edge.
     let started = Instant::now();
     let mut missed = 0;
     for i in 0..events + 1 {
-        post_ask(maker, ticker, i).await?;
+        post_ask(maker, ticker, tag, i).await?;
         let wait = if i == 0 { 30 } else { 5 };
         let filled = tokio::time::timeout(Duration::from_secs(wait), async {
-            while let Some(ev) = rx.recv().await {
-                if matches!(ev, OrderEvent::Filled { .. }) {
-                    return true;
-                }
-            }
-            false
+            rx.recv().await.is_some()
         })
         .await
         .unwrap_or(false);
         if !filled {
             if i == 0 {
-                return Err("the engine never took the first edge".to_owned());
+                return Err(format!("the {tag}'s taker never took the first edge"));
             }
             missed += 1;
         }
@@ -242,7 +324,12 @@ async fn take_edges(
 }
 
 /// The maker's `i`th one-contract YES ask at 0.50: an edge against the forecast's 0.80.
-async fn post_ask(maker: &Addr<Gateway>, ticker: &Ticker, i: usize) -> Result<(), String> {
+async fn post_ask(
+    maker: &Addr<Gateway>,
+    ticker: &Ticker,
+    tag: &str,
+    i: usize,
+) -> Result<(), String> {
     let mut req = CreateOrderV2Request::limit(
         ticker.clone(),
         BookSide::Ask,
@@ -250,58 +337,15 @@ async fn post_ask(maker: &Addr<Gateway>, ticker: &Ticker, i: usize) -> Result<()
         Count::ONE,
     );
     req.client_order_id =
-        Some(ClientOrderId::new(format!("maker-{i}")).map_err(|e| e.to_string())?);
+        Some(ClientOrderId::new(format!("{tag}-{i}")).map_err(|e| e.to_string())?);
     maker
         .send(PlaceOrder {
             request: req,
             deadline: None,
+            stamps: Default::default(),
         })
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| format!("maker order: {e}"))?;
     Ok(())
-}
-
-/// Each engine order's latency (ns) from the maker order just before it, on the simulator's
-/// clock, the warm-up edge left out; sorted.
-fn latencies(sim: &SimHandle, maker_id: &str, account_id: &str) -> Vec<u128> {
-    let log = sim.control().order_log(None);
-    let mut latencies: Vec<u128> = Vec::new();
-    let mut last_maker: Option<u128> = None;
-    let mut first = true;
-    for a in &log {
-        if a.account_id == maker_id {
-            last_maker = Some(a.arrival_ns);
-        } else if a.account_id == account_id
-            && let Some(m) = last_maker.take()
-        {
-            if first {
-                first = false; // the warm-up edge
-                continue;
-            }
-            latencies.push(a.arrival_ns.saturating_sub(m));
-        }
-    }
-    latencies.sort_unstable();
-    latencies
-}
-
-impl Outcome {
-    /// Prints the outcome's two lines.
-    fn print(&self) {
-        println!(
-            "tick-to-order (journal synchronous = {}): simulator writes the edge's delta → simulator receives the order",
-            self.journal_synchronous
-        );
-        println!(
-            "  events {}  missed {}  p50 {:.0} µs  p90 {:.0} µs  p99 {:.0} µs  max {:.0} µs  ({:.1} s)",
-            self.events,
-            self.missed,
-            self.p50_us,
-            self.p90_us,
-            self.p99_us,
-            self.max_us,
-            self.elapsed_s
-        );
-    }
 }

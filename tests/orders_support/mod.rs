@@ -193,6 +193,7 @@ pub fn gtc(ticker: &Ticker, side: BookSide, cents: u32, count: i64) -> Submit {
             reduce_only: false,
         },
         book_epoch: Some(1),
+        stamps: Default::default(),
     }
 }
 
@@ -233,6 +234,7 @@ impl Maker {
             .send(PlaceOrder {
                 request: req,
                 deadline: Some(Duration::from_secs(5)),
+                stamps: Default::default(),
             })
             .await
             .expect("gateway alive")

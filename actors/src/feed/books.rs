@@ -27,7 +27,7 @@ use kalshi::{
 };
 
 pub use super::seq::{SeqCheck, SeqTracker};
-use crate::market_data::StaleReason;
+use crate::{market_data::StaleReason, stamps::PathStamps};
 
 /// A book's slot.
 pub type BookId = u32;
@@ -88,6 +88,8 @@ pub struct Entry {
     pub received_at: DateTime<Utc>,
     /// When a snapshot was last asked for while not fresh (monotonic ns).
     pub requested_ns: Option<u128>,
+    /// The last delta's frame received and book applied stamps.
+    pub stamps: PathStamps,
 }
 
 /// The result of a delta.
@@ -141,6 +143,7 @@ impl Books {
             seq: 0,
             exchange_ts_ms: None,
             received_at: now,
+            stamps: PathStamps::default(),
             requested_ns: None,
         };
         let id = match self.free.pop() {
@@ -176,6 +179,13 @@ impl Books {
     /// A watched book by slot.
     pub fn get(&self, id: BookId) -> Option<&Entry> {
         self.slots.get(id as usize).and_then(Option::as_ref)
+    }
+
+    /// Records the path stamps of the update just applied to book `id`.
+    pub fn stamp(&mut self, id: BookId, stamps: PathStamps) {
+        if let Some(Some(e)) = self.slots.get_mut(id as usize) {
+            e.stamps = stamps;
+        }
     }
 
     /// A watched book by market.

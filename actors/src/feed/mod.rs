@@ -122,6 +122,8 @@ pub struct Feed {
     recovering_since: Option<u128>,
     client: Option<awc::Client>,
     link: Link,
+    /// When the frame being handled was received (monotonic ns): the order path's first stamp.
+    frame_ns: u128,
 }
 
 impl std::fmt::Debug for Feed {
@@ -178,6 +180,7 @@ impl Feed {
             recovering_since: None,
             client: None,
             link: Link::default(),
+            frame_ns: 0,
         })
     }
 

@@ -24,9 +24,12 @@ use super::{
     seq::AckCheck,
     subs::Plan,
 };
-use crate::market_data::{
-    BookResynced, BookStale, BookUpdated, FillReceived, LifecycleReceived, StaleReason,
-    UserOrderReceived,
+use crate::{
+    market_data::{
+        BookResynced, BookStale, BookUpdated, FillReceived, LifecycleReceived, StaleReason,
+        UserOrderReceived,
+    },
+    stamps::{PathStamps, Stamp},
 };
 
 /// Longest payload quoted in a log line.
@@ -43,6 +46,7 @@ fn truncated(s: &str) -> &str {
 impl Feed {
     /// One text frame.
     pub(super) fn on_text(&mut self, bytes: &[u8], ctx: &mut Context<Self>) {
+        self.frame_ns = self.now_ns();
         self.counters.bytes += bytes.len() as u64;
         let Ok(text) = std::str::from_utf8(bytes) else {
             return self.bad_frame("text frame is not UTF-8", bytes);
@@ -131,6 +135,7 @@ impl Feed {
         }
         match self.books.apply_delta(&f.msg, f.seq, now) {
             Applied::Updated(id) => {
+                self.stamp_applied(id);
                 self.conflator.touch(id);
                 self.pump(ctx);
             }
@@ -149,6 +154,14 @@ impl Feed {
         }
     }
 
+    /// Stamps book `id` with the frame at hand's arrival and the time it was applied.
+    fn stamp_applied(&mut self, id: super::books::BookId) {
+        let stamps = PathStamps::default()
+            .with(Stamp::FrameReceived, self.frame_ns)
+            .with(Stamp::BookApplied, self.now_ns());
+        self.books.stamp(id, stamps);
+    }
+
     fn on_snapshot(&mut self, f: &BookFrame<OrderbookSnapshot<'_>>, ctx: &mut Context<Self>) {
         let ticker = &f.msg.market_ticker;
         match self.books.seqs.check(f.sid, f.seq) {
@@ -164,6 +177,7 @@ impl Feed {
         {
             None => {}
             Some(Ok((id, epoch))) => {
+                self.stamp_applied(id);
                 self.counters.snapshots += 1;
                 if synced_before {
                     self.counters.resyncs += 1;
@@ -279,6 +293,7 @@ impl Feed {
                     book: e.book.clone(),
                     exchange_ts_ms: e.exchange_ts_ms,
                     received_at: e.received_at,
+                    stamps: e.stamps,
                 };
                 let Some(consumer) = self.peers.books.get(lane) else {
                     break;

@@ -61,7 +61,7 @@ impl Gateway {
             stage: Stage::Live,
             cursor: None,
             pages: 0,
-            if_missing: IfMissing::Resend(ticket),
+            if_missing: IfMissing::Resend(Box::new(ticket)),
         });
     }
 
@@ -88,7 +88,7 @@ impl Gateway {
             }
             IfMissing::Resend(ticket) => {
                 info!(client_order_id = %lookup.client_order_id, "no order carries the id: the create is sent again");
-                self.dispatcher.push_front(ticket);
+                self.dispatcher.push_front(*ticket);
             }
         }
     }

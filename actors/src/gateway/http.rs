@@ -11,7 +11,7 @@ use awc::{
 };
 use kalshi::{rest::Method, sign::Signer};
 
-use crate::base_url::BaseUrl;
+use crate::{base_url::BaseUrl, clock::SharedClock};
 
 /// What an attempt produced.
 #[derive(Debug)]
@@ -68,19 +68,45 @@ impl Wire {
     }
 }
 
-/// Sends one signed attempt (fresh timestamp) and reads the whole answer.
+/// When an attempt was signed and handed to the HTTP client (monotonic ns; 0: not reached).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SendTimes {
+    /// The signature was made.
+    pub signed_ns: u128,
+    /// The request was handed to awc to be written.
+    pub written_ns: u128,
+}
+
+/// Sends one signed attempt (fresh timestamp) and reads the whole answer; `times` says when
+/// it was signed and handed to the client, on `clock`.
 pub async fn attempt(
     client: Client,
     base: BaseUrl,
     signer: std::sync::Arc<Signer>,
     wire: Wire,
     max_body: usize,
-) -> Attempt {
+    clock: SharedClock,
+) -> (Attempt, SendTimes) {
+    let mut times = SendTimes::default();
     let full_path = format!("{}{}", base.prefix, wire.path);
     let headers = match signer.sign(wire.method.as_str(), &full_path) {
         Ok(h) => h,
-        Err(e) => return Attempt::NotSent(format!("signing failed: {e}")),
+        Err(e) => return (Attempt::NotSent(format!("signing failed: {e}")), times),
     };
+    times.signed_ns = clock.monotonic_ns();
+    let req = request(&client, &base, &wire, &full_path, &headers);
+    times.written_ns = clock.monotonic_ns();
+    (send(req, wire.body, max_body).await, times)
+}
+
+/// The signed request, not yet sent.
+fn request(
+    client: &Client,
+    base: &BaseUrl,
+    wire: &Wire,
+    full_path: &str,
+    headers: &kalshi::sign::AuthHeaders,
+) -> awc::ClientRequest {
     let url = if wire.query.is_empty() {
         format!("{}{}", base.origin, full_path)
     } else {
@@ -96,7 +122,12 @@ pub async fn attempt(
     for (name, value) in headers.pairs() {
         req = req.insert_header((name, value));
     }
-    let sent = match wire.body {
+    req
+}
+
+/// Sends `req` with `body` and reads the whole answer.
+async fn send(req: awc::ClientRequest, body: Option<Vec<u8>>, max_body: usize) -> Attempt {
+    let sent = match body {
         Some(body) => {
             req.insert_header(("content-type", "application/json"))
                 .send_body(body)

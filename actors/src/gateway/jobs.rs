@@ -12,6 +12,7 @@ use super::{
     http::Wire,
     request::{Answer, Retry},
 };
+use crate::stamps::PathStamps;
 
 /// The caller's end of a request.
 pub(super) type Caller = oneshot::Sender<Result<Answer, GatewayError>>;
@@ -68,7 +69,8 @@ pub(super) enum IfMissing {
         caller: Caller,
     },
     /// After an ambiguous attempt: the create did not land; it is sent again.
-    Resend(Ticket<Job>),
+    /// (Boxed: a job is large, and this path is rare.)
+    Resend(Box<Ticket<Job>>),
 }
 
 impl IfMissing {
@@ -98,6 +100,8 @@ pub(super) struct Job {
     pub(super) first_sent_s: Option<i64>,
     pub(super) adoption: Option<(kalshi::Ticker, ClientOrderId)>,
     pub(super) reply: Reply,
+    /// The order path's stamps (placements only).
+    pub(super) stamps: Option<PathStamps>,
 }
 
 /// A request to queue: what to send, how to retry it, where its answer goes, and its place in
@@ -109,6 +113,8 @@ pub(super) struct NewJob {
     pub(super) retry: Retry,
     pub(super) adoption: Option<(kalshi::Ticker, ClientOrderId)>,
     pub(super) reply: Reply,
+    /// The order path's stamps (placements only).
+    pub(super) stamps: Option<PathStamps>,
     pub(super) lane: Lane,
     /// Tokens it costs.
     pub(super) cost: u32,
@@ -136,6 +142,7 @@ impl NewJob {
                 first_sent_s: None,
                 adoption: self.adoption,
                 reply: self.reply,
+                stamps: self.stamps,
             },
         }
     }

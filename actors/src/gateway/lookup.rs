@@ -70,6 +70,7 @@ impl Gateway {
             retry: Retry::Read,
             adoption: None,
             reply: Reply::Lookup(Box::new(lookup)),
+            stamps: None,
             lane: Lane::Account,
             cost: self.costs.cost(endpoint, 1),
             deadline_ns: None,

@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::metrics::{DurationHistogram, Percentiles};
+use crate::{
+    metrics::{DurationHistogram, Percentiles},
+    stamps::{OrderPath, StageHistograms},
+};
 
 /// Live counters kept by the actor (and reported, flattened, in [`GatewayMetrics`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -36,6 +39,8 @@ pub struct Timings {
     pub latency: DurationHistogram,
     /// Time from queueing to sending.
     pub wait: DurationHistogram,
+    /// Placements' paths from the feed's frame to the answer, stage by stage.
+    pub order_path: StageHistograms,
 }
 
 /// A snapshot answered to `GetMetrics`.
@@ -69,4 +74,6 @@ pub struct GatewayMetrics {
     pub wait: Percentiles,
     /// Round-trip latency.
     pub latency: Percentiles,
+    /// Placements' paths, stage by stage (frame received → … → answer).
+    pub order_path: OrderPath,
 }

@@ -64,7 +64,12 @@ use self::{
     metrics::{Counters, Timings},
     offset::OffsetEstimator,
 };
-use crate::{backoff::Backoff, base_url::BaseUrl, clock::SharedClock};
+use crate::{
+    backoff::Backoff,
+    base_url::BaseUrl,
+    clock::SharedClock,
+    stamps::{PathStamps, Stamp},
+};
 
 /// Withdraw the creates for `ticker` still queued and never attempted; answers how many.
 #[derive(Debug, Clone, Message)]
@@ -157,6 +162,7 @@ impl Gateway {
             retry: msg.retry(),
             adoption: msg.adoption(),
             reply: Reply::Caller(reply),
+            stamps: msg.stamps(),
             lane: msg.lane(),
             cost: self.costs.cost(endpoint, msg.items()),
             deadline_ns: msg
@@ -242,11 +248,35 @@ impl Gateway {
             self.signer.clone(),
             ticket.payload.wire.clone(),
             self.cfg.max_body_bytes,
+            self.clock.clone(),
         );
-        ctx.spawn(fut.into_actor(self).map(move |attempt, act, ctx| {
+        ctx.spawn(fut.into_actor(self).map(move |(attempt, times), act, ctx| {
+            act.record_path(ticket.payload.stamps, now, times, &attempt);
             act.on_attempt(ticket, now, attempt, ctx);
             act.pump(ctx);
         }));
+    }
+
+    /// Records an answered placement's path, stamped from the feed to the answer: the caller's
+    /// stamps, then sent at `dispatched_ns`, signed and handed to the client at `times`,
+    /// answered now. A 429 or an attempt without an answer is not a path.
+    fn record_path(
+        &mut self,
+        stamps: Option<PathStamps>,
+        dispatched_ns: u128,
+        times: http::SendTimes,
+        attempt: &http::Attempt,
+    ) {
+        let Some(stamps) = stamps else { return };
+        if !matches!(attempt, http::Attempt::Answered { status, .. } if *status != 429) {
+            return;
+        }
+        let path = stamps
+            .with(Stamp::Dispatched, dispatched_ns)
+            .with(Stamp::Signed, times.signed_ns)
+            .with(Stamp::Written, times.written_ns)
+            .with(Stamp::Response, self.clock.monotonic_ns());
+        self.timings.order_path.record(&path);
     }
 
     /// Tracks the exchange clock from the `Date` header and corrects the signer when the
@@ -316,6 +346,7 @@ impl Gateway {
             clock_offset_warning: self.offsets.median().abs() > self.cfg.clock_offset_warn_ms,
             wait: self.timings.wait.percentiles(),
             latency: self.timings.latency.percentiles(),
+            order_path: self.timings.order_path.percentiles(),
         }
     }
 }

@@ -29,6 +29,7 @@ use kalshi::{
 use serde::de::DeserializeOwned;
 
 use super::{dispatch::Lane, error::GatewayError};
+use crate::stamps::PathStamps;
 
 /// What came back for a request, before decoding.
 #[derive(Debug, Clone)]
@@ -109,6 +110,11 @@ pub trait ApiRequest:
 
     /// The market and client order id to adopt an existing order by after a 409.
     fn adoption(&self) -> Option<(Ticker, ClientOrderId)> {
+        None
+    }
+
+    /// The order path's stamps so far, for a request on that path (a placement).
+    fn stamps(&self) -> Option<PathStamps> {
         None
     }
 
@@ -200,6 +206,8 @@ request! {
         pub request: CreateOrderV2Request,
         /// Overrides the configured placement deadline.
         pub deadline: Option<Duration>,
+        /// The order path so far (default when it did not start from a book).
+        pub stamps: PathStamps,
     } => PlaceOrderAck, Endpoint::CreateOrder;
     fn body(&self) -> Result<Option<Vec<u8>>, GatewayError> {
         json_body(&self.request)
@@ -212,6 +220,9 @@ request! {
     }
     fn adoption(&self) -> Option<(Ticker, ClientOrderId)> {
         self.request.client_order_id.clone().map(|c| (self.request.ticker.clone(), c))
+    }
+    fn stamps(&self) -> Option<PathStamps> {
+        Some(self.stamps)
     }
     fn decode(answer: Answer) -> Result<PlaceOrderAck, GatewayError> {
         match answer {

@@ -77,6 +77,7 @@ use self::{
 use crate::{
     blackout::{BlackoutChanged, BlackoutState},
     clock::SharedClock,
+    stamps::PathStamps,
     supervision::NotReady,
 };
 
@@ -88,6 +89,8 @@ pub struct Submit {
     pub spec: OrderSpec,
     /// The book epoch the intent was priced on.
     pub book_epoch: Option<u64>,
+    /// The path so far (feed and strategy stamps; default when not from a book).
+    pub stamps: PathStamps,
 }
 
 /// What became of a placement (or an amend).

@@ -19,6 +19,7 @@ use super::{
 use crate::{
     gateway::{GatewayError, PlaceOrder, PlaceOrderAck},
     metadata::{LookupMarket, MetadataError},
+    stamps::{PathStamps, Stamp},
 };
 
 type Reply<T> = ResponseActFuture<Orders, Result<T, Refusal>>;
@@ -117,12 +118,12 @@ impl Orders {
     }
 
     /// The checks that need the market, then the gates and limits; journals the intent and
-    /// answers its key.
+    /// answers its key, and the intent's path stamps with admission and journaling added.
     fn admit(
         &mut self,
         msg: &Submit,
         market: Result<Result<kalshi::rest::Market, MetadataError>, MailboxError>,
-    ) -> Result<String, Refusal> {
+    ) -> Result<(String, PathStamps), Refusal> {
         let market = match market {
             Ok(Ok(m)) => m,
             Ok(Err(MetadataError::NotFound(t))) => return Err(Refusal::UnknownMarket(t)),
@@ -157,7 +158,12 @@ impl Orders {
             reduce_only: msg.spec.reduce_only,
         };
         risk::check(&self.limits, &exposure, &proposal)?;
-        self.record_intent(msg)
+        let stamps = msg.stamps.with(Stamp::Admitted, self.clock.monotonic_ns());
+        let key = self.record_intent(msg)?;
+        Ok((
+            key,
+            stamps.with(Stamp::Journaled, self.clock.monotonic_ns()),
+        ))
     }
 
     /// Gives the intent its client order id and journals it (before any send).
@@ -204,8 +210,9 @@ impl Orders {
         Ok(key)
     }
 
-    /// Sends the journaled order `key` (first send or re-send, same client order id).
-    pub(super) fn place(&mut self, key: String) -> Reply<Placed> {
+    /// Sends the journaled order `key` (first send or re-send, same client order id), its path
+    /// stamped so far with `stamps`.
+    pub(super) fn place(&mut self, key: String, stamps: PathStamps) -> Reply<Placed> {
         let Some(o) = self.ledger.get(&key) else {
             return self.refuse(Refusal::NoSuchOrder(key));
         };
@@ -216,6 +223,7 @@ impl Orders {
         let send = self.peers.place.send(PlaceOrder {
             request,
             deadline: Some(deadline),
+            stamps,
         });
         Box::pin(
             send.into_actor(self)
@@ -314,11 +322,14 @@ impl Orders {
         self.change(key, &Event::Resent);
         self.rate.record(self.clock.monotonic_ns());
         info!(key, "re-sending under the same client order id");
-        Box::pin(self.place(key.to_owned()).map(|res, _act, _ctx| {
-            if let Err(e) = res {
-                warn!(error = %e, "re-send failed");
-            }
-        }))
+        Box::pin(
+            self.place(key.to_owned(), PathStamps::default())
+                .map(|res, _act, _ctx| {
+                    if let Err(e) = res {
+                        warn!(error = %e, "re-send failed");
+                    }
+                }),
+        )
     }
 }
 
@@ -334,7 +345,7 @@ impl Handler<Submit> for Orders {
         });
         Box::pin(lookup.into_actor(self).then(
             move |market, act, _ctx| match act.admit(&msg, market) {
-                Ok(key) => act.place(key),
+                Ok((key, stamps)) => act.place(key, stamps),
                 Err(r) => act.refuse(r),
             },
         ))

@@ -35,6 +35,7 @@ use crate::{
     market_data::{BookResynced, BookStale, BookUpdated},
     metadata::LookupMarket,
     orders::{CancelAll, GetTrackedPositions, OrderEvent, Submit},
+    stamps::{PathStamps, Stamp},
 };
 
 /// Where the strategy's intents and lookups go.
@@ -151,6 +152,16 @@ impl StrategyActor {
     }
 
     pub(super) fn dispatch(&mut self, intents: Vec<Intent>, ctx: &mut Context<Self>) {
+        self.dispatch_stamped(intents, PathStamps::default(), ctx);
+    }
+
+    /// Sends `intents`; placements carry `stamps` (the book's, with the decision's).
+    fn dispatch_stamped(
+        &mut self,
+        intents: Vec<Intent>,
+        stamps: PathStamps,
+        ctx: &mut Context<Self>,
+    ) {
         if !self.cfg.enabled {
             return;
         }
@@ -169,7 +180,10 @@ impl StrategyActor {
                 Intent::Place(p) => {
                     self.counters.intents += 1;
                     let ticker = p.spec.ticker.clone();
-                    let send = self.peers.submit.send(Submit::from(p));
+                    let send = self.peers.submit.send(Submit {
+                        stamps,
+                        ..Submit::from(p)
+                    });
                     ctx.spawn(send.into_actor(self).map(move |res, act, ctx| match res {
                         Ok(Ok(placed)) => {
                             act.counters.accepted += 1;
@@ -277,7 +291,8 @@ impl Handler<BookUpdated> for StrategyActor {
         };
         self.counters.books_evaluated += 1;
         let intents = self.strategy.on_book(&view);
-        self.dispatch(intents, ctx);
+        let stamps = msg.stamps.with(Stamp::Decided, self.clock.monotonic_ns());
+        self.dispatch_stamped(intents, stamps, ctx);
     }
 }
 

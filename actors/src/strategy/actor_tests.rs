@@ -20,11 +20,12 @@ use super::{
     interface::{Intent, MarketView, Strategy, StrategyFactory},
 };
 use crate::{
-    clock::{FakeClock, LiveClock},
+    clock::{Clock, FakeClock, LiveClock},
     market_data::{BookStale, BookUpdated, StaleReason},
     metadata::{LookupMarket, MetadataError},
     orders::OrderSpec,
     orders::{CancelAll, OrderState, Placed, Refusal, Submit},
+    stamps::{PathStamps, Stamp},
     supervision::{ChildEvent, ChildEventKind, OnStop, supervise},
 };
 
@@ -139,6 +140,7 @@ fn update(ticker: &Ticker, epoch: u64) -> BookUpdated {
         count: Count::from_whole(10),
     };
     BookUpdated {
+        stamps: Default::default(),
         ticker: ticker.clone(),
         epoch,
         seq: 1,
@@ -175,10 +177,17 @@ async fn acts_only_on_fresh_books_and_stamps_the_epoch() {
             markets: peer.clone().recipient(),
             positions: None,
         },
-        clock,
+        clock.clone(),
     )
     .start();
     let metrics = || async { actor.send(super::GetMetrics).await.unwrap() };
+    // The feed's stamps, on the same clock: frame received, then applied 1 ms later.
+    let frame_ns = clock.monotonic_ns();
+    clock.advance(std::time::Duration::from_millis(1));
+    let feed_stamps = PathStamps::default()
+        .with(Stamp::FrameReceived, frame_ns)
+        .with(Stamp::BookApplied, clock.monotonic_ns());
+    clock.advance(std::time::Duration::from_millis(1));
     let submits = |asked: &Arc<Mutex<Asked>>| -> Vec<Option<u64>> {
         asked
             .lock()
@@ -195,12 +204,21 @@ async fn acts_only_on_fresh_books_and_stamps_the_epoch() {
     // The lookup answer arrives through the actor's mailbox: wait for it by asking again.
     let mut tries = 0;
     while submits(&asked).is_empty() {
-        actor.send(update(&ticker, 1)).await.unwrap();
+        let mut stamped = update(&ticker, 1);
+        stamped.stamps = feed_stamps;
+        actor.send(stamped).await.unwrap();
         let _ = peer.send(CancelAll { ticker: None }).await; // a round trip through the peer
         tries += 1;
         assert!(tries < 1000, "the strategy never acted");
     }
     assert!(submits(&asked).iter().all(|e| *e == Some(1)));
+    // The intent carries the book's stamps on, with the decision's after them.
+    let sent = asked.lock().unwrap().submits[0].stamps;
+    let path: Vec<u64> = [Stamp::FrameReceived, Stamp::BookApplied, Stamp::Decided]
+        .iter()
+        .map(|s| sent.get(*s).expect("stamped"))
+        .collect();
+    assert!(path.windows(2).all(|w| w[0] < w[1]), "{path:?}");
 
     // Stale: the strategy is told (it pulls its quotes), and epoch-1 updates are ignored.
     actor

@@ -33,7 +33,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use kalshi::{Count, Price, Ticker, book::OrderBook, num::PriceRanges, types::BookSide};
 
-use crate::orders::{OrderSpec, Submit};
+use crate::{
+    orders::{OrderSpec, Submit},
+    stamps::PathStamps,
+};
 
 /// What the strategy knows about one market when its book changes.
 #[derive(Debug, Clone)]
@@ -76,6 +79,7 @@ impl From<PlaceIntent> for Submit {
         Submit {
             spec: p.spec,
             book_epoch: Some(p.book_epoch),
+            stamps: PathStamps::default(),
         }
     }
 }
