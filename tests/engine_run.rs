@@ -7,47 +7,22 @@
 mod common;
 
 use std::{
-    io::{BufRead, BufReader, Read, Write},
-    net::TcpStream,
+    io::{BufRead, BufReader, Read},
     process::{Command, Stdio},
     sync::mpsc,
     time::{Duration, Instant},
 };
 
-const WAIT: Duration = Duration::from_secs(60);
+use common::run::request;
 
-/// A minimal HTTP/1.1 exchange over loopback: answers (status, body).
-fn http(method: &str, url: &str, body: &str) -> (u16, String) {
-    let rest = url.strip_prefix("http://").expect("http URL");
-    let (host, path) = rest
-        .split_once('/')
-        .map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
-    let mut s = TcpStream::connect(host).expect("connects");
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    let status = out
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = out.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_owned();
-    (status, body)
-}
+const WAIT: Duration = Duration::from_secs(60);
 
 /// Polls `/healthz` until it answers `want` (the engine's state changes on its own time;
 /// there is nothing to subscribe to from outside the process).
 fn healthz_until(url: &str, want: u16) -> (Duration, String) {
     let started = Instant::now();
     loop {
-        let (status, body) = http("GET", url, "");
+        let (status, body) = request("GET", url, "");
         if status == want {
             return (started.elapsed(), body.trim().to_owned());
         }
@@ -150,7 +125,7 @@ fn run_trades_the_embedded_simulator_and_serves_metrics_and_health() {
 
     // Healthy once every book is fresh.
     healthz_until(&healthz, 200);
-    let (status, text) = http("GET", &metrics, "");
+    let (status, text) = request("GET", &metrics, "");
     assert_eq!(status, 200);
     let names = parse_prometheus(&text);
     for actor in [
@@ -165,10 +140,10 @@ fn run_trades_the_embedded_simulator_and_serves_metrics_and_health() {
 
     // Starve the feed: the socket goes silent, the watchdog drops it, and every book is
     // stale until the stall ends.
-    let (status, _) = http("POST", &format!("{admin}/faults"), r#"{"ws_stall": true}"#);
+    let (status, _) = request("POST", &format!("{admin}/faults"), r#"{"ws_stall": true}"#);
     assert_eq!(status, 200);
     let down = healthz_until(&healthz, 503);
-    let (status, _) = http("POST", &format!("{admin}/faults"), r#"{"clear": true}"#);
+    let (status, _) = request("POST", &format!("{admin}/faults"), r#"{"clear": true}"#);
     assert_eq!(status, 200);
     let up = healthz_until(&healthz, 200);
     println!("healthz: unhealthy {down:?} after the stall, healthy {up:?} after it ended");
@@ -180,7 +155,7 @@ fn run_trades_the_embedded_simulator_and_serves_metrics_and_health() {
     // Let it trade: wait until the strategy has seen fills.
     let started = Instant::now();
     loop {
-        let (_, text) = http("GET", &metrics, "");
+        let (_, text) = request("GET", &metrics, "");
         let fills = text
             .lines()
             .find_map(|l| l.strip_prefix("tradewind_strategy_fills "))
@@ -195,7 +170,7 @@ fn run_trades_the_embedded_simulator_and_serves_metrics_and_health() {
 
     // Every client order id the exchange saw is one any venue accepts, bracket markets (whose
     // tickers carry a dot) included.
-    let (status, log) = http("GET", &format!("{admin}/order_log"), "");
+    let (status, log) = request("GET", &format!("{admin}/order_log"), "");
     assert_eq!(status, 200);
     let log: serde_json::Value = serde_json::from_str(&log).unwrap();
     let attempts = log["attempts"].as_array().expect("an order log");

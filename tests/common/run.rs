@@ -15,15 +15,16 @@ pub const WAIT: Duration = Duration::from_secs(60);
 
 /// A minimal HTTP/1.1 GET over loopback: answers (status, body).
 pub fn get(url: &str) -> (u16, String) {
-    http("GET", url)
+    request("GET", url, "")
 }
 
 /// A minimal HTTP/1.1 POST with an empty body over loopback: answers (status, body).
 pub fn post(url: &str) -> (u16, String) {
-    http("POST", url)
+    request("POST", url, "")
 }
 
-fn http(method: &str, url: &str) -> (u16, String) {
+/// A minimal HTTP/1.1 request with a JSON body over loopback: answers (status, body).
+pub fn request(method: &str, url: &str, body: &str) -> (u16, String) {
     let rest = url.strip_prefix("http://").expect("http URL");
     let (host, path) = rest
         .split_once('/')
@@ -32,7 +33,9 @@ fn http(method: &str, url: &str) -> (u16, String) {
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(
         s,
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
     )
     .unwrap();
     let mut out = String::new();
