@@ -161,6 +161,23 @@ impl Run {
         }
     }
 
+    /// Waits (with a deadline) for the engine to exit on its own; answers its exit code and
+    /// what it printed to stdout.
+    pub fn exit_by_itself(mut self) -> (Option<i32>, String) {
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("the child can be waited for") {
+                break status;
+            }
+            assert!(started.elapsed() < WAIT, "tradewind did not exit by itself");
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        let mut out = String::new();
+        let mut stdout = self.child.stdout.take().unwrap();
+        stdout.read_to_string(&mut out).unwrap();
+        (status.code(), out)
+    }
+
     /// SIGTERM; answers the summary printed at exit.
     pub fn stop(mut self) -> String {
         let killed = Command::new("kill")
