@@ -37,6 +37,7 @@ pub mod config;
 pub mod event;
 mod fetch;
 mod gate;
+pub mod id_blocks;
 pub mod ids;
 pub mod journal;
 mod lifecycle;
@@ -51,6 +52,7 @@ pub mod spec;
 pub mod state;
 mod submit;
 mod sync;
+pub mod writer;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 

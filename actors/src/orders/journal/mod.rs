@@ -1,16 +1,19 @@
 //! The order journal: a SQLite database (WAL mode) of intents, orders and their state
-//! changes, fills, positions, reconciliations and halts — a plain struct the order manager
-//! owns and writes on the order path (never on the market-data path).
+//! changes, fills, positions, reconciliations, halts and the blocks of intent sequence numbers
+//! reserved — a plain struct, written by the journal writer thread (`orders::writer`), never
+//! on the arbiter thread.
 //!
 //! # Durability
-//! Each logical event (an intent, an acknowledgement, a fill with its position and order) is
-//! one transaction, committed by [`Journal::commit`] before the order manager acts on it: the
-//! intent before its first send, a state change before it is answered or reported. With
-//! `synchronous=FULL` (the default) a commit returns after the WAL is fsynced, so neither a
-//! process kill nor a power loss loses it. With `synchronous=NORMAL` a commit returns after
-//! the WAL `write()`, i.e. once the OS holds it: a SIGKILL still loses nothing (the kernel
-//! writes the page cache out), a power loss may lose the last commits. A crash between the
-//! commit and the send is what start-up reconciliation settles.
+//! A batch of rows (an intent with its order and event, an acknowledgement, a fill with its
+//! position and order) is one logical event; the writer commits whatever batches are queued
+//! in one transaction (group commit), in the order they were queued. With `synchronous=FULL`
+//! (the default) a commit returns after the WAL is fsynced, so neither a process kill nor a
+//! power loss loses it; with `synchronous=NORMAL` after the WAL `write()`, so a SIGKILL still
+//! loses nothing the writer committed, a power loss may lose the last commits. Rows are
+//! written **after** the order manager acted on them (an intent is sent before its rows are
+//! committed); only a block of sequence numbers is committed — synchronously, with the
+//! configured `synchronous` — before any id of it is sent. Why that loses nothing sent and
+//! sends nothing twice is argued in `orders::durability`.
 //!
 //! # Reading it
 //! `sqlite3 tradewind-journal.sqlite 'SELECT * FROM intent_outcomes ORDER BY seq DESC LIMIT 20'`
@@ -18,6 +21,7 @@
 //! `orders`, `order_events`, `fills`, `positions`, `reconciliations`, `differences`, `halts`
 //! ([`schema`]); the schema version is `PRAGMA user_version`.
 
+mod blocks;
 mod error;
 mod rows;
 pub mod schema;
@@ -31,6 +35,7 @@ use serde::{Deserialize, Serialize};
 
 use self::rows::ts;
 pub use self::{
+    blocks::IdBlock,
     error::JournalError,
     rows::{IntentOutcome, Loaded},
 };
@@ -178,6 +183,32 @@ impl Journal {
         Ok(())
     }
 
+    /// Writes every batch of `group` (each stamped with its own time) in one transaction.
+    pub fn commit_group(
+        &mut self,
+        group: &[(DateTime<Utc>, Vec<Write<'_>>)],
+    ) -> Result<(), JournalError> {
+        let tx = self.conn.transaction()?;
+        for (at, writes) in group {
+            let now = ts(*at);
+            for w in writes {
+                write(&tx, w, &now)?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Reserves `block` in a transaction of its own; returns once it is committed.
+    pub fn reserve(&mut self, block: &IdBlock) -> Result<(), JournalError> {
+        blocks::insert(&mut self.conn, block)
+    }
+
+    /// Every block of sequence numbers reserved, lowest first.
+    pub fn id_blocks(&self) -> Result<Vec<IdBlock>, JournalError> {
+        blocks::all(&self.conn)
+    }
+
     /// Orders open or changed since `since`, every position, fills since `since` with the
     /// P&L each realised, and the highest intent sequence number.
     pub fn load(&self, since: DateTime<Utc>) -> Result<Loaded, JournalError> {
@@ -205,6 +236,7 @@ impl Journal {
             "reconciliations",
             "differences",
             "halts",
+            "id_blocks",
         ];
         if !TABLES.contains(&table) {
             return Err(JournalError::Corrupt {

@@ -5,7 +5,7 @@
 //! and times as RFC 3339 UTC text, which sorts in time order.
 
 /// Every migration, in order; the schema version is their count.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The version a journal has after every migration.
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -132,4 +132,16 @@ CREATE VIEW intent_outcomes AS
 /// version 1 have none: their client order id is that readable form.
 const V2: &str = r#"
 ALTER TABLE intents ADD COLUMN label TEXT;
+"#;
+
+/// Version 3: blocks of intent sequence numbers reserved (durably, before any of their ids is
+/// sent). An intent inside a reserved block is sent before its own rows are written; after a
+/// crash the engine looks for orders of the blocks on the exchange (see `orders::durability`),
+/// and never hands out a number below the highest `end`.
+const V3: &str = r#"
+CREATE TABLE id_blocks (
+    start       INTEGER PRIMARY KEY,            -- first sequence number of the block
+    end         INTEGER NOT NULL,               -- one past the last
+    reserved_at TEXT    NOT NULL                -- no order of the block was created before
+);
 "#;

@@ -272,3 +272,6 @@ fn a_journal_of_the_first_schema_with_the_earlier_ids_still_loads() {
         7
     );
 }
+
+#[path = "writer_tests.rs"]
+mod writer;
