@@ -8,16 +8,15 @@
 //! order manager and in the journal — equal the simulator's.
 
 mod common;
+mod crash_support;
 mod orders_support;
 
 use std::{
     collections::{BTreeMap, HashMap},
-    io::{BufRead, BufReader, Write},
-    process::{Child, Command, Stdio},
-    sync::mpsc,
     time::{Duration, Instant},
 };
 
+use crash_support::{Life, Rng, TAG, env};
 use kalshi::{Count, Ticker, types::BookSide};
 use kalshi_sim::{readings::DuplicateRule, server::faults::FaultPatch};
 use orders_support::{Maker, Setup, TempDir, WAIT, gtc, ioc};
@@ -28,27 +27,6 @@ use tradewind_actors::orders::{
 
 const INTENTS: u64 = 200;
 const MIN_KILLS: usize = 20;
-const TAG: &str = "TWCRASH";
-
-/// A tiny deterministic generator (xorshift64*), so a failing run can be replayed by seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is set by the parent"))
-}
 
 /// The child: reconcile, report, wait for "GO", then submit intents until the journal holds
 /// `INTENTS` (or until killed).
@@ -159,75 +137,6 @@ async fn child() {
         println!("{TAG} SENT {done}");
     }
     println!("{TAG} DONE");
-}
-
-/// One child process and its report lines.
-struct Life {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-}
-
-impl Life {
-    fn spawn(vars: &[(&str, String)], log: &std::path::Path) -> Life {
-        let mut cmd = Command::new(std::env::current_exe().unwrap());
-        cmd.args([
-            "crash_child",
-            "--exact",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env("TW_CRASH_CHILD", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(log)
-                .unwrap(),
-        );
-        for (k, v) in vars {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().expect("child starts");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                // libtest may print "test crash_child ... " on the same line first.
-                if let Some(at) = line.find(TAG) {
-                    let _ = tx.send(line[at + TAG.len()..].trim().to_owned());
-                }
-            }
-        });
-        Life { child, lines }
-    }
-
-    /// The next report line, or `None` if the child ended.
-    fn next(&self, log: &std::path::Path) -> Option<String> {
-        match self.lines.recv_timeout(Duration::from_secs(60)) {
-            Ok(l) => Some(l),
-            Err(mpsc::RecvTimeoutError::Disconnected) => None,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                panic!(
-                    "child silent for 60 s; its log:\n{}",
-                    std::fs::read_to_string(log).unwrap_or_default()
-                )
-            }
-        }
-    }
-
-    fn say(&mut self, word: &str) {
-        let stdin = self.child.stdin.as_mut().unwrap();
-        writeln!(stdin, "{word}").unwrap();
-        stdin.flush().unwrap();
-    }
-
-    fn kill(mut self) {
-        self.child.kill().unwrap(); // SIGKILL on Unix
-        self.child.wait().unwrap();
-    }
 }
 
 /// The invariants, after a restart's reconciliation; answers the number of intents.
@@ -364,7 +273,7 @@ fn killed_at_random_points(rule: DuplicateRule) {
     loop {
         lives += 1;
         vars[5].1 = rng.next().to_string();
-        let mut life = Life::spawn(&vars, &log);
+        let mut life = Life::spawn("crash_child", &vars, &log);
         // Now and then, kill it during start-up reconciliation.
         if intents > 0 && rng.below(8) == 0 {
             std::thread::sleep(Duration::from_millis(100 + rng.below(150)));

@@ -16,7 +16,9 @@ use tradewind_actors::{
     clock::LiveClock,
     feed::{Feed, FeedConfig, FeedPeers},
     market_data::{FeedEvent, FillReceived},
-    orders::{GetMetrics, GetTrackedPositions, OrderEvent, OrderState, journal::Journal},
+    orders::{
+        FlushJournal, GetMetrics, GetTrackedPositions, OrderEvent, OrderState, journal::Journal,
+    },
 };
 
 /// Buys `n` lots of 2 YES from the maker, one IOC each; answers the simulator's fills of the
@@ -104,6 +106,10 @@ async fn fills_withheld_during_a_gap_are_recovered_from_rest_exactly_once() {
     assert_eq!(m.counters.duplicate_fills, 4);
     positions_match(&bot, &sim, &ticker).await;
     assert_eq!(filled_count(&log.all()), 4);
+    assert!(
+        bot.orders.send(FlushJournal).await.unwrap(),
+        "journal flushed"
+    );
     let j = Journal::open_read_only(&bot.journal).unwrap();
     assert_eq!(j.count("fills").unwrap(), 4);
 }
@@ -194,6 +200,10 @@ async fn with_the_real_feed_a_forced_websocket_cut_loses_no_fill_and_books_none_
         m.counters.fills
     );
     positions_match(&bot, &sim, &ticker).await;
+    assert!(
+        bot.orders.send(FlushJournal).await.unwrap(),
+        "journal flushed"
+    );
     let j = Journal::open_read_only(&bot.journal).unwrap();
     assert_eq!(j.count("fills").unwrap(), 4);
     assert_eq!(filled_count(&log.all()), 4, "no fill booked twice");

@@ -11,8 +11,8 @@ use orders_support::{Setup, TempDir, WAIT, gtc, ioc, start_bot};
 use tradewind_actors::{
     gateway::GatewayConfig,
     orders::{
-        Amend, Cancel, GetMetrics, OrderState, OrdersConfig, Refusal, Submit, WaitReady,
-        journal::Journal,
+        Amend, Cancel, FlushJournal, GetMetrics, OrderState, OrdersConfig, Refusal, Submit,
+        WaitReady, journal::Journal,
     },
 };
 
@@ -108,6 +108,10 @@ async fn bad_intents_are_refused_with_a_reason_and_change_nothing() {
     ));
 
     // Nothing changed: no journal rows, nothing sent, no intent number used.
+    assert!(
+        bot.orders.send(FlushJournal).await.unwrap(),
+        "journal flushed"
+    );
     let j = Journal::open_read_only(&bot.journal).unwrap();
     assert_eq!(j.count("intents").unwrap(), 0);
     assert_eq!(j.count("orders").unwrap(), 0);

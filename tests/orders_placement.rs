@@ -18,8 +18,8 @@ use orders_support::{Bot, Setup, TempDir, WAIT, gtc, start_bot};
 use tradewind_actors::{
     gateway::{GatewayConfig, GatewayError, PlaceOrder, PlaceOrderAck},
     orders::{
-        Amend, Cancel, GetMetrics, GetTrackedOrders, OrderEvent, OrderState, Orders, OrdersPeers,
-        Refusal, WaitReady, journal::Journal,
+        Amend, Cancel, FlushJournal, GetMetrics, GetTrackedOrders, OrderEvent, OrderState, Orders,
+        OrdersPeers, Refusal, WaitReady, journal::Journal,
     },
     stamps::{PathStamps, Stamp},
 };
@@ -212,8 +212,9 @@ async fn amends_decreases_and_cancels_reach_the_exchange() {
     );
 }
 
-/// What the witness saw: each placement's client order id and its journaled state.
-type Sightings = Arc<Mutex<Vec<(String, Option<String>)>>>;
+/// What the witness saw: each placement's client order id, and whether its number lay in a
+/// reserved block when it was sent.
+type Sightings = Arc<Mutex<Vec<(String, bool)>>>;
 
 /// Stands in for the gateway: on a placement, reads the journal from outside (read-only),
 /// notes what it holds, and answers that the order was never sent.
@@ -238,20 +239,20 @@ impl Handler<PlaceOrder> for JournalWitness {
             .client_order_id
             .expect("sent with a client id")
             .to_string();
-        let state = j
-            .intent_outcomes()
+        let seq = tradewind_actors::orders::ids::seq_of("test", &cid).expect("one of ours");
+        let reserved = j
+            .id_blocks()
             .unwrap()
-            .into_iter()
-            .find(|i| i.client_order_id == cid)
-            .and_then(|i| i.state);
-        self.seen.lock().unwrap().push((cid, state));
+            .iter()
+            .any(|b| (b.start..b.end).contains(&seq));
+        self.seen.lock().unwrap().push((cid, reserved));
         self.stamped.lock().unwrap().push(msg.stamps);
         Err(GatewayError::Expired)
     }
 }
 
 #[actix::test]
-async fn an_intent_is_in_the_journal_before_it_is_sent() {
+async fn an_intents_number_is_reserved_in_the_journal_before_it_is_sent_and_its_rows_follow() {
     let sim = common::quiet_sim();
     let (signer, account) = common::ed25519_account(&sim, "prime");
     let dir = TempDir::new("orders-witness");
@@ -300,16 +301,17 @@ async fn an_intent_is_in_the_journal_before_it_is_sent() {
             tradewind_actors::orders::ids::client_order_id("test", &ticker, 1)
                 .unwrap()
                 .to_string(),
-            Some("pending_new".to_owned())
+            true
         )]
     );
+    assert!(orders.send(FlushJournal).await.unwrap());
     let after = Journal::open_read_only(&dir.journal())
         .unwrap()
         .intent_outcomes()
         .unwrap();
     assert_eq!(after[0].state.as_deref(), Some("not_sent"));
     assert!(sim.control().order_log(Some(&account)).is_empty());
-    // The placement carried the order manager's stamps, admission no later than the journal.
+    // The placement carried the order manager's stamps, admission no later than recording.
     let stamps = stamped.lock().unwrap()[0];
     let admitted = stamps.get(Stamp::Admitted).expect("admitted stamped");
     let journaled = stamps.get(Stamp::Journaled).expect("journaled stamped");

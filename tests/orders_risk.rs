@@ -12,8 +12,8 @@ use orders_support::{Maker, Setup, TempDir, WAIT, gtc, ioc, sim_position, start_
 use tradewind_actors::{
     clock::FakeClock,
     orders::{
-        GetMetrics, GetTrackedPositions, Halt, OrderEvent, OrderState, OrdersConfig, Reconcile,
-        Refusal, Resume, Submit, risk::Limit,
+        FlushJournal, GetMetrics, GetTrackedPositions, Halt, OrderEvent, OrderState, OrdersConfig,
+        Reconcile, Refusal, Resume, Submit, risk::Limit,
     },
 };
 
@@ -255,6 +255,10 @@ async fn halt_stops_new_orders_and_cancels_resting_ones_and_resume_lifts_it() {
         .await
         .unwrap();
     assert_eq!(r.unwrap().state, OrderState::Resting);
+    assert!(
+        bot.orders.send(FlushJournal).await.unwrap(),
+        "journal flushed"
+    );
     let j = tradewind_actors::orders::journal::Journal::open_read_only(&bot.journal).unwrap();
     assert_eq!(j.count("halts").unwrap(), 2, "halt and resume journaled");
 }

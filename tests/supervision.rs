@@ -15,7 +15,7 @@ use tradewind_actors::{
     clock::LiveClock,
     fault_injection::InjectPanic,
     health,
-    orders::{OrderSpec, OrdersConfig, Refusal, Submit},
+    orders::{GetMetrics, OrderSpec, OrdersConfig, Refusal, Submit},
     root::{Engine, EngineMetrics, EngineSpec, Observers},
     strategy::StrategyConfig,
     supervision::{Escalation, SupervisionConfig},
@@ -294,8 +294,10 @@ async fn a_journal_that_refuses_writes_makes_the_engine_give_up() {
     let path = rig._dir.0.join("journal.sqlite");
     let lock = rusqlite::Connection::open(&path).unwrap();
     lock.execute_batch("BEGIN EXCLUSIVE").unwrap();
-    let refused = rig.submit().await;
-    assert!(matches!(refused, Err(Refusal::Journal(_))), "{refused:?}");
+    // The order goes out at once (its number was reserved before the lock); its rows cannot
+    // be written: the journal writer reports it, and the engine gives up.
+    let sent = rig.submit().await;
+    assert!(sent.is_ok(), "{sent:?}");
     rig.until("the escalation", |m| {
         m.supervision
             .as_ref()
@@ -306,6 +308,13 @@ async fn a_journal_that_refuses_writes_makes_the_engine_give_up() {
     assert!(
         matches!(&why, Some(Escalation::JournalUnusable { .. })),
         "{why:?}"
+    );
+    let metrics = rig.engine.orders.send(GetMetrics).await.unwrap();
+    assert!(metrics.counters.journal_errors > 0);
+    let refused = rig.submit().await;
+    assert!(
+        matches!(&refused, Err(Refusal::Halted(why)) if why.contains("journal")),
+        "{refused:?}"
     );
     lock.execute_batch("ROLLBACK").unwrap();
 }

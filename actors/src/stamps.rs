@@ -23,7 +23,8 @@ pub enum Stamp {
     Decided,
     /// The order manager admitted it (market looked up, gates and risk limits passed).
     Admitted,
-    /// The order manager journaled it (the commit returned).
+    /// The order manager recorded it: its id taken from a reserved block, its rows queued to
+    /// the journal writer (the commit happens on the writer's thread, after the send).
     Journaled,
     /// The gateway took it off its queue to send it (tokens and a slot were free).
     Dispatched,

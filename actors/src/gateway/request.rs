@@ -14,9 +14,10 @@ use kalshi::{
         CancelOrderV2Response, CreateOrderV2Request, CreateOrderV2Response, DecreaseOrderV2Request,
         DecreaseOrderV2Response, Endpoint, ExchangeStatus, GetAccountLimitsResponse,
         GetBalanceResponse, GetEndpointCostsResponse, GetEventResponse, GetEventsResponse,
-        GetExchangeScheduleResponse, GetFillsResponse, GetMarketOrderbookResponse,
-        GetMarketOrderbooksResponse, GetMarketResponse, GetMarketsResponse, GetOrderResponse,
-        GetOrdersResponse, GetPositionsResponse, GetSeriesResponse, GetSettlementsResponse, Order,
+        GetExchangeScheduleResponse, GetFillsResponse, GetHistoricalCutoffResponse,
+        GetHistoricalOrdersParams, GetMarketOrderbookResponse, GetMarketOrderbooksResponse,
+        GetMarketResponse, GetMarketsResponse, GetOrderResponse, GetOrdersResponse,
+        GetPositionsResponse, GetSeriesResponse, GetSettlementsResponse, Order,
         market_params::{
             GetEventsParams, GetMarketsParams, GetOrderbookParams, GetOrderbooksParams,
         },
@@ -134,6 +135,8 @@ pub fn lane_of(endpoint: Endpoint) -> Lane {
         | E::GetSettlements
         | E::GetOrders
         | E::GetOrder
+        | E::GetHistoricalCutoff
+        | E::GetHistoricalOrders
         | E::GetAccountLimits
         | E::GetUserDataTimestamp => Lane::Account,
         _ => Lane::Metadata,
@@ -380,6 +383,11 @@ read!(
     GetOrders(GetOrdersParams) => GetOrdersResponse, Endpoint::GetOrders
 );
 read!(
+    /// `GET /historical/orders`: orders last updated before the cutoff, which
+    /// `GET /portfolio/orders` no longer lists.
+    GetHistoricalOrders(GetHistoricalOrdersParams) => GetOrdersResponse, Endpoint::GetHistoricalOrders
+);
+read!(
     /// `GET /portfolio/balance`.
     GetBalance(GetBalanceParams) => GetBalanceResponse, Endpoint::GetBalance
 );
@@ -465,6 +473,14 @@ request! {
         Endpoint::GetSeries.path_for(&self.series_ticker)
     }
     fn decode(answer: Answer) -> Result<GetSeriesResponse, GatewayError> {
+        decode_json(answer)
+    }
+}
+
+request! {
+    /// `GET /historical/cutoff`: up to when each kind of data has moved to `/historical/*`.
+    GetHistoricalCutoff {} => GetHistoricalCutoffResponse, Endpoint::GetHistoricalCutoff;
+    fn decode(answer: Answer) -> Result<GetHistoricalCutoffResponse, GatewayError> {
         decode_json(answer)
     }
 }

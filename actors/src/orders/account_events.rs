@@ -101,6 +101,7 @@ impl Orders {
                     remaining: o.remaining_count_fp,
                     status: &o.status,
                     created_at: o.created_time,
+                    seq: None,
                 });
             }
             None => {}
@@ -152,6 +153,7 @@ impl Handler<UserOrderReceived> for Orders {
                 remaining: u.remaining_count_fp,
                 status: &u.status,
                 created_at: None,
+                seq: None,
             });
             let diffs = [Difference {
                 kind: "foreign_order",

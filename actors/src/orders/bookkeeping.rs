@@ -1,5 +1,5 @@
-//! Bookkeeping the handlers share: journaling a change before reporting it, adopting an order
-//! found on the exchange, the exposure snapshot the risk check reads, the kill switch, and the
+//! Bookkeeping the handlers share: queuing a change to the journal as it is reported, adopting
+//! an order found on the exchange, the exposure snapshot the risk check reads, the kill switch, and the
 //! metrics snapshot.
 
 use actix::Context;
@@ -11,7 +11,7 @@ use kalshi::{
 use tracing::warn;
 
 use super::{
-    OrderEvent, Orders,
+    OrderEvent, Orders, ids,
     journal::Write,
     metrics::{OrdersMetrics, PositionMetric},
     risk::{Exposure, order_cost},
@@ -31,6 +31,8 @@ pub(super) struct Foreign<'a> {
     pub remaining: Count,
     pub status: &'a OrderStatus,
     pub created_at: Option<DateTime<Utc>>,
+    /// Our intent sequence number, when it is ours (sent and never journaled before a crash).
+    pub seq: Option<u64>,
 }
 
 impl Orders {
@@ -38,10 +40,12 @@ impl Orders {
         self.clock.now()
     }
 
-    /// Journals a batch; on failure logs and counts it and answers false.
+    /// Queues a batch to the journal writer (committed in the background, in order); answers
+    /// false — logged, counted, kill switch — when the writer has stopped. A batch the writer
+    /// fails to commit comes back as a `JournalFault`.
     pub(super) fn commit(&mut self, writes: &[Write<'_>]) -> bool {
         let now = self.now();
-        match self.journal.commit(now, writes) {
+        match self.journal.write(now, writes) {
             Ok(()) => true,
             Err(e) => {
                 self.counters.journal_errors += 1;
@@ -71,7 +75,8 @@ impl Orders {
         Some(change)
     }
 
-    /// Records an order the exchange has and the journal lacks (origin `adopted`).
+    /// Records an order the exchange has and the journal lacks (origin `adopted`); with our
+    /// sequence number, also as the intent of that number.
     pub(super) fn adopt(&mut self, f: Foreign<'_>) -> String {
         let cid = f.client_order_id.and_then(|c| ClientOrderId::new(c).ok());
         let key = match &cid {
@@ -88,7 +93,7 @@ impl Orders {
             key: key.clone(),
             client_order_id: cid,
             order_id: Some(f.order_id.clone()),
-            intent_seq: None,
+            intent_seq: f.seq,
             origin: Origin::Adopted,
             spec: OrderSpec {
                 ticker: f.ticker.clone(),
@@ -103,13 +108,29 @@ impl Orders {
             reported_filled: f.filled,
             book_epoch: None,
             state,
-            reason: Some("adopted from the exchange".into()),
+            reason: Some(match f.seq {
+                Some(_) => "sent before a crash, journaled on recovery".into(),
+                None => "adopted from the exchange".into(),
+            }),
             created_at: f.created_at.unwrap_or(now),
             updated_at: now,
             cancel_requested: false,
         };
-        warn!(key, ticker = %f.ticker, "adopted an order the journal did not have");
-        self.commit(&[Write::Order(&order), Write::Event(&order, None)]);
+        warn!(key, ticker = %f.ticker, seq = ?f.seq, "adopted an order the journal did not have");
+        match f.seq {
+            Some(seq) => {
+                let label = ids::label(&self.cfg.strategy_id, f.ticker, seq);
+                self.commit(&[
+                    Write::Intent {
+                        order: &order,
+                        label: &label,
+                    },
+                    Write::Order(&order),
+                    Write::Event(&order, None),
+                ])
+            }
+            None => self.commit(&[Write::Order(&order), Write::Event(&order, None)]),
+        };
         self.counters.adopted += 1;
         self.ledger.insert(order.clone());
         self.emit(OrderEvent::Updated(Box::new(order)));

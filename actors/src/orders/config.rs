@@ -8,6 +8,7 @@
 //! [orders]
 //! strategy_id = "fv"
 //! journal_path = "tradewind-journal.sqlite"
+//! id_block = 256               # intent ids reserved in the journal per synchronous commit
 //! max_contracts_per_order = 100
 //! max_position_per_market = 500
 //! max_total_exposure_dollars = "1000.00"
@@ -36,6 +37,9 @@ pub struct OrdersConfig {
     pub journal_path: String,
     /// `full` (default) or `normal`; see [`Synchronous`].
     pub journal_synchronous: Synchronous,
+    /// Intent sequence numbers reserved in the journal at a time (one synchronous commit per
+    /// block; an intent inside a reserved block is sent before its rows are committed).
+    pub id_block: u64,
     /// Largest order, whole contracts.
     pub max_contracts_per_order: u64,
     /// Largest position in one market if every resting order on its side filled, contracts.
@@ -86,6 +90,7 @@ impl Default for OrdersConfig {
             strategy_id: "tradewind".into(),
             journal_path: "tradewind-journal.sqlite".into(),
             journal_synchronous: Synchronous::Full,
+            id_block: 256,
             max_contracts_per_order: 100,
             max_position_per_market: 500,
             max_total_exposure_dollars: Money::from_cents(100_000),
@@ -138,10 +143,18 @@ impl OrdersConfig {
             ("placement_deadline_ms", self.placement_deadline_ms),
             ("reconcile_retry_ms", self.reconcile_retry_ms),
             ("history_days", u64::from(self.history_days)),
+            ("id_block", self.id_block),
         ] {
             if v == 0 {
                 errs.push(format!("orders.{name}: must be positive"));
             }
+        }
+        const MAX_ID_BLOCK: u64 = 1_000_000;
+        if self.id_block > MAX_ID_BLOCK {
+            errs.push(format!(
+                "orders.id_block: at most {MAX_ID_BLOCK}, got {}",
+                self.id_block
+            ));
         }
         const MAX_CONTRACTS: u64 = 1_000_000_000;
         for (name, v) in [

@@ -1,5 +1,8 @@
 //! The REST reads of a reconciliation, paginated to the end (with a page cap), as plain async
-//! functions over the gateway's recipients: they gather, the actor decides.
+//! functions over the gateway's recipients: they gather, the actor decides. At start-up after
+//! a crash, [`orders_since`] lists every order (any market, any status) created since the
+//! reservation of the ids that may have been sent without being journaled — the live list,
+//! and the archive when the historical cutoff says orders that recent may have moved there.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -7,13 +10,15 @@ use actix::{MailboxError, Recipient};
 use kalshi::{
     Ticker,
     rest::{
-        Fill, MarketPosition, Order,
+        Fill, GetHistoricalOrdersParams, MarketPosition, Order,
         portfolio_params::{CountFilter, GetFillsParams, GetOrdersParams, GetPositionsParams},
     },
     types::OrderStatus,
 };
 
-use crate::gateway::{GatewayError, GetFills, GetOrders, GetPositions};
+use crate::gateway::{
+    GatewayError, GetFills, GetHistoricalCutoff, GetHistoricalOrders, GetOrders, GetPositions,
+};
 
 /// Most pages read from one listing.
 pub const MAX_PAGES: usize = 200;
@@ -48,14 +53,64 @@ pub async fn orders(
     Ok(out)
 }
 
-/// Every order of `tickers` (any status), plus every resting order when `resting` is set;
-/// each once.
+/// Every archived order matching `params`.
+async fn archived(
+    peer: &Recipient<GetHistoricalOrders>,
+    mut params: GetHistoricalOrdersParams,
+) -> Result<Vec<Order>, GatewayError> {
+    params.limit = Some(PAGE);
+    let mut out = Vec::new();
+    for _ in 0..MAX_PAGES {
+        let page = flat(
+            peer.send(GetHistoricalOrders {
+                params: params.clone(),
+            })
+            .await,
+        )?;
+        out.extend(page.orders);
+        if page.cursor.is_empty() {
+            break;
+        }
+        params.cursor = Some(page.cursor);
+    }
+    Ok(out)
+}
+
+/// Every order created at or after `min_ts` (Unix s), any market and status: the live list,
+/// then the archive if the cutoff lies after `min_ts` (an order last updated before the
+/// cutoff is only there).
+pub async fn orders_since(src: &Sources, min_ts: i64) -> Result<Vec<Order>, GatewayError> {
+    let live = GetOrdersParams {
+        min_ts: Some(min_ts),
+        ..Default::default()
+    };
+    let mut out = orders(&src.orders, live).await?;
+    let cutoff = flat(src.cutoff.send(GetHistoricalCutoff {}).await)?;
+    if cutoff.orders_updated_ts.timestamp() > min_ts {
+        let params = GetHistoricalOrdersParams {
+            min_ts: Some(min_ts),
+            ..Default::default()
+        };
+        out.extend(archived(&src.archived, params).await?);
+    }
+    Ok(out)
+}
+
+/// Every order of `tickers` (any status), plus every resting order when `resting` is set,
+/// plus every order created since `since` (Unix s) if given; each once.
 pub async fn orders_of(
-    peer: Recipient<GetOrders>,
+    src: &Sources,
     tickers: BTreeSet<Ticker>,
     resting: bool,
+    since: Option<i64>,
 ) -> Result<Vec<Order>, GatewayError> {
+    let peer = src.orders.clone();
     let mut all: BTreeMap<String, Order> = BTreeMap::new();
+    if let Some(min_ts) = since {
+        for o in orders_since(src, min_ts).await? {
+            all.insert(o.order_id.to_string(), o);
+        }
+    }
     if resting {
         let params = GetOrdersParams {
             status: Some(OrderStatus::Resting),
@@ -159,6 +214,10 @@ pub struct Sources {
     pub fills: Recipient<GetFills>,
     /// Positions.
     pub positions: Recipient<GetPositions>,
+    /// The historical cutoff.
+    pub cutoff: Recipient<GetHistoricalCutoff>,
+    /// Archived orders.
+    pub archived: Recipient<GetHistoricalOrders>,
 }
 
 async fn pass(src: &Sources, min_ts: i64) -> Result<Pass, GatewayError> {
@@ -167,18 +226,28 @@ async fn pass(src: &Sources, min_ts: i64) -> Result<Pass, GatewayError> {
     Ok(Pass { positions, fills })
 }
 
-/// Reads orders (of `tickers`, and every resting one when `resting`; none when both are
-/// empty/false), then two passes of positions and fills since `min_ts`.
+/// What orders a snapshot lists.
+#[derive(Debug, Clone, Default)]
+pub struct OrderQuery {
+    /// Every order of these markets.
+    pub tickers: BTreeSet<Ticker>,
+    /// Every resting order.
+    pub resting: bool,
+    /// Every order created since (Unix s).
+    pub since: Option<i64>,
+}
+
+/// Reads orders (per `query`; none when it asks for none), then two passes of positions and
+/// fills since `min_ts`.
 pub async fn snapshot(
     src: Sources,
-    tickers: BTreeSet<Ticker>,
-    resting: bool,
+    query: OrderQuery,
     min_ts: i64,
 ) -> Result<Snapshot, GatewayError> {
-    let orders = if tickers.is_empty() && !resting {
+    let orders = if query.tickers.is_empty() && !query.resting && query.since.is_none() {
         Vec::new()
     } else {
-        orders_of(src.orders.clone(), tickers, resting).await?
+        orders_of(&src, query.tickers, query.resting, query.since).await?
     };
     let first = pass(&src, min_ts).await?;
     let second = pass(&src, min_ts).await?;

@@ -3,15 +3,16 @@
 //! panic — trading halts at once: the ledger and positions are reloaded from the journal,
 //! the blackout state is unknown again (so only what reduces risk passes) and it reconciles
 //! before it accepts an intent, as at start-up — and its answer to the guardian's heartbeat:
-//! ready once reconciled and not halted. A journal it cannot read back is told to the guardian,
-//! which gives up on the process.
+//! ready once reconciled and not halted. A journal it cannot read back or write (a
+//! [`JournalFault`] from the writer thread) is told to the guardian, which gives up on the
+//! process.
 
 use std::time::Duration;
 
 use actix::{Actor, AsyncContext, Context, Handler, Supervised};
 use tracing::error;
 
-use super::{Orders, restore::Book};
+use super::{FlushJournal, HoldJournal, Orders, restore::Book, writer::JournalFault};
 use crate::{
     blackout::SubscribeBlackout,
     supervision::{ChildEvent, ChildEventKind, Heartbeat, Liveness},
@@ -21,6 +22,9 @@ impl Actor for Orders {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Context<Self>) {
+        for reason in self.journal.attach(ctx.address().recipient()) {
+            self.on_journal_fault(reason);
+        }
         if let Some(b) = &self.peers.blackout {
             b.do_send(SubscribeBlackout {
                 recipient: ctx.address().recipient(),
@@ -46,12 +50,17 @@ impl Supervised for Orders {
         self.pending_resends.clear();
         self.deferred.clear();
         self.blackout = None;
-        match Book::load(&self.journal, &self.cfg, self.clock.now()) {
-            Ok(book) => {
+        // Read after everything queued before the panic is committed; the rest of the block
+        // of ids is given up (the next intent gets a fresh block).
+        let (cfg, now) = (self.cfg.clone(), self.clock.now());
+        let loaded = self.journal.call(move |j| Book::load(j, &cfg, now));
+        self.ids.burn();
+        match loaded {
+            Ok(Ok(book)) => {
                 self.ledger = book.ledger;
                 self.positions = book.positions;
-                self.next_seq = book.next_seq;
             }
+            Ok(Err(e)) => self.journal_failed(format!("reloading after a restart: {e}")),
             Err(e) => self.journal_failed(format!("reloading after a restart: {e}")),
         }
     }
@@ -68,6 +77,41 @@ impl Orders {
                 actor: "orders",
                 kind: ChildEventKind::JournalFailed { reason },
             });
+        }
+    }
+}
+
+impl Orders {
+    /// A batch the writer could not commit: counted, and the journal has failed.
+    fn on_journal_fault(&mut self, reason: String) {
+        self.counters.journal_errors += 1;
+        self.journal_failed(reason);
+    }
+}
+
+impl Handler<JournalFault> for Orders {
+    type Result = ();
+
+    fn handle(&mut self, msg: JournalFault, _ctx: &mut Context<Self>) {
+        self.on_journal_fault(msg.reason);
+    }
+}
+
+impl Handler<FlushJournal> for Orders {
+    type Result = bool;
+
+    fn handle(&mut self, _msg: FlushJournal, _ctx: &mut Context<Self>) -> bool {
+        self.journal.flush().is_ok()
+    }
+}
+
+impl Handler<HoldJournal> for Orders {
+    type Result = ();
+
+    fn handle(&mut self, msg: HoldJournal, _ctx: &mut Context<Self>) {
+        tracing::warn!(held = msg.held, "fault switch: journal commits held");
+        if self.journal.hold(msg.held).is_err() {
+            self.journal_failed("the writer has stopped".into());
         }
     }
 }

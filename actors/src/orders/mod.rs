@@ -3,7 +3,8 @@
 //! Accepts intents — [`Submit`], [`Cancel`], [`CancelAll`], [`Amend`] — each answered with
 //! its result or a [`Refusal`] naming the reason; the kill switch [`Halt`] / [`Resume`];
 //! views [`GetTrackedOrders`], [`GetTrackedPositions`], [`GetMetrics`]; [`WaitReady`], [`Reconcile`] and
-//! [`Shutdown`].
+//! [`Shutdown`]; [`FlushJournal`], the journal writer's [`writer::JournalFault`]s, and the
+//! test fault switch [`HoldJournal`].
 //! From the feed it takes `FillReceived`, `UserOrderReceived`, `FeedEvent` and `BookUpdated`
 //! (marks only); from the blackout clock `BlackoutChanged`. It emits [`OrderEvent`]s to its
 //! listeners and the gateway's order and portfolio requests.
@@ -12,18 +13,23 @@
 //! switch, its own fields, the market (known, open, price on its grid), the blackout gate (only
 //! reduce-only orders while a blackout is active), the market's block (an order with an
 //! unknown outcome there), and the risk limits. It then gets its client order id from
-//! (strategy id, ticker, intent sequence number) and is written to the journal **before** the
-//! first send; retries and re-sends reuse the id. Each order runs through the state machine
-//! in [`state`]; every change is journaled before it is reported. Fills are booked once per
+//! (strategy id, ticker, intent sequence number) — the number from a block reserved in the
+//! journal **before** any of its ids is sent — and is sent at once, its rows queued to the
+//! journal writer thread ([`writer::JournalWriter`]); retries and re-sends reuse the id.
+//! Each order runs through the state machine in [`state`]; every change is queued to the
+//! journal as it is reported. Why this loses nothing sent and sends nothing twice across a
+//! crash is argued in [`durability`]. Fills are booked once per
 //! (trade id, order id), whether they come from the WebSocket or REST; after every feed
 //! reconnect the gap's fills are read from `GET /portfolio/fills` and positions are
 //! cross-checked with `GET /portfolio/positions` (also periodically).
 //!
 //! # Layout
 //! - [`state`]: the order state machine and ledger; [`positions`]: positions and P&L;
-//!   [`risk`]: limits; [`reconcile`]: journal vs exchange; [`ids`]: client order ids (all pure).
+//!   [`risk`]: limits; [`reconcile`]: journal vs exchange; [`ids`]: client order ids;
+//!   [`id_blocks`]: their sequence numbers, from reserved blocks (all pure).
 //! - [`spec`]: an order's terms ([`OrderSpec`]) and its create request; [`event`]: what
-//!   listeners are told ([`OrderEvent`]); [`journal`]: the SQLite journal.
+//!   listeners are told ([`OrderEvent`]); [`journal`]: the SQLite journal; [`writer`]: the
+//!   thread that writes it; [`durability`]: the crash-safety argument (documentation only).
 //! - `submit`, `cancel`: the intent handlers; `account_events`: fills, order updates,
 //!   connection events and books from the feed; `sync`: reconciliations and `fetch` their
 //!   REST reads; `bookkeeping`: journaling, adoption, exposure, the kill switch and the
@@ -34,6 +40,7 @@ mod account_events;
 mod bookkeeping;
 mod cancel;
 pub mod config;
+pub mod durability;
 pub mod event;
 mod fetch;
 mod gate;
@@ -45,6 +52,7 @@ pub mod metrics;
 pub mod peers;
 pub mod positions;
 pub mod reconcile;
+mod recovery;
 pub mod refusal;
 mod restore;
 pub mod risk;
@@ -70,11 +78,13 @@ pub use self::{
     state::{OrderRecord, OrderState},
 };
 use self::{
+    id_blocks::{IdSeq, Recovery},
     journal::{Journal, JournalError},
     metrics::Counters,
     positions::Positions,
     risk::{RateWindow, RiskLimits},
     state::Ledger,
+    writer::JournalWriter,
 };
 use crate::{
     blackout::{BlackoutChanged, BlackoutState},
@@ -192,6 +202,22 @@ pub struct WaitReady;
 #[rtype(result = "usize")]
 pub struct Shutdown;
 
+/// Fault switch for tests: holds (`held`) or releases the journal writer's commits, as if
+/// the disk stalled — orders are still sent, their rows wait. See [`writer::JournalWriter`].
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "()")]
+pub struct HoldJournal {
+    /// Hold (`true`) or release.
+    pub held: bool,
+}
+
+/// Waits until the journal holds everything queued so far (for tools and tests that read the
+/// file while the engine runs); answers false when the writer has stopped. Blocks the
+/// arbiter for one commit: never on the order path.
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "bool")]
+pub struct FlushJournal;
+
 /// The order manager actor.
 #[derive(Debug)]
 pub struct Orders {
@@ -199,11 +225,14 @@ pub struct Orders {
     limits: RiskLimits,
     peers: OrdersPeers,
     clock: SharedClock,
-    journal: Journal,
+    journal: JournalWriter,
     ledger: Ledger,
     positions: Positions,
     rate: RateWindow,
-    next_seq: u64,
+    ids: IdSeq,
+    /// Until start-up reconciliation is done: the ids that may have been sent and not
+    /// journaled before a crash.
+    recovery: Option<Recovery>,
     ready: bool,
     reconciling: bool,
     checking_positions: bool,
@@ -223,8 +252,9 @@ pub struct Orders {
 }
 
 impl Orders {
-    /// An order manager over an opened journal, whose orders, positions and fills it loads.
-    /// Fails on an invalid config or an unreadable journal.
+    /// An order manager over an opened journal, whose orders, positions, fills and reserved
+    /// ids it loads before handing the journal to its writer thread. Fails on an invalid
+    /// config or an unreadable journal.
     pub fn new(
         cfg: OrdersConfig,
         journal: Journal,
@@ -232,8 +262,17 @@ impl Orders {
         clock: SharedClock,
     ) -> Result<Orders, Vec<String>> {
         cfg.validate()?;
-        let book = restore::Book::load(&journal, &cfg, clock.now())
-            .map_err(|e| vec![format!("orders.journal_path: {e}")])?;
+        let unreadable = |e: JournalError| vec![format!("orders.journal_path: {e}")];
+        let book = restore::Book::load(&journal, &cfg, clock.now()).map_err(unreadable)?;
+        let blocks = journal.id_blocks().map_err(unreadable)?;
+        let max_seq = book.next_seq - 1;
+        let ids = IdSeq::new(id_blocks::high_water(&blocks, max_seq), cfg.id_block);
+        let recovery = id_blocks::recovery(&blocks, max_seq);
+        let journal = JournalWriter::start(journal).map_err(|e| {
+            vec![format!(
+                "orders.journal_path: cannot start the journal writer: {e}"
+            )]
+        })?;
         Ok(Orders {
             limits: RiskLimits::from_config(&cfg),
             cfg,
@@ -243,7 +282,8 @@ impl Orders {
             ledger: book.ledger,
             positions: book.positions,
             rate: RateWindow::default(),
-            next_seq: book.next_seq,
+            ids,
+            recovery,
             ready: false,
             reconciling: false,
             checking_positions: false,
@@ -356,6 +396,9 @@ impl Handler<Shutdown> for Orders {
 
     fn handle(&mut self, _msg: Shutdown, ctx: &mut Context<Self>) -> usize {
         self.ready = false;
+        if self.journal.flush().is_err() {
+            self.journal_failed("the writer stopped before shutdown".into());
+        }
         if !self.cfg.cancel_on_shutdown {
             return 0;
         }

@@ -9,8 +9,8 @@ use super::event::OrderEvent;
 use crate::{
     blackout::SubscribeBlackout,
     gateway::{
-        AmendOrder, CancelOrder, DecreaseOrder, Gateway, GetFills, GetOrder, GetOrders,
-        GetPositions, PlaceOrder, WithdrawPlacements,
+        AmendOrder, CancelOrder, DecreaseOrder, Gateway, GetFills, GetHistoricalCutoff,
+        GetHistoricalOrders, GetOrder, GetOrders, GetPositions, PlaceOrder, WithdrawPlacements,
     },
     metadata::LookupMarket,
     supervision::ChildEvent,
@@ -31,6 +31,10 @@ pub struct OrdersPeers {
     pub orders: Recipient<GetOrders>,
     /// `GET /portfolio/orders/{id}`.
     pub order: Recipient<GetOrder>,
+    /// `GET /historical/cutoff` (start-up recovery of orders sent and not journaled).
+    pub cutoff: Recipient<GetHistoricalCutoff>,
+    /// `GET /historical/orders` (the same, for orders archived since).
+    pub archived: Recipient<GetHistoricalOrders>,
     /// `GET /portfolio/positions`.
     pub positions: Recipient<GetPositions>,
     /// `GET /portfolio/fills`.
@@ -59,6 +63,8 @@ impl OrdersPeers {
             decrease: gateway.clone().recipient(),
             orders: gateway.clone().recipient(),
             order: gateway.clone().recipient(),
+            cutoff: gateway.clone().recipient(),
+            archived: gateway.clone().recipient(),
             positions: gateway.clone().recipient(),
             fills: gateway.clone().recipient(),
             markets,

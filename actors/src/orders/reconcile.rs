@@ -12,12 +12,15 @@
 //!   sent;
 //! - not found although it had an exchange id → marked lost.
 //!
-//! A resting order the journal lacks is adopted and flagged. Client ids of this strategy seen
-//! on the exchange raise the floor of the next intent sequence number, so a lost journal never
-//! reuses one. Positions that still differ after the missing fills were booked are replaced
+//! An order the journal lacks whose client id is this strategy's with a sequence number in the
+//! start-up recovery range (reserved, above every journaled intent: sent before a crash, its
+//! rows never committed) is recovered as our intent with that number, whatever its status;
+//! any other resting order the journal lacks is adopted and flagged. Client ids of this
+//! strategy seen on the exchange raise the floor of the next intent sequence number, so a lost
+//! journal never reuses one. Positions that still differ after the missing fills were booked are replaced
 //! by the exchange's ([`plan_positions`]).
 
-use std::{collections::BTreeMap, fmt};
+use std::{collections::BTreeMap, fmt, ops::Range};
 
 use chrono::{DateTime, Duration, Utc};
 use kalshi::{
@@ -65,6 +68,14 @@ pub enum OrderAction {
         /// Ledger key.
         key: String,
     },
+    /// Ours by its client id, with a sequence number sent and never journaled (start-up
+    /// recovery): journal it as the intent of that number, in the exchange's state.
+    Recover {
+        /// The order.
+        order: Box<Order>,
+        /// Its intent sequence number.
+        seq: u64,
+    },
     /// Resting on the exchange, unknown to the journal: adopt and flag.
     Adopt {
         /// The order.
@@ -76,8 +87,8 @@ pub enum OrderAction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Difference {
     /// What kind: `unacknowledged_placement`, `finished_while_away`, `never_sent`,
-    /// `resend_deferred`, `lost_order`, `foreign_order`, `position_mismatch`,
-    /// `fills_recovered`.
+    /// `resend_deferred`, `lost_order`, `sent_not_journaled`, `foreign_order`,
+    /// `position_mismatch`, `fills_recovered`.
     pub kind: &'static str,
     /// The order key or market.
     pub subject: String,
@@ -103,7 +114,7 @@ pub struct Plan {
 }
 
 /// What the order pass needs besides the orders.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Context<'a> {
     /// Our strategy id (the first part of our client ids).
     pub strategy: &'a str,
@@ -116,6 +127,9 @@ pub struct Context<'a> {
     /// Why nothing that adds risk may be sent now (a blackout, or its state unknown), if so:
     /// re-sends wait.
     pub deferred: Option<&'a str>,
+    /// Sequence numbers reserved above every journaled intent (start-up after a crash): an
+    /// order of ours carrying one is recovered with it.
+    pub recover: Option<Range<u64>>,
 }
 
 fn difference(kind: &'static str, subject: &str, detail: String) -> Difference {
@@ -242,15 +256,32 @@ impl Plan {
         }
     }
 
-    /// An exchange order: its sequence number raises the floor for ours; a resting one the
-    /// ledger does not have is adopted.
+    /// An exchange order: its sequence number raises the floor for ours; one the ledger
+    /// does not have is recovered (ours, sent and not journaled) or, resting, adopted.
     fn unknown_to_us(&mut self, ledger: &Ledger, o: &Order, cx: &Context<'_>) {
         let cid = o.client_order_id.as_ref().map(|c| c.as_str());
-        if let Some(seq) = cid.and_then(|c| ids::seq_of(cx.strategy, c)) {
+        let seq = cid.and_then(|c| ids::seq_of(cx.strategy, c));
+        if let Some(seq) = seq {
             self.next_seq_floor = self.next_seq_floor.max(seq + 1);
         }
-        let known = ledger.find(&o.order_id, cid).is_some();
-        if !known && o.status == OrderStatus::Resting {
+        if ledger.find(&o.order_id, cid).is_some() {
+            return;
+        }
+        if let Some(seq) = seq.filter(|s| cx.recover.as_ref().is_some_and(|r| r.contains(s))) {
+            self.differences.push(difference(
+                "sent_not_journaled",
+                cid.unwrap_or_default(),
+                format!(
+                    "intent {seq} on the exchange as {} ({}), not in the journal: recovered",
+                    o.order_id, o.status
+                ),
+            ));
+            return self.actions.push(OrderAction::Recover {
+                order: Box::new(o.clone()),
+                seq,
+            });
+        }
+        if o.status == OrderStatus::Resting {
             self.differences.push(difference(
                 "foreign_order",
                 o.order_id.as_str(),

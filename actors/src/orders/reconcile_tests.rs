@@ -55,6 +55,7 @@ fn cx(halted: Option<&str>) -> Context<'_> {
         resend_window: Duration::seconds(10),
         halted,
         deferred: None,
+        recover: None,
     }
 }
 
@@ -148,6 +149,56 @@ fn a_resting_order_the_journal_lacks_is_adopted_and_flagged() {
     );
     assert_eq!(kinds(&plan), ["foreign_order"]);
     assert_eq!(plan.next_seq_floor, 42, "our old ids are never reused");
+}
+
+#[test]
+fn our_orders_sent_and_not_journaled_are_recovered_with_their_numbers_whatever_their_status() {
+    let mut ledger = Ledger::default();
+    ledger.insert(ours(10, OrderState::Resting, Some("o-10"), 100));
+    let tw = |seq: u64| {
+        crate::orders::ids::client_order_id("s", &Ticker::new("T-1").unwrap(), seq)
+            .unwrap()
+            .to_string()
+    };
+    let (c9, c11, c12, c300, other) = (tw(9), tw(11), tw(12), tw(300), {
+        crate::orders::ids::client_order_id("x", &Ticker::new("T-1").unwrap(), 11)
+            .unwrap()
+            .to_string()
+    });
+    let exchange = vec![
+        exchange_order("o-10", Some("s:T-1:10"), "resting"), // journaled: settled elsewhere
+        exchange_order("o-11", Some(&c11), "executed"),
+        exchange_order("o-12", Some(&c12), "resting"),
+        exchange_order("o-9", Some(&c9), "canceled"), // below the range: left alone
+        exchange_order("o-300", Some(&c300), "resting"), // above it: a foreign order
+        exchange_order("o-x", Some(&other), "executed"), // another strategy's
+    ];
+    let recover = Context {
+        recover: Some(11..257),
+        ..cx(None)
+    };
+    let plan = plan_orders(&ledger, &[], &exchange, &recover);
+    let got: Vec<(&str, Option<u64>)> = plan
+        .actions
+        .iter()
+        .map(|a| match a {
+            OrderAction::Recover { order, seq } => (order.order_id.as_str(), Some(*seq)),
+            OrderAction::Adopt { order } => (order.order_id.as_str(), None),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [("o-11", Some(11)), ("o-12", Some(12)), ("o-300", None)]
+    );
+    assert_eq!(
+        kinds(&plan),
+        ["sent_not_journaled", "sent_not_journaled", "foreign_order"]
+    );
+    assert_eq!(plan.next_seq_floor, 301);
+    // Without a recovery range (any pass but start-up's), only the resting ones are adopted.
+    let plan = plan_orders(&ledger, &[], &exchange, &cx(None));
+    assert_eq!(kinds(&plan), ["foreign_order", "foreign_order"]);
 }
 
 #[test]

@@ -1,6 +1,7 @@
-//! `Submit`: the checks an intent passes, journaling it under its client order id before the
-//! first send, the placement, and what the gateway's answer does to the order. Re-sends after
-//! reconciliation go through the same placement under the same id.
+//! `Submit`: the checks an intent passes, its client order id (from a block of sequence
+//! numbers already reserved in the journal), the placement — sent at once, the intent's rows
+//! queued to the journal writer — and what the gateway's answer does to the order. Re-sends
+//! after reconciliation go through the same placement under the same id.
 
 use std::time::Duration;
 
@@ -166,9 +167,10 @@ impl Orders {
         ))
     }
 
-    /// Gives the intent its client order id and journals it (before any send).
+    /// Gives the intent its client order id (a reserved sequence number) and queues its rows
+    /// to the journal; the ledger holds it from here on.
     fn record_intent(&mut self, msg: &Submit) -> Result<String, Refusal> {
-        let seq = self.next_seq;
+        let seq = self.take_seq()?;
         let cid = ids::client_order_id(&self.cfg.strategy_id, &msg.spec.ticker, seq)
             .map_err(|e| invalid("ticker", e.to_string()))?;
         let now = self.now();
@@ -198,10 +200,9 @@ impl Orders {
             Write::Event(&order, None),
         ]) {
             return Err(Refusal::Journal(
-                "the intent could not be journaled; not sent".into(),
+                "the intent could not be queued to the journal; not sent".into(),
             ));
         }
-        self.next_seq += 1;
         self.counters.intents += 1;
         self.rate.record(self.clock.monotonic_ns());
         let key = order.key.clone();

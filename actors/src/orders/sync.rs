@@ -3,7 +3,10 @@
 //! [`Reconcile`]. Each reads a [`fetch::Snapshot`], then applies, in order: the order plan of
 //! [`reconcile::plan_orders`], the fills the journal lacks (booked once), and the positions
 //! that still differ in both passes (the exchange's count is taken). Every run is journaled
-//! with its differences.
+//! with its differences. At start-up the snapshot also lists every order created since the
+//! reservation of the ids that may have been sent and not journaled before a crash (see
+//! `durability`); before accepting intents the journal is flushed (so whatever was adopted
+//! is durable) and a fresh block of ids is reserved.
 
 use std::{collections::BTreeSet, time::Duration};
 
@@ -15,13 +18,17 @@ use tracing::{info, warn};
 use super::journal::Write;
 use super::{
     Orders, Reconcile,
-    fetch::{self, Pass, Snapshot, Sources},
+    fetch::{self, OrderQuery, Pass, Snapshot, Sources},
     gate,
     positions::FillRecord,
     reconcile::{self, Difference, OrderAction, PositionFix},
     state::{Event, OrderRecord, OrderState},
 };
 use crate::gateway::GatewayError;
+
+/// How far before a block's reservation the start-up search lists orders, s: room for the
+/// difference between our clock and the exchange's.
+const RECOVERY_MARGIN_S: i64 = 300;
 
 /// Which reconciliation; its name is journaled and labels the fills it books.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +66,8 @@ impl Orders {
             orders: self.peers.orders.clone(),
             fills: self.peers.fills.clone(),
             positions: self.peers.positions.clone(),
+            cutoff: self.peers.cutoff.clone(),
+            archived: self.peers.archived.clone(),
         }
     }
 
@@ -101,9 +110,15 @@ impl Orders {
 
     /// Reads a snapshot for `kind` and applies it; answers the number of differences.
     fn run(&mut self, kind: Kind) -> ResponseActFuture<Self, Result<usize, GatewayError>> {
-        let tickers = self.markets_for(kind);
-        let resting = matches!(kind, Kind::Startup | Kind::Manual);
-        let fut = fetch::snapshot(self.sources(), tickers, resting, self.fills_since());
+        let query = OrderQuery {
+            tickers: self.markets_for(kind),
+            resting: matches!(kind, Kind::Startup | Kind::Manual),
+            since: self
+                .recovery
+                .filter(|_| kind == Kind::Startup)
+                .map(|r| r.since.timestamp() - RECOVERY_MARGIN_S),
+        };
+        let fut = fetch::snapshot(self.sources(), query, self.fills_since());
         Box::pin(fut.into_actor(self).map(move |res, act, ctx| {
             act.counters.reconciliations += 1;
             match res {
@@ -194,15 +209,20 @@ impl Orders {
             resend_window: chrono::Duration::milliseconds(self.cfg.resend_window_ms as i64),
             halted: halted.as_deref(),
             deferred: deferred.as_deref(),
+            recover: self
+                .recovery
+                .filter(|_| kind == Kind::Startup)
+                .map(|r| r.from..r.below),
         };
         let candidates = self.candidates(kind);
         let plan = reconcile::plan_orders(&self.ledger, &candidates, orders, &cx);
-        self.next_seq = self.next_seq.max(plan.next_seq_floor);
+        self.ids.raise(plan.next_seq_floor);
         for action in plan.actions {
             match action {
                 OrderAction::Settle { order, .. } | OrderAction::Adopt { order } => {
                     self.settle(&order)
                 }
+                OrderAction::Recover { order, seq } => self.recover(&order, seq),
                 OrderAction::GiveUp { key, reason } => {
                     self.deferred.remove(&key);
                     self.change(&key, &Event::GaveUp(reason));
@@ -272,10 +292,11 @@ impl Orders {
                 return;
             }
             act.reconciling = false;
+            act.before_ready();
             act.ready = true;
             info!(
                 open = act.ledger.open().count(),
-                next_seq = act.next_seq,
+                next_seq = act.ids.peek(),
                 "reconciled; accepting intents"
             );
             for tx in std::mem::take(&mut act.ready_waiters) {

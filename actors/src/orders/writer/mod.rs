@@ -14,7 +14,8 @@
 //!
 //! [`JournalWriter::hold`] is a fault switch for tests: while held, nothing is committed (as
 //! if the disk stalled), which opens the window between a send and its journal rows as wide
-//! as a test needs.
+//! as a test needs; a [`JournalWriter::call`] made meanwhile waits for the release. The queue
+//! is unbounded: a disk that stalls for long grows it in memory rather than blocking a send.
 
 use std::{
     collections::VecDeque,
