@@ -64,7 +64,9 @@ pub mod strategy {
         types::{BookSide, TimeInForce},
     };
     pub use tradewind_actors::{
-        orders::OrderSpec,
-        strategy::{Intent, MarketView, PlaceIntent, Strategy, StrategyFactory},
+        orders::{OrderRecord, OrderSpec, OrderState},
+        strategy::{
+            AmendIntent, Intent, MarketView, PlaceIntent, Strategy, StrategyFactory, Waker,
+        },
     };
 }

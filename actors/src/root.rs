@@ -407,6 +407,8 @@ fn start_strategy(
         StrategyPeers {
             submit: wiring.orders.clone().recipient(),
             cancel_all: wiring.orders.clone().recipient(),
+            cancel: wiring.orders.clone().recipient(),
+            amend: wiring.orders.clone().recipient(),
             markets: wiring.metadata.clone().recipient(),
             positions: Some(wiring.orders.clone().recipient()),
         },

@@ -19,13 +19,13 @@ use actix::{
 };
 use chrono::{DateTime, Utc};
 use kalshi::{Count, Ticker, num::PriceRanges, rest::Market};
-use tracing::{debug, warn};
+use tracing::warn;
 
 use super::{
     config::StrategyConfig,
     cycle::ForecastCycle,
     forecast::Forecast,
-    interface::{Intent, MarketView, Strategy, StrategyFactory},
+    interface::{MarketView, Strategy, StrategyFactory},
     metrics::{Counters, StrategyMetrics},
     source::ForecastFile,
 };
@@ -34,8 +34,8 @@ use crate::{
     clock::SharedClock,
     market_data::{BookResynced, BookStale, BookUpdated},
     metadata::LookupMarket,
-    orders::{CancelAll, GetTrackedPositions, OrderEvent, Submit},
-    stamps::{PathStamps, Stamp},
+    orders::{Amend, Cancel, CancelAll, GetTrackedPositions, OrderEvent, Submit},
+    stamps::Stamp,
 };
 
 /// Where the strategy's intents and lookups go.
@@ -45,6 +45,10 @@ pub struct StrategyPeers {
     pub submit: Recipient<Submit>,
     /// The order manager's `CancelAll` (per market).
     pub cancel_all: Recipient<CancelAll>,
+    /// The order manager's `Cancel` (one order).
+    pub cancel: Recipient<Cancel>,
+    /// The order manager's `Amend`.
+    pub amend: Recipient<Amend>,
     /// The metadata cache.
     pub markets: Recipient<LookupMarket>,
     /// The order manager's positions, read at every start (restarts included); `None` waits
@@ -151,67 +155,6 @@ impl StrategyActor {
         }
     }
 
-    pub(super) fn dispatch(&mut self, intents: Vec<Intent>, ctx: &mut Context<Self>) {
-        self.dispatch_stamped(intents, PathStamps::default(), ctx);
-    }
-
-    /// Sends `intents`; placements carry `stamps` (the book's, with the decision's).
-    fn dispatch_stamped(
-        &mut self,
-        intents: Vec<Intent>,
-        stamps: PathStamps,
-        ctx: &mut Context<Self>,
-    ) {
-        if !self.cfg.enabled {
-            return;
-        }
-        for intent in intents {
-            match intent {
-                Intent::Place(p)
-                    if self
-                        .stale
-                        .get(&p.spec.ticker)
-                        .is_some_and(|e| p.book_epoch <= *e) =>
-                {
-                    // Priced on a book the feed has since called stale (a strategy may place
-                    // from a fill or a timer): never sent.
-                    self.counters.dropped_stale += 1;
-                }
-                Intent::Place(p) => {
-                    self.counters.intents += 1;
-                    let ticker = p.spec.ticker.clone();
-                    let send = self.peers.submit.send(Submit {
-                        stamps,
-                        ..Submit::from(p)
-                    });
-                    ctx.spawn(send.into_actor(self).map(move |res, act, ctx| match res {
-                        Ok(Ok(placed)) => {
-                            act.counters.accepted += 1;
-                            debug!(key = %placed.key, state = ?placed.state, "order accepted");
-                        }
-                        Ok(Err(refusal)) => {
-                            *act.counters.refused.entry(refusal.reason()).or_default() += 1;
-                            debug!(%refusal, "intent refused");
-                            // The strategy may count on the order: tell it there is none.
-                            let intents = act.strategy.on_order_done(&ticker);
-                            act.dispatch(intents, ctx);
-                        }
-                        Err(e) => {
-                            *act.counters.refused.entry("mailbox".into()).or_default() += 1;
-                            warn!(error = %e, "order manager unreachable");
-                        }
-                    }));
-                }
-                Intent::CancelMarket(ticker) => {
-                    self.counters.cancels += 1;
-                    self.peers.cancel_all.do_send(CancelAll {
-                        ticker: Some(ticker),
-                    });
-                }
-            }
-        }
-    }
-
     fn look_up(&mut self, ticker: Ticker, ctx: &mut Context<Self>) {
         if !self.looking_up.insert(ticker.clone()) {
             return;
@@ -296,6 +239,21 @@ impl Handler<BookUpdated> for StrategyActor {
     }
 }
 
+/// Asks the strategy actor to call [`Strategy::on_wake`] (sent by the strategy's
+/// [`super::interface::Waker`]).
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "()")]
+pub struct Wake;
+
+impl Handler<Wake> for StrategyActor {
+    type Result = ();
+
+    fn handle(&mut self, _: Wake, ctx: &mut Context<Self>) {
+        let intents = self.strategy.on_wake();
+        self.dispatch(intents, ctx);
+    }
+}
+
 impl Handler<BookStale> for StrategyActor {
     type Result = ();
 
@@ -321,10 +279,13 @@ impl Handler<OrderEvent> for StrategyActor {
 
     fn handle(&mut self, msg: OrderEvent, ctx: &mut Context<Self>) {
         let intents = match msg {
-            OrderEvent::Updated(order) if order.state.is_terminal() => {
-                self.strategy.on_order_done(&order.spec.ticker)
+            OrderEvent::Updated(order) => {
+                let mut intents = self.strategy.on_order(&order);
+                if order.state.is_terminal() {
+                    intents.extend(self.strategy.on_order_done(&order.spec.ticker));
+                }
+                intents
             }
-            OrderEvent::Updated(_) => Vec::new(),
             OrderEvent::Filled { fill, position } => {
                 self.counters.fills += 1;
                 self.positions.insert(fill.ticker.clone(), position);

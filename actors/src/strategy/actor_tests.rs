@@ -8,7 +8,7 @@ use std::sync::{
     atomic::{AtomicUsize, Ordering},
 };
 
-use actix::{Actor, Context, Handler};
+use actix::{Actor, Addr, Context, Handler};
 use chrono::{TimeZone, Utc};
 use kalshi::{
     Count, Price, Ticker, book::OrderBook, level::PriceLevel, rest::Market, types::BookSide,
@@ -24,7 +24,7 @@ use crate::{
     market_data::{BookStale, BookUpdated, StaleReason},
     metadata::{LookupMarket, MetadataError},
     orders::OrderSpec,
-    orders::{CancelAll, OrderState, Placed, Refusal, Submit},
+    orders::{Amend, Cancel, CancelAll, OrderState, Placed, Refusal, Submit},
     stamps::{PathStamps, Stamp},
     supervision::{ChildEvent, ChildEventKind, OnStop, supervise},
 };
@@ -34,12 +34,47 @@ use crate::{
 struct Asked {
     submits: Vec<Submit>,
     cancels: Vec<CancelAll>,
+    order_cancels: Vec<Cancel>,
+    amends: Vec<Amend>,
 }
 
+/// The stand-in order manager and metadata cache: records what it is asked, accepts every
+/// placement and cancel, and refuses every amend (an unknown order).
 struct Peer(Arc<Mutex<Asked>>, Market);
 
 impl Actor for Peer {
     type Context = Context<Self>;
+}
+
+/// The strategy's peers, all `peer`; positions are seeded by hand.
+fn peers(peer: &Addr<Peer>) -> StrategyPeers {
+    StrategyPeers {
+        submit: peer.clone().recipient(),
+        cancel_all: peer.clone().recipient(),
+        cancel: peer.clone().recipient(),
+        amend: peer.clone().recipient(),
+        markets: peer.clone().recipient(),
+        positions: None,
+    }
+}
+
+impl Handler<Cancel> for Peer {
+    type Result = Result<OrderState, Refusal>;
+
+    fn handle(&mut self, msg: Cancel, _: &mut Context<Self>) -> Self::Result {
+        self.0.lock().unwrap().order_cancels.push(msg);
+        Ok(OrderState::PendingCancel)
+    }
+}
+
+impl Handler<Amend> for Peer {
+    type Result = Result<Placed, Refusal>;
+
+    fn handle(&mut self, msg: Amend, _: &mut Context<Self>) -> Self::Result {
+        let key = msg.key.clone();
+        self.0.lock().unwrap().amends.push(msg);
+        Err(Refusal::NoSuchOrder(key))
+    }
 }
 
 impl Handler<Submit> for Peer {
@@ -171,12 +206,7 @@ async fn acts_only_on_fresh_books_and_stamps_the_epoch() {
         cfg,
         StrategyFactory::new(|| Eager),
         String::new(),
-        StrategyPeers {
-            submit: peer.clone().recipient(),
-            cancel_all: peer.clone().recipient(),
-            markets: peer.clone().recipient(),
-            positions: None,
-        },
+        peers(&peer),
         clock.clone(),
     )
     .start();
@@ -308,12 +338,7 @@ async fn a_strategy_that_panics_is_rebuilt_from_its_factory() {
     let asked = Arc::new(Mutex::new(Asked::default()));
     let peer = Peer(asked, market("KXHIGHNY-26NOV28-B50.5")).start();
     let probe = Events(Vec::new()).start();
-    let peers = StrategyPeers {
-        submit: peer.clone().recipient(),
-        cancel_all: peer.clone().recipient(),
-        markets: peer.recipient(),
-        positions: None,
-    };
+    let peers = peers(&peer);
     let actor = StrategyActor::new(cfg, factory, String::new(), peers, LiveClock::shared());
     let actor = supervise(
         "strategy",
@@ -346,3 +371,6 @@ async fn a_strategy_that_panics_is_rebuilt_from_its_factory() {
 
 #[path = "cycle_actor_tests.rs"]
 mod cycle;
+
+#[path = "intent_actor_tests.rs"]
+mod intents;

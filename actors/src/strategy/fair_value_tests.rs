@@ -48,7 +48,7 @@ fn places(intents: &[Intent]) -> Vec<(BookSide, Price, i64)> {
         .iter()
         .filter_map(|i| match i {
             Intent::Place(p) => Some((p.spec.side, p.spec.price, p.spec.count.centis() / 100)),
-            Intent::CancelMarket(_) => None,
+            _ => None,
         })
         .collect()
 }

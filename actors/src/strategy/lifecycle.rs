@@ -11,7 +11,12 @@ use actix::{Actor, ActorFutureExt, AsyncContext, Context, Handler, Supervised, W
 use kalshi::Ticker;
 use tracing::{info, warn};
 
-use super::{actor::StrategyActor, config::ForecastSource, source::ForecastFile};
+use super::{
+    actor::{StrategyActor, Wake},
+    config::ForecastSource,
+    interface::Waker,
+    source::ForecastFile,
+};
 use crate::{
     orders::GetTrackedPositions,
     supervision::{Heartbeat, Liveness},
@@ -31,6 +36,7 @@ impl Actor for StrategyActor {
             }
             ForecastSource::OpenMeteo => self.fetch_open_meteo(ctx),
         }
+        self.start_strategy(ctx);
         ctx.run_interval(Duration::from_millis(self.cfg.timer_ms), |act, ctx| {
             let intents = act.strategy.on_timer(act.clock.now());
             act.dispatch(intents, ctx);
@@ -40,6 +46,18 @@ impl Actor for StrategyActor {
 }
 
 impl StrategyActor {
+    /// Tells the strategy it runs, with a waker that messages this actor.
+    fn start_strategy(&mut self, ctx: &mut Context<Self>) {
+        let me = ctx.address().downgrade();
+        let waker = Waker::new(move || {
+            if let Some(me) = me.upgrade() {
+                me.do_send(Wake);
+            }
+        });
+        let intents = self.strategy.on_start(waker);
+        self.dispatch(intents, ctx);
+    }
+
     /// Reads the positions held from the order manager (when it has that peer).
     fn read_positions(&mut self, ctx: &mut Context<Self>) {
         let Some(peer) = self.peers.positions.clone() else {

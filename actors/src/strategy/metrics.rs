@@ -31,6 +31,10 @@ pub struct Counters {
     pub refused: BTreeMap<String, u64>,
     /// Per-market cancels asked for.
     pub cancels: u64,
+    /// Cancels of one order asked for.
+    pub order_cancels: u64,
+    /// Amends asked for.
+    pub amends: u64,
     /// Fills booked on our orders.
     pub fills: u64,
     /// Forecast loads that worked.

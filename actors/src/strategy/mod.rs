@@ -12,13 +12,14 @@
 //!   [`cycle`] decides whether a forecast that arrives after a GFS window is newer (pure), and
 //!   `refresh` is the actor's side of it.
 //! - `actor` holds [`StrategyActor`] (glue: books, metadata, positions, blackout, forecast
-//!   refreshes → the strategy → the order manager); [`config`] the `[strategy]` section;
+//!   refreshes → the strategy), `dispatch` its intents → the order manager; [`config`] the `[strategy]` section;
 //!   [`metrics`] its metrics; [`state`] its state (`trading` or `idle` and why), pure, and
 //!   `report` the actor's answer to `GetMetrics` with it.
 
 mod actor;
 pub mod config;
 pub mod cycle;
+mod dispatch;
 pub mod fair_value;
 pub mod forecast;
 pub mod interface;
@@ -30,11 +31,11 @@ pub mod source;
 pub mod state;
 
 pub use self::{
-    actor::{GetMetrics, SeedPositions, StopStrategy, StrategyActor, StrategyPeers},
+    actor::{GetMetrics, SeedPositions, StopStrategy, StrategyActor, StrategyPeers, Wake},
     config::{ForecastConfig, ForecastSource, STRATEGY_KINDS, StrategyConfig, StrategyKind},
     fair_value::{FairValue, FairValueConfig},
     forecast::Forecast,
-    interface::{Intent, MarketView, PlaceIntent, Strategy, StrategyFactory},
+    interface::{AmendIntent, Intent, MarketView, PlaceIntent, Strategy, StrategyFactory, Waker},
     metrics::StrategyMetrics,
     state::{IdleReason, StrategyState},
 };
