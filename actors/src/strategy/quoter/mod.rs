@@ -9,6 +9,8 @@
 //! quotes are pulled (`CancelMarket`) on a stale book, a blackout, a missing or stale fair
 //! value, a paused or closing market; near the close the position may be flattened with
 //! reduce-only orders. Placements and amends keep to its own write pace; cancels never wait.
+//! A quoter starts from a clean slate: before it first quotes a market it cancels what rests
+//! there (after a panic the strategy is rebuilt and knows none of its old quotes).
 //!
 //! # Layout
 //! - [`config`]: `[strategy.quoter]` and its validation.
@@ -53,6 +55,8 @@ const SIDES: [BookSide; 2] = [BookSide::Bid, BookSide::Ask];
 struct Market {
     /// The last book decided to quote it (no pull since).
     quoting: bool,
+    /// This quoter cleared the market before quoting it the first time.
+    cleared: bool,
     close_time: Option<DateTime<Utc>>,
 }
 
@@ -147,10 +151,17 @@ impl Quoter {
             || self.markets.values().filter(|m| m.quoting).count() < max
     }
 
-    /// Places, amends or cancels each side of the market of `view` toward its target.
+    /// Places, amends or cancels each side of the market of `view` toward its target. The
+    /// first time, it starts from a clean slate: orders resting there from before this quoter
+    /// (a strategy rebuilt after a panic knows none of them) are cancelled first.
     fn quote(&mut self, view: &MarketView, fair: f64) -> Vec<Intent> {
+        let mut out = Vec::new();
         if let Some(m) = self.markets.get_mut(&view.ticker) {
             m.quoting = true;
+            if !m.cleared {
+                m.cleared = true;
+                out.push(Intent::CancelMarket(view.ticker.clone()));
+            }
         }
         let top = Top {
             bid: view.book.best_yes_bid().map(|l| l.price),
@@ -158,7 +169,6 @@ impl Quoter {
         };
         let targets = pricing::targets(&self.cfg, fair, view.position, top, &view.grid);
         let threshold = (self.cfg.requote_threshold * 1e6).round() as u32;
-        let mut out = Vec::new();
         for side in SIDES {
             let slot = self.slots.get(&view.ticker, side);
             let step = decide::step(slot, targets.side(side), threshold, view.now);

@@ -114,7 +114,9 @@ fn quotes_both_sides_edge_away_from_fair_on_the_grid_post_only() {
         placed(&intents),
         [(BookSide::Bid, p("0.43"), 5), (BookSide::Ask, p("0.48"), 5)]
     );
-    for i in &intents {
+    // A clean slate first: whatever rested there before this quoter is cancelled.
+    assert_eq!(intents[0], Intent::CancelMarket(ticker()));
+    for i in &intents[1..] {
         let Intent::Place(x) = i else { panic!("{i:?}") };
         assert!(x.spec.post_only && !x.spec.reduce_only);
         assert_eq!(x.spec.time_in_force, TimeInForce::GoodTillCanceled);
@@ -354,7 +356,7 @@ fn a_refused_placement_frees_its_side_and_a_refused_amend_may_be_retried() {
     let v = view("0.30", "0.70", Some(0.50), 0);
     let mut q = Quoter::new(cfg());
     let first = q.on_book(&v);
-    q.on_refused(&first[0], "risk: max_open_orders");
+    q.on_refused(&first[1], "risk: max_open_orders");
     assert_eq!(*q.slot(&ticker(), BookSide::Bid), Slot::Empty);
     let (mut q, _, _) = resting(cfg(), &v);
     let mut moved = v.clone();
@@ -378,7 +380,7 @@ fn the_write_pace_holds_back_placements_and_amends_but_never_cancels() {
     let mut v = view("0.30", "0.70", Some(0.50), 0);
     assert_eq!(placed(&q.on_book(&v)).len(), 2, "the burst");
     v.ticker = Ticker::new("KXHIGHNY-26NOV28-B52.5").unwrap();
-    assert!(q.on_book(&v).is_empty(), "no token left");
+    assert!(placed(&q.on_book(&v)).is_empty(), "no token left");
     assert_eq!(q.counts().writes_deferred, 2);
     v.now = t0() + TimeDelta::milliseconds(1_000);
     assert_eq!(placed(&q.on_book(&v)).len(), 1, "one token a second");
@@ -461,4 +463,21 @@ fn max_markets_caps_the_markets_quoted() {
     assert_eq!(placed(&q.on_book(&v)).len(), 2);
     v.ticker = Ticker::new("KXHIGHNY-26NOV28-B52.5").unwrap();
     assert!(q.on_book(&v).is_empty());
+}
+
+#[test]
+fn a_market_is_cleared_once_before_it_is_first_quoted() {
+    let v = view("0.30", "0.70", Some(0.50), 0);
+    let (mut q, _, _) = resting(cfg(), &v);
+    let mut later = v.clone();
+    later.now = t0() + TimeDelta::seconds(1);
+    later.fair = Some(0.60);
+    let intents = q.on_book(&later);
+    assert!(
+        intents.iter().all(|i| matches!(i, Intent::Amend(_))),
+        "{intents:?}"
+    );
+    // A quoter rebuilt (after a panic) knows no quote: it clears the market first.
+    let mut fresh = Quoter::new(cfg());
+    assert_eq!(fresh.on_book(&later)[0], Intent::CancelMarket(ticker()));
 }
