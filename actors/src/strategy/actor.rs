@@ -6,7 +6,10 @@
 //! an update of a newer epoch arrives, and the strategy is told so it can pull its quotes.
 //! Forecasts come through [`super::source`]: fetched from Open-Meteo outside the gateway (it is
 //! another host) on the model cycle's schedule, or read from a file reloaded when it changes
-//! (`refresh`); after a GFS window only a newer one is traded on ([`super::cycle`]).
+//! (`refresh`); after a GFS window only a newer one is traded on ([`super::cycle`]). Market
+//! lifecycle events (`LifecycleReceived`: paused, reactivated, determined, close moved) keep
+//! the metadata it holds current, so each view says whether its market is tradable and when
+//! it closes.
 
 use std::{
     collections::{HashMap, HashSet},
