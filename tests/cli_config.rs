@@ -168,7 +168,6 @@ fn strategy_kind_selects_fair_value_and_refuses_the_rest_naming_the_field() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("kind = \"fair_value\""), "{out}");
     let cases = [
-        ("quoter", "strategy kind \"quoter\" is not available yet"),
         (
             "external",
             "strategy kind \"external\" is not available yet",
@@ -184,6 +183,36 @@ fn strategy_kind_selects_fair_value_and_refuses_the_rest_naming_the_field() {
         assert!(err.contains("accepted: \"fair_value\""), "{kind}: {err}");
         assert!(err.contains("(line 2, column 8)"), "{kind}: {err}");
     }
+}
+
+#[test]
+fn the_quoter_kind_is_accepted_and_its_section_checked_naming_each_field() {
+    let dir = TempDir::new("quoter");
+    let file = dir.write("ok.toml", "[strategy]\nkind = \"quoter\"\n");
+    let (code, out, err) = run(tradewind(&dir).arg("check-config").arg(&file));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("kind = \"quoter\""), "{out}");
+    assert!(out.contains("[strategy.quoter]"), "{out}");
+    let text = "[strategy]\nkind = \"quoter\"\n\n[strategy.quoter]\nedge = 0.0\nwrite_burst = 0\n";
+    let file = dir.write("bad.toml", text);
+    let (code, _, err) = run(tradewind(&dir).arg("check-config").arg(&file));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("2 problems"), "{err}");
+    assert!(
+        err.contains("strategy.quoter.edge: must be within (0, 0.5]"),
+        "{err}"
+    );
+    assert!(
+        err.contains("strategy.quoter.write_burst: must be at least 1"),
+        "{err}"
+    );
+    let file = dir.write("unknown.toml", "[strategy.quoter]\nspread = 2\n");
+    let (code, _, err) = run(tradewind(&dir).arg("check-config").arg(&file));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("strategy.quoter.spread: unknown field"),
+        "{err}"
+    );
 }
 
 #[test]

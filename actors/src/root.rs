@@ -347,6 +347,7 @@ fn start_feed(
         lifecycle: vec![
             wiring.metadata.clone().recipient(),
             wiring.orders.clone().recipient(),
+            wiring.strategy.clone().recipient(),
         ],
     };
     let feed = Feed::new(

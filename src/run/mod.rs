@@ -111,9 +111,10 @@ fn resolve_target(cfg: &EngineFile) -> Result<exchange::Target, RunError> {
     }
     let target = exchange::resolve(cfg).map_err(|e| RunError::Start(vec![e]))?;
     match &target.sim {
-        Some((sim, _)) => info!(
+        Some((sim, account)) => info!(
             rest = %sim.rest_url(),
             admin = %format!("{}/_sim", sim.base_url()),
+            account,
             "embedded simulator started"
         ),
         None => info!(rest = %target.rest_url, "trading a remote exchange"),
@@ -194,11 +195,14 @@ async fn stop(
     server: Option<ServerHandle>,
     blackout_s: f64,
 ) -> RunSummary {
+    // The strategy stops first: its counts (amends, cancels, its own) are read before.
+    let strategy = engine.metrics().await.strategy;
     let cancels = engine.shutdown().await;
     if cancels > 0 {
         settle_cancels(engine).await;
     }
-    let m = engine.metrics().await;
+    let mut m = engine.metrics().await;
+    m.strategy = m.strategy.or(strategy);
     let truth = target.sim.as_ref().map(|(sim, account)| {
         let stats = sim.control().stats();
         status::Truth {

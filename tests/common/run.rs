@@ -68,6 +68,8 @@ pub struct Run {
     pub healthz: String,
     /// The embedded simulator's admin interface (`…/_sim`).
     pub admin: String,
+    /// The engine's account on the embedded simulator (for `/_sim/orders?account_id=`).
+    pub account: String,
 }
 
 /// Starts `tradewind run --config cfg` (JSON logs) and reads its endpoints from its log.
@@ -91,14 +93,15 @@ pub fn start(cfg: &std::path::Path) -> Run {
         }
     });
     let field = |v: &serde_json::Value, k: &str| v["fields"][k].as_str().map(str::to_owned);
-    let (mut metrics, mut healthz, mut admin) = (None, None, None);
-    while metrics.is_none() || healthz.is_none() || admin.is_none() {
+    let (mut metrics, mut healthz, mut admin, mut account) = (None, None, None, None);
+    while metrics.is_none() || healthz.is_none() || admin.is_none() || account.is_none() {
         let v = logs
             .recv_timeout(WAIT)
             .expect("the engine logs its endpoints");
         metrics = metrics.or_else(|| field(&v, "metrics"));
         healthz = healthz.or_else(|| field(&v, "healthz"));
         admin = admin.or_else(|| field(&v, "admin"));
+        account = account.or_else(|| field(&v, "account"));
     }
     Run {
         child,
@@ -106,6 +109,7 @@ pub fn start(cfg: &std::path::Path) -> Run {
         metrics: metrics.unwrap(),
         healthz: healthz.unwrap(),
         admin: admin.unwrap(),
+        account: account.unwrap(),
     }
 }
 

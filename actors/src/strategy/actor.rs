@@ -6,7 +6,10 @@
 //! an update of a newer epoch arrives, and the strategy is told so it can pull its quotes.
 //! Forecasts come through [`super::source`]: fetched from Open-Meteo outside the gateway (it is
 //! another host) on the model cycle's schedule, or read from a file reloaded when it changes
-//! (`refresh`); after a GFS window only a newer one is traded on ([`super::cycle`]).
+//! (`refresh`); after a GFS window only a newer one is traded on ([`super::cycle`]). Market
+//! lifecycle events (`LifecycleReceived`: paused, reactivated, determined, close moved) keep
+//! the metadata it holds current, so each view says whether its market is tradable and when
+//! it closes.
 
 use std::{
     collections::{HashMap, HashSet},
@@ -18,7 +21,12 @@ use actix::{
     WrapFuture,
 };
 use chrono::{DateTime, Utc};
-use kalshi::{Count, Ticker, num::PriceRanges, rest::Market};
+use kalshi::{
+    Count, Ticker,
+    num::PriceRanges,
+    rest::Market,
+    types::{LifecycleEventType, MarketStatus},
+};
 use tracing::warn;
 
 use super::{
@@ -32,7 +40,7 @@ use super::{
 use crate::{
     blackout::BlackoutChanged,
     clock::SharedClock,
-    market_data::{BookResynced, BookStale, BookUpdated},
+    market_data::{BookResynced, BookStale, BookUpdated, LifecycleReceived},
     metadata::LookupMarket,
     orders::{Amend, Cancel, CancelAll, GetTrackedPositions, OrderEvent, Submit},
     stamps::Stamp,
@@ -228,6 +236,8 @@ impl Handler<BookUpdated> for StrategyActor {
                 .copied()
                 .unwrap_or(Count::ZERO),
             now: self.clock.now(),
+            close_time: priced.market.close_time,
+            tradable: priced.market.is_tradable(),
             ticker: msg.ticker,
             epoch: msg.epoch,
             book: msg.book,
@@ -270,6 +280,32 @@ impl Handler<BookResynced> for StrategyActor {
     fn handle(&mut self, msg: BookResynced, _ctx: &mut Context<Self>) {
         if self.stale.get(&msg.ticker).is_some_and(|e| msg.epoch > *e) {
             self.stale.remove(&msg.ticker);
+        }
+    }
+}
+
+/// A market paused, reactivated, determined or settled, or its close moved: the metadata held
+/// follows, so the next [`MarketView`] says so (`tradable`, `close_time`).
+impl Handler<LifecycleReceived> for StrategyActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: LifecycleReceived, _ctx: &mut Context<Self>) {
+        let e = msg.event;
+        let Some(priced) = self.markets.get_mut(&e.market_ticker) else {
+            return;
+        };
+        let m = &mut priced.market;
+        match e.event_type {
+            LifecycleEventType::Deactivated => m.status = MarketStatus::Inactive,
+            LifecycleEventType::Activated => m.status = MarketStatus::Active,
+            LifecycleEventType::Determined => m.status = MarketStatus::Determined,
+            LifecycleEventType::Settled => m.status = MarketStatus::Finalized,
+            LifecycleEventType::CloseDateUpdated => {
+                if let Some(t) = e.close_ts.and_then(|s| DateTime::from_timestamp(s, 0)) {
+                    m.close_time = t;
+                }
+            }
+            _ => {}
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The strategy actor against stand-in peers: it acts only on fresh books, stamps intents
 //! with the book's epoch, stays silent on a stale book until a newer epoch arrives, and pulls
 //! its quotes when a quoted book goes stale; a strategy that panics is rebuilt from its
-//! factory while the actor keeps its address.
+//! factory while the actor keeps its address; lifecycle events reach the views (`tradable`,
+//! `close_time`).
 
 use std::sync::{
     Arc, Mutex,
@@ -374,3 +375,77 @@ mod cycle;
 
 #[path = "intent_actor_tests.rs"]
 mod intents;
+
+/// What a view said of its market: tradable, and its close.
+type MarketSaid = (bool, chrono::DateTime<Utc>);
+
+/// Records what each view said of its market.
+struct Recorder(Arc<Mutex<Vec<MarketSaid>>>);
+
+impl Strategy for Recorder {
+    fn on_book(&mut self, view: &MarketView) -> Vec<Intent> {
+        self.0
+            .lock()
+            .unwrap()
+            .push((view.tradable, view.close_time));
+        Vec::new()
+    }
+}
+
+#[actix_rt::test]
+async fn lifecycle_events_reach_the_view_tradable_and_close_time() {
+    use crate::market_data::LifecycleReceived;
+    let ticker = Ticker::new("KXHIGHNY-26NOV28-B50.5").unwrap();
+    let asked = Arc::new(Mutex::new(Asked::default()));
+    let peer = Peer(asked, market(ticker.as_str())).start();
+    let mut cfg = StrategyConfig::default();
+    cfg.forecast.source = ForecastSource::None;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let actor = StrategyActor::new(
+        cfg,
+        StrategyFactory::new(move || Recorder(record.clone())),
+        String::new(),
+        peers(&peer),
+        LiveClock::shared(),
+    )
+    .start();
+    // The first updates fetch the metadata; wait for a view.
+    let mut tries = 0;
+    while seen.lock().unwrap().is_empty() {
+        actor.send(update(&ticker, 1)).await.unwrap();
+        let _ = peer.send(CancelAll { ticker: None }).await;
+        tries += 1;
+        assert!(tries < 1000, "no view");
+    }
+    let close = market(ticker.as_str()).close_time;
+    assert_eq!(seen.lock().unwrap().last().copied(), Some((true, close)));
+    let event = |json: serde_json::Value| LifecycleReceived {
+        event: serde_json::from_value(json).unwrap(),
+        received_at: Utc::now(),
+    };
+    let last = || async {
+        actor.send(update(&ticker, 1)).await.unwrap();
+        seen.lock().unwrap().last().copied().unwrap()
+    };
+    let t = ticker.as_str();
+    actor
+        .send(event(
+            serde_json::json!({"event_type": "deactivated", "market_ticker": t}),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(last().await, (false, close));
+    let moved = close - chrono::Duration::hours(1);
+    let ts = moved.timestamp();
+    let moved_json =
+        serde_json::json!({"event_type": "close_date_updated", "market_ticker": t, "close_ts": ts});
+    actor.send(event(moved_json)).await.unwrap();
+    actor
+        .send(event(
+            serde_json::json!({"event_type": "activated", "market_ticker": t}),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(last().await, (true, moved));
+}

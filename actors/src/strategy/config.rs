@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     fair_value::{FairValue, FairValueConfig},
     interface::StrategyFactory,
+    quoter::{Quoter, QuoterConfig},
 };
 
 /// The strategy actor's settings.
@@ -25,6 +26,8 @@ pub struct StrategyConfig {
     pub bias_f: f64,
     /// The fair-value strategy.
     pub fair_value: FairValueConfig,
+    /// The quoter.
+    pub quoter: QuoterConfig,
     /// Where fair probabilities come from.
     pub forecast: ForecastConfig,
 }
@@ -37,13 +40,14 @@ impl Default for StrategyConfig {
             timer_ms: 1_000,
             bias_f: 0.0,
             fair_value: FairValueConfig::default(),
+            quoter: QuoterConfig::default(),
             forecast: ForecastConfig::default(),
         }
     }
 }
 
-/// `[strategy] kind`: the built-in strategy to run. Only `fair_value` exists so far; the
-/// names of the ones planned (`quoter`, `external`) are refused with a message saying so.
+/// `[strategy] kind`: the built-in strategy to run. The name of the one planned (`external`)
+/// is refused with a message saying so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", try_from = "String")]
 #[non_exhaustive]
@@ -51,13 +55,16 @@ pub enum StrategyKind {
     /// [`FairValue`]: takes (and optionally quotes) when the forecast's probability beats the
     /// book; `[strategy.fair_value]`.
     FairValue,
+    /// [`Quoter`]: rests post-only bids and asks around the forecast's fair value, amended in
+    /// place; `[strategy.quoter]`.
+    Quoter,
 }
 
 /// The kinds accepted, as the config spells them.
-pub const STRATEGY_KINDS: &[&str] = &["fair_value"];
+pub const STRATEGY_KINDS: &[&str] = &["fair_value", "quoter"];
 
 /// Planned kinds, refused until they are built.
-const PLANNED_KINDS: &[&str] = &["quoter", "external"];
+const PLANNED_KINDS: &[&str] = &["external"];
 
 impl TryFrom<String> for StrategyKind {
     type Error = String;
@@ -70,6 +77,7 @@ impl TryFrom<String> for StrategyKind {
             .join(", ");
         match kind.as_str() {
             "fair_value" => Ok(StrategyKind::FairValue),
+            "quoter" => Ok(StrategyKind::Quoter),
             k if PLANNED_KINDS.contains(&k) => Err(format!(
                 "strategy kind {k:?} is not available yet; accepted: {accepted}"
             )),
@@ -175,6 +183,10 @@ impl StrategyConfig {
                 let cfg = self.fair_value.clone();
                 StrategyFactory::new(move || FairValue::new(cfg.clone()))
             }
+            StrategyKind::Quoter => {
+                let cfg = self.quoter.clone();
+                StrategyFactory::new(move || Quoter::new(cfg.clone()))
+            }
         }
     }
 
@@ -186,6 +198,7 @@ impl StrategyConfig {
             .into_iter()
             .map(|e| e.replacen("strategy.", "strategy.fair_value.", 1))
             .collect();
+        errors.extend(self.quoter.validate());
         if self.timer_ms == 0 {
             errors.push("strategy.timer_ms: must be at least 1".into());
         }
@@ -278,11 +291,13 @@ mod tests {
             read("kind = \"fair_value\"").unwrap().kind,
             StrategyKind::FairValue
         );
-        for planned in ["quoter", "external"] {
-            let err = read(&format!("kind = {planned:?}")).unwrap_err();
-            assert!(err.contains("not available yet"), "{err}");
-            assert!(err.contains("\"fair_value\""), "{err}");
-        }
+        assert_eq!(
+            read("kind = \"quoter\"").unwrap().kind,
+            StrategyKind::Quoter
+        );
+        let err = read("kind = \"external\"").unwrap_err();
+        assert!(err.contains("not available yet"), "{err}");
+        assert!(err.contains("\"fair_value\", \"quoter\""), "{err}");
         let err = read("kind = \"martingale\"").unwrap_err();
         assert!(
             err.contains("unknown strategy kind \"martingale\""),

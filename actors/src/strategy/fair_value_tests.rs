@@ -40,6 +40,8 @@ fn view(bid: &str, ask: &str, fair: f64, position: i64) -> MarketView {
         fair: Some(fair),
         position: Count::from_whole(position),
         now: Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap(),
+        close_time: Utc.with_ymd_and_hms(2026, 11, 29, 5, 0, 0).unwrap(),
+        tradable: true,
     }
 }
 

@@ -65,6 +65,13 @@ pub struct MarketView {
     pub position: Count,
     /// Now, by the engine's clock.
     pub now: DateTime<Utc>,
+    /// When the market closes (from its metadata; moved by `close_date_updated` lifecycle
+    /// events). After it, every order operation, cancels included, is refused by Kalshi.
+    pub close_time: DateTime<Utc>,
+    /// Whether the market accepts orders: its status is `active` (from its metadata, kept
+    /// current by `market_lifecycle_v2` events: `false` while it is paused or once it is
+    /// determined).
+    pub tradable: bool,
 }
 
 /// An order the strategy wants.
@@ -235,6 +242,15 @@ pub trait Strategy: Send {
     /// Asked for through the [`Waker`] given to [`Strategy::on_start`]: return what is
     /// waiting. Default: nothing.
     fn on_wake(&mut self) -> Vec<Intent> {
+        Vec::new()
+    }
+
+    /// The strategy's own counts (`("requotes", 12)`), reported with the strategy actor's
+    /// metrics (`/metrics`: `tradewind_strategy_<name>`) and in the run's summary
+    /// (`strategy: <name>`). Names should not repeat the actor's own counters (`intents`,
+    /// `amends`, `cancels`, …). A strategy rebuilt after a panic starts again from zero.
+    /// Default: none.
+    fn counters(&self) -> Vec<(&'static str, u64)> {
         Vec::new()
     }
 }

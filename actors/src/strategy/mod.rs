@@ -6,7 +6,8 @@
 //! - [`interface`] holds `MarketView`, `Intent`, `PlaceIntent`, the `Strategy` trait and the
 //!   `StrategyFactory` the engine builds strategies with (a custom one, or the built-in
 //!   `[strategy] kind` names: [`StrategyConfig::builtin`]).
-//! - [`fair_value`] holds the fair-value strategy and its config.
+//! - [`fair_value`] holds the fair-value strategy and its config; [`quoter`] the quoter (a
+//!   two-sided market maker around the fair value, amending its quotes in place).
 //! - [`forecast`] holds forecasts (JSON file, Open-Meteo ensembles) and fair probabilities.
 //! - [`source`] fetches and watches them: Open-Meteo's schedule and requests, the file;
 //!   [`cycle`] decides whether a forecast that arrives after a GFS window is newer (pure), and
@@ -25,6 +26,7 @@ pub mod forecast;
 pub mod interface;
 mod lifecycle;
 pub mod metrics;
+pub mod quoter;
 mod refresh;
 mod report;
 pub mod source;
@@ -37,6 +39,7 @@ pub use self::{
     forecast::Forecast,
     interface::{AmendIntent, Intent, MarketView, PlaceIntent, Strategy, StrategyFactory, Waker},
     metrics::StrategyMetrics,
+    quoter::{Quoter, QuoterConfig},
     state::{IdleReason, StrategyState},
 };
 
