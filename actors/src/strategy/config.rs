@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{
+    external::{ExternalConfig, ExternalStrategy},
     fair_value::{FairValue, FairValueConfig},
     interface::StrategyFactory,
 };
@@ -25,6 +26,8 @@ pub struct StrategyConfig {
     pub bias_f: f64,
     /// The fair-value strategy.
     pub fair_value: FairValueConfig,
+    /// The external strategy (a child process).
+    pub external: ExternalConfig,
     /// Where fair probabilities come from.
     pub forecast: ForecastConfig,
 }
@@ -37,13 +40,14 @@ impl Default for StrategyConfig {
             timer_ms: 1_000,
             bias_f: 0.0,
             fair_value: FairValueConfig::default(),
+            external: ExternalConfig::default(),
             forecast: ForecastConfig::default(),
         }
     }
 }
 
-/// `[strategy] kind`: the built-in strategy to run. Only `fair_value` exists so far; the
-/// names of the ones planned (`quoter`, `external`) are refused with a message saying so.
+/// `[strategy] kind`: the built-in strategy to run: `fair_value` or `external`; the name of
+/// the one planned (`quoter`) is refused with a message saying so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", try_from = "String")]
 #[non_exhaustive]
@@ -51,13 +55,16 @@ pub enum StrategyKind {
     /// [`FairValue`]: takes (and optionally quotes) when the forecast's probability beats the
     /// book; `[strategy.fair_value]`.
     FairValue,
+    /// [`ExternalStrategy`]: a child process speaking the line protocol;
+    /// `[strategy.external]`.
+    External,
 }
 
 /// The kinds accepted, as the config spells them.
-pub const STRATEGY_KINDS: &[&str] = &["fair_value"];
+pub const STRATEGY_KINDS: &[&str] = &["fair_value", "external"];
 
 /// Planned kinds, refused until they are built.
-const PLANNED_KINDS: &[&str] = &["quoter", "external"];
+const PLANNED_KINDS: &[&str] = &["quoter"];
 
 impl TryFrom<String> for StrategyKind {
     type Error = String;
@@ -70,6 +77,7 @@ impl TryFrom<String> for StrategyKind {
             .join(", ");
         match kind.as_str() {
             "fair_value" => Ok(StrategyKind::FairValue),
+            "external" => Ok(StrategyKind::External),
             k if PLANNED_KINDS.contains(&k) => Err(format!(
                 "strategy kind {k:?} is not available yet; accepted: {accepted}"
             )),
@@ -175,6 +183,10 @@ impl StrategyConfig {
                 let cfg = self.fair_value.clone();
                 StrategyFactory::new(move || FairValue::new(cfg.clone()))
             }
+            StrategyKind::External => {
+                let cfg = self.external.clone();
+                StrategyFactory::new(move || ExternalStrategy::new(cfg.clone()))
+            }
         }
     }
 
@@ -186,6 +198,9 @@ impl StrategyConfig {
             .into_iter()
             .map(|e| e.replacen("strategy.", "strategy.fair_value.", 1))
             .collect();
+        if self.kind == StrategyKind::External {
+            errors.extend(self.external.validate());
+        }
         if self.timer_ms == 0 {
             errors.push("strategy.timer_ms: must be at least 1".into());
         }
@@ -278,16 +293,21 @@ mod tests {
             read("kind = \"fair_value\"").unwrap().kind,
             StrategyKind::FairValue
         );
-        for planned in ["quoter", "external"] {
-            let err = read(&format!("kind = {planned:?}")).unwrap_err();
-            assert!(err.contains("not available yet"), "{err}");
-            assert!(err.contains("\"fair_value\""), "{err}");
-        }
+        assert_eq!(
+            read("kind = \"external\"").unwrap().kind,
+            StrategyKind::External
+        );
+        let err = read("kind = \"quoter\"").unwrap_err();
+        assert!(err.contains("not available yet"), "{err}");
+        assert!(err.contains("\"fair_value\""), "{err}");
         let err = read("kind = \"martingale\"").unwrap_err();
         assert!(
             err.contains("unknown strategy kind \"martingale\""),
             "{err}"
         );
-        assert!(err.contains("accepted: \"fair_value\""), "{err}");
+        assert!(
+            err.contains("accepted: \"fair_value\", \"external\""),
+            "{err}"
+        );
     }
 }

@@ -32,7 +32,7 @@
 //! [`Price`] on the market's grid ([`MarketView::grid`]) and its size a [`Count`]: exact
 //! fixed-point numbers, never floats.
 
-use std::sync::Arc;
+use std::{collections::BTreeMap, sync::Arc};
 
 use chrono::{DateTime, Utc};
 use kalshi::{Count, Price, Ticker, book::OrderBook, num::PriceRanges, types::BookSide};
@@ -236,6 +236,13 @@ pub trait Strategy: Send {
     /// waiting. Default: nothing.
     fn on_wake(&mut self) -> Vec<Intent> {
         Vec::new()
+    }
+
+    /// The strategy's own counters and gauges, reported with the strategy actor's metrics
+    /// (`tradewind_strategy_<name>` in Prometheus; prefix the names with the strategy's kind,
+    /// `external_restarts`). Default: none.
+    fn metrics(&self) -> BTreeMap<String, u64> {
+        BTreeMap::new()
     }
 }
 

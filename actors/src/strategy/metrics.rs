@@ -65,6 +65,9 @@ pub struct StrategyMetrics {
     pub markets_priced: usize,
     /// Whether a blackout is active.
     pub blackout: bool,
+    /// The strategy's own counters ([`super::Strategy::metrics`]), by name.
+    #[serde(flatten)]
+    pub own: BTreeMap<String, u64>,
     /// `trading`, or `idle` and why: `state` as text, a `trading` flag and an `idle` flag per
     /// reason.
     #[serde(flatten)]

@@ -6,7 +6,8 @@
 //! - [`interface`] holds `MarketView`, `Intent`, `PlaceIntent`, the `Strategy` trait and the
 //!   `StrategyFactory` the engine builds strategies with (a custom one, or the built-in
 //!   `[strategy] kind` names: [`StrategyConfig::builtin`]).
-//! - [`fair_value`] holds the fair-value strategy and its config.
+//! - [`fair_value`] holds the fair-value strategy and its config; [`external`] the strategy
+//!   run by a child process over a line protocol (`kind = "external"`).
 //! - [`forecast`] holds forecasts (JSON file, Open-Meteo ensembles) and fair probabilities.
 //! - [`source`] fetches and watches them: Open-Meteo's schedule and requests, the file;
 //!   [`cycle`] decides whether a forecast that arrives after a GFS window is newer (pure), and
@@ -20,6 +21,7 @@ mod actor;
 pub mod config;
 pub mod cycle;
 mod dispatch;
+pub mod external;
 pub mod fair_value;
 pub mod forecast;
 pub mod interface;
@@ -33,6 +35,7 @@ pub mod state;
 pub use self::{
     actor::{GetMetrics, SeedPositions, StopStrategy, StrategyActor, StrategyPeers, Wake},
     config::{ForecastConfig, ForecastSource, STRATEGY_KINDS, StrategyConfig, StrategyKind},
+    external::{ExternalConfig, ExternalStrategy},
     fair_value::{FairValue, FairValueConfig},
     forecast::Forecast,
     interface::{AmendIntent, Intent, MarketView, PlaceIntent, Strategy, StrategyFactory, Waker},

@@ -66,6 +66,7 @@ impl Handler<GetMetrics> for StrategyActor {
             forecast_awaiting_newer: self.cycle.awaiting,
             markets_priced: self.markets_priced,
             blackout: self.blackout,
+            own: self.strategy.metrics(),
             state: StateReport::of(self.state()),
         })
     }
