@@ -111,9 +111,10 @@ fn resolve_target(cfg: &EngineFile) -> Result<exchange::Target, RunError> {
     }
     let target = exchange::resolve(cfg).map_err(|e| RunError::Start(vec![e]))?;
     match &target.sim {
-        Some((sim, _)) => info!(
+        Some((sim, account)) => info!(
             rest = %sim.rest_url(),
             admin = %format!("{}/_sim", sim.base_url()),
+            %account,
             "embedded simulator started"
         ),
         None => info!(rest = %target.rest_url, "trading a remote exchange"),

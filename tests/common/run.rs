@@ -68,6 +68,8 @@ pub struct Run {
     pub healthz: String,
     /// The embedded simulator's admin interface (`…/_sim`).
     pub admin: String,
+    /// The engine's account on the embedded simulator (`?account_id=` of the admin reads).
+    pub account: String,
 }
 
 /// Starts `tradewind run --config cfg` (JSON logs) and reads its endpoints from its log.
@@ -91,7 +93,7 @@ pub fn start(cfg: &std::path::Path) -> Run {
         }
     });
     let field = |v: &serde_json::Value, k: &str| v["fields"][k].as_str().map(str::to_owned);
-    let (mut metrics, mut healthz, mut admin) = (None, None, None);
+    let (mut metrics, mut healthz, mut admin, mut account) = (None, None, None, None);
     while metrics.is_none() || healthz.is_none() || admin.is_none() {
         let v = logs
             .recv_timeout(WAIT)
@@ -99,6 +101,7 @@ pub fn start(cfg: &std::path::Path) -> Run {
         metrics = metrics.or_else(|| field(&v, "metrics"));
         healthz = healthz.or_else(|| field(&v, "healthz"));
         admin = admin.or_else(|| field(&v, "admin"));
+        account = account.or_else(|| field(&v, "account"));
     }
     Run {
         child,
@@ -106,6 +109,7 @@ pub fn start(cfg: &std::path::Path) -> Run {
         metrics: metrics.unwrap(),
         healthz: healthz.unwrap(),
         admin: admin.unwrap(),
+        account: account.unwrap_or_default(),
     }
 }
 
@@ -142,6 +146,25 @@ impl Run {
             }
             assert!(started.elapsed() < WAIT, "/healthz stayed {status}: {body}");
             std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// Waits (with a deadline) for a log line for which `want` holds; answers it.
+    pub fn log_until(
+        &self,
+        what: &str,
+        want: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let v = self
+                .logs
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no log line with {what} within {WAIT:?}"));
+            if want(&v) {
+                return v;
+            }
         }
     }
 
