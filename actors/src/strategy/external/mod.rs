@@ -32,4 +32,6 @@ mod watch;
 pub use self::{adapter::ExternalStrategy, config::ExternalConfig};
 
 #[cfg(test)]
+mod adapter_tests;
+#[cfg(test)]
 mod protocol_tests;
