@@ -3,7 +3,8 @@
 //! The shipped example trades (orders and fills, no duplicate client id, no 429); a process
 //! that crashes with a quote resting has that quote cancelled at the exchange before it is
 //! restarted (restarts counted); malformed lines are refused, counted and logged with their
-//! reason while the process keeps trading. Every condition is polled with a deadline.
+//! reason while the process keeps trading; no strategy process outlives the engine, stopped or
+//! SIGKILLed. Every condition is polled with a deadline.
 
 mod common;
 
@@ -75,11 +76,38 @@ fn resting_at_exchange(run: &Run) -> usize {
         .count()
 }
 
+/// The pid of the strategy process the engine logs as started (the next one).
+fn strategy_pid(run: &Run) -> u32 {
+    let line = run.log_until("the strategy process's start", |v| {
+        v["fields"]["message"] == "strategy process started"
+    });
+    line["fields"]["pid"].as_u64().expect("a pid") as u32
+}
+
+/// Waits (with a deadline) until process `pid` has exited (gone, or a zombie nobody reaped).
+fn wait_gone(pid: u32) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // `pid (comm) S …`: the state follows the command's closing parenthesis.
+        let state = stat.rsplit_once(") ").map(|(_, rest)| &rest[..1]);
+        if matches!(state, None | Some("Z") | Some("X")) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "strategy process {pid} still runs: {stat}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn the_python_example_trades_the_embedded_simulator() {
     let script = root().join("python/examples/take_edge.py");
     let (dir, cfg) = config("example", &script, None);
     let run = start(&cfg);
+    let pid = strategy_pid(&run);
     run.metrics_until("a fill of the Python strategy", |t| {
         sample(t, "tradewind_orders_fills{key=\"ws\"}")
             + sample(t, "tradewind_orders_fills{key=\"rest\"}")
@@ -94,6 +122,22 @@ fn the_python_example_trades_the_embedded_simulator() {
     assert_eq!(row(&summary, "simulator: duplicate client ids"), 0);
     assert_eq!(row(&summary, "429s (engine saw)"), 0);
     assert_eq!(row(&summary, "simulator: 429s sent"), 0);
+    wait_gone(pid);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_strategy_process_ends_with_a_killed_engine() {
+    let script = root().join("python/examples/take_edge.py");
+    let (dir, cfg) = config("sigkill", &script, None);
+    let run = start(&cfg);
+    let pid = strategy_pid(&run);
+    run.metrics_until("the process answering", |t| {
+        sample(t, "tradewind_strategy_external_lines_in") > 0
+    });
+    // No shutdown path runs: the process learns it from its stdin closing.
+    run.kill_hard();
+    wait_gone(pid);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

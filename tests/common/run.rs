@@ -201,6 +201,12 @@ impl Run {
         (status.code(), out)
     }
 
+    /// SIGKILL: the engine dies at once, cleaning nothing up; answers when it is reaped.
+    pub fn kill_hard(mut self) {
+        self.child.kill().expect("SIGKILL sent");
+        self.child.wait().expect("tradewind reaped");
+    }
+
     /// SIGTERM; answers the summary printed at exit.
     pub fn stop(mut self) -> String {
         let killed = Command::new("kill")
