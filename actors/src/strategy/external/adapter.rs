@@ -118,6 +118,7 @@ impl ExternalStrategy {
             self.counters.conflated_ended_runs += run.conflated();
         }
         self.life.down(why, Instant::now());
+        self.ticks = TickWatch::default();
         let markets: HashSet<Ticker> = self
             .live
             .values()
@@ -310,7 +311,8 @@ impl Strategy for ExternalStrategy {
     }
 
     fn on_timer(&mut self, now: DateTime<Utc>) -> Vec<Intent> {
-        if let Some(waited) = self.ticks.overdue(Instant::now(), self.cfg.unresponsive()) {
+        let overdue = self.ticks.overdue(Instant::now(), self.cfg.unresponsive());
+        if let Some(waited) = overdue.filter(|_| self.life.is_up()) {
             self.counters.hung += 1;
             self.lost(&format!(
                 "unresponsive: a tick unanswered for {} ms",

@@ -133,6 +133,9 @@ fn a_process_leaving_ticks_unanswered_is_stopped_and_restarted() {
         let _ = rx.recv_timeout(Duration::from_millis(20));
     }
     assert_eq!(s.metrics()["external_exits"], 1);
+    // Down, it is not found hung again.
+    s.on_timer(Utc::now());
+    assert_eq!(s.metrics()["external_hung"], 1);
     until(&mut s, &rx, "restart", |m| {
         m["external_restarts"] >= 1 && m["external_up"] == 1
     });
