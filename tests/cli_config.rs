@@ -92,7 +92,12 @@ fn every_shipped_config_is_valid() {
     let (code, out, err) = run(tradewind(&dir).arg("check-config"));
     assert_eq!(code, 0, "built-in default: {err}");
     assert!(out.trim_end().ends_with("ok"), "{out}");
-    for name in ["default.toml", "demo.toml", "production.toml"] {
+    for name in [
+        "default.toml",
+        "demo.toml",
+        "production.toml",
+        "external-python.toml",
+    ] {
         let (code, out, err) = run(tradewind(&dir)
             .arg("check-config")
             .arg(shipped(name))
@@ -168,10 +173,6 @@ fn strategy_kind_selects_fair_value_and_refuses_the_rest_naming_the_field() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("kind = \"fair_value\""), "{out}");
     let cases = [
-        (
-            "external",
-            "strategy kind \"external\" is not available yet",
-        ),
         ("martingale", "unknown strategy kind \"martingale\""),
     ];
     for (kind, says) in cases {
@@ -213,6 +214,41 @@ fn the_quoter_kind_is_accepted_and_its_section_checked_naming_each_field() {
         err.contains("strategy.quoter.spread: unknown field"),
         "{err}"
     );
+}
+
+#[test]
+fn strategy_kind_external_needs_its_section_and_names_its_fields() {
+    let dir = TempDir::new("external");
+    let file = dir.write("bad.toml", "[strategy]\nkind = \"external\"\n");
+    let (code, out, err) = run(tradewind(&dir).arg("check-config").arg(&file));
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("strategy.external.command: required when kind = \"external\""),
+        "{err}"
+    );
+    let file = dir.write(
+        "bad.toml",
+        "[strategy]\nkind = \"external\"\n[strategy.external]\ncommand = \"python3\"\n\
+         answer_timeout_ms = 0\nrestart_backoff_max_ms = 10\n",
+    );
+    let (code, _, err) = run(tradewind(&dir).arg("check-config").arg(&file));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("strategy.external.answer_timeout_ms: must be at least 1"),
+        "{err}"
+    );
+    assert!(
+        err.contains("strategy.external.restart_backoff_max_ms: 10 is below"),
+        "{err}"
+    );
+    let file = dir.write(
+        "ok.toml",
+        "[strategy]\nkind = \"external\"\n[strategy.external]\ncommand = \"python3\"\n\
+         args = [\"s.py\"]\n[strategy.external.params]\nmin_edge = 0.02\n",
+    );
+    let (code, out, err) = run(tradewind(&dir).arg("check-config").arg(&file));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("[strategy.external.params]"), "{out}");
 }
 
 #[test]

@@ -114,7 +114,7 @@ fn resolve_target(cfg: &EngineFile) -> Result<exchange::Target, RunError> {
         Some((sim, account)) => info!(
             rest = %sim.rest_url(),
             admin = %format!("{}/_sim", sim.base_url()),
-            account,
+            %account,
             "embedded simulator started"
         ),
         None => info!(rest = %target.rest_url, "trading a remote exchange"),

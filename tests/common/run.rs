@@ -149,6 +149,25 @@ impl Run {
         }
     }
 
+    /// Waits (with a deadline) for a log line for which `want` holds; answers it.
+    pub fn log_until(
+        &self,
+        what: &str,
+        want: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let v = self
+                .logs
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no log line with {what} within {WAIT:?}"));
+            if want(&v) {
+                return v;
+            }
+        }
+    }
+
     /// Waits for a status line containing `want` once books are fresh (not `books 0/…`).
     pub fn status_line_with(&self, want: &str) -> String {
         let deadline = Instant::now() + WAIT;
@@ -180,6 +199,12 @@ impl Run {
         let mut stdout = self.child.stdout.take().unwrap();
         stdout.read_to_string(&mut out).unwrap();
         (status.code(), out)
+    }
+
+    /// SIGKILL: the engine dies at once, cleaning nothing up; answers when it is reaped.
+    pub fn kill_hard(mut self) {
+        self.child.kill().expect("SIGKILL sent");
+        self.child.wait().expect("tradewind reaped");
     }
 
     /// SIGTERM; answers the summary printed at exit.

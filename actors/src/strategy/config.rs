@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{
+    external::{ExternalConfig, ExternalStrategy},
     fair_value::{FairValue, FairValueConfig},
     interface::StrategyFactory,
     quoter::{Quoter, QuoterConfig},
@@ -28,6 +29,8 @@ pub struct StrategyConfig {
     pub fair_value: FairValueConfig,
     /// The quoter.
     pub quoter: QuoterConfig,
+    /// The external strategy (a child process).
+    pub external: ExternalConfig,
     /// Where fair probabilities come from.
     pub forecast: ForecastConfig,
 }
@@ -41,13 +44,13 @@ impl Default for StrategyConfig {
             bias_f: 0.0,
             fair_value: FairValueConfig::default(),
             quoter: QuoterConfig::default(),
+            external: ExternalConfig::default(),
             forecast: ForecastConfig::default(),
         }
     }
 }
 
-/// `[strategy] kind`: the built-in strategy to run. The name of the one planned (`external`)
-/// is refused with a message saying so.
+/// `[strategy] kind`: the built-in strategy to run: `fair_value`, `quoter` or `external`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", try_from = "String")]
 #[non_exhaustive]
@@ -58,13 +61,13 @@ pub enum StrategyKind {
     /// [`Quoter`]: rests post-only bids and asks around the forecast's fair value, amended in
     /// place; `[strategy.quoter]`.
     Quoter,
+    /// [`ExternalStrategy`]: a child process speaking the line protocol;
+    /// `[strategy.external]`.
+    External,
 }
 
 /// The kinds accepted, as the config spells them.
-pub const STRATEGY_KINDS: &[&str] = &["fair_value", "quoter"];
-
-/// Planned kinds, refused until they are built.
-const PLANNED_KINDS: &[&str] = &["external"];
+pub const STRATEGY_KINDS: &[&str] = &["fair_value", "quoter", "external"];
 
 impl TryFrom<String> for StrategyKind {
     type Error = String;
@@ -78,13 +81,8 @@ impl TryFrom<String> for StrategyKind {
         match kind.as_str() {
             "fair_value" => Ok(StrategyKind::FairValue),
             "quoter" => Ok(StrategyKind::Quoter),
-            k if PLANNED_KINDS.contains(&k) => Err(format!(
-                "strategy kind {k:?} is not available yet; accepted: {accepted}"
-            )),
-            k => Err(format!(
-                "unknown strategy kind {k:?}; accepted: {accepted} ({} are not available yet)",
-                PLANNED_KINDS.join(" and ")
-            )),
+            "external" => Ok(StrategyKind::External),
+            k => Err(format!("unknown strategy kind {k:?}; accepted: {accepted}")),
         }
     }
 }
@@ -187,6 +185,10 @@ impl StrategyConfig {
                 let cfg = self.quoter.clone();
                 StrategyFactory::new(move || Quoter::new(cfg.clone()))
             }
+            StrategyKind::External => {
+                let cfg = self.external.clone();
+                StrategyFactory::new(move || ExternalStrategy::new(cfg.clone()))
+            }
         }
     }
 
@@ -199,6 +201,9 @@ impl StrategyConfig {
             .map(|e| e.replacen("strategy.", "strategy.fair_value.", 1))
             .collect();
         errors.extend(self.quoter.validate());
+        if self.kind == StrategyKind::External {
+            errors.extend(self.external.validate());
+        }
         if self.timer_ms == 0 {
             errors.push("strategy.timer_ms: must be at least 1".into());
         }
@@ -284,7 +289,7 @@ mod tests {
     }
 
     #[test]
-    fn kind_accepts_fair_value_and_refuses_the_rest_by_name() {
+    fn kind_accepts_the_three_built_ins_and_refuses_the_rest_by_name() {
         let read = |text: &str| toml::from_str::<StrategyConfig>(text).map_err(|e| e.to_string());
         assert_eq!(read("").unwrap().kind, StrategyKind::FairValue);
         assert_eq!(
@@ -295,14 +300,18 @@ mod tests {
             read("kind = \"quoter\"").unwrap().kind,
             StrategyKind::Quoter
         );
-        let err = read("kind = \"external\"").unwrap_err();
-        assert!(err.contains("not available yet"), "{err}");
-        assert!(err.contains("\"fair_value\", \"quoter\""), "{err}");
+        assert_eq!(
+            read("kind = \"external\"").unwrap().kind,
+            StrategyKind::External
+        );
         let err = read("kind = \"martingale\"").unwrap_err();
         assert!(
             err.contains("unknown strategy kind \"martingale\""),
             "{err}"
         );
-        assert!(err.contains("accepted: \"fair_value\""), "{err}");
+        assert!(
+            err.contains("accepted: \"fair_value\", \"quoter\", \"external\""),
+            "{err}"
+        );
     }
 }

@@ -32,7 +32,7 @@
 //! [`Price`] on the market's grid ([`MarketView::grid`]) and its size a [`Count`]: exact
 //! fixed-point numbers, never floats.
 
-use std::sync::Arc;
+use std::{collections::BTreeMap, sync::Arc};
 
 use chrono::{DateTime, Utc};
 use kalshi::{Count, Price, Ticker, book::OrderBook, num::PriceRanges, types::BookSide};
@@ -245,13 +245,13 @@ pub trait Strategy: Send {
         Vec::new()
     }
 
-    /// The strategy's own counts (`("requotes", 12)`), reported with the strategy actor's
-    /// metrics (`/metrics`: `tradewind_strategy_<name>`) and in the run's summary
-    /// (`strategy: <name>`). Names should not repeat the actor's own counters (`intents`,
-    /// `amends`, `cancels`, …). A strategy rebuilt after a panic starts again from zero.
-    /// Default: none.
-    fn counters(&self) -> Vec<(&'static str, u64)> {
-        Vec::new()
+    /// The strategy's own counts and gauges (`requotes`, `external_restarts`), reported with the
+    /// strategy actor's metrics (`/metrics`: `tradewind_strategy_<name>`) and in the run's
+    /// summary (`strategy: <name>`). Names should not repeat the actor's own counters
+    /// (`intents`, `amends`, `cancels`, …). A strategy rebuilt after a panic starts again
+    /// from zero. Default: none.
+    fn counters(&self) -> BTreeMap<String, u64> {
+        BTreeMap::new()
     }
 }
 

@@ -7,7 +7,8 @@
 //!   `StrategyFactory` the engine builds strategies with (a custom one, or the built-in
 //!   `[strategy] kind` names: [`StrategyConfig::builtin`]).
 //! - [`fair_value`] holds the fair-value strategy and its config; [`quoter`] the quoter (a
-//!   two-sided market maker around the fair value, amending its quotes in place).
+//!   two-sided market maker around the fair value, amending its quotes in place); [`external`]
+//!   the strategy run by a child process over a line protocol (`kind = "external"`).
 //! - [`forecast`] holds forecasts (JSON file, Open-Meteo ensembles) and fair probabilities.
 //! - [`source`] fetches and watches them: Open-Meteo's schedule and requests, the file;
 //!   [`cycle`] decides whether a forecast that arrives after a GFS window is newer (pure), and
@@ -21,6 +22,7 @@ mod actor;
 pub mod config;
 pub mod cycle;
 mod dispatch;
+pub mod external;
 pub mod fair_value;
 pub mod forecast;
 pub mod interface;
@@ -35,6 +37,7 @@ pub mod state;
 pub use self::{
     actor::{GetMetrics, SeedPositions, StopStrategy, StrategyActor, StrategyPeers, Wake},
     config::{ForecastConfig, ForecastSource, STRATEGY_KINDS, StrategyConfig, StrategyKind},
+    external::{ExternalConfig, ExternalStrategy},
     fair_value::{FairValue, FairValueConfig},
     forecast::Forecast,
     interface::{AmendIntent, Intent, MarketView, PlaceIntent, Strategy, StrategyFactory, Waker},

@@ -28,7 +28,7 @@ pub mod pricing;
 pub mod pulls;
 pub mod slots;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use kalshi::{
@@ -329,9 +329,9 @@ impl Strategy for Quoter {
         held.iter().flat_map(|t| self.pull(t)).collect()
     }
 
-    fn counters(&self) -> Vec<(&'static str, u64)> {
+    fn counters(&self) -> BTreeMap<String, u64> {
         let c = &self.counts;
-        vec![
+        [
             ("requotes", c.requotes),
             ("quotes_placed", c.quotes_placed),
             ("quote_amends", c.quote_amends),
@@ -340,6 +340,9 @@ impl Strategy for Quoter {
             ("flattens", c.flattens),
             ("writes_deferred", c.writes_deferred),
         ]
+        .into_iter()
+        .map(|(name, n)| (name.to_owned(), n))
+        .collect()
     }
 }
 
