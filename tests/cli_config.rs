@@ -172,9 +172,7 @@ fn strategy_kind_selects_fair_value_and_refuses_the_rest_naming_the_field() {
     let (code, out, err) = run(tradewind(&dir).arg("check-config").arg(&file));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("kind = \"fair_value\""), "{out}");
-    let cases = [
-        ("martingale", "unknown strategy kind \"martingale\""),
-    ];
+    let cases = [("martingale", "unknown strategy kind \"martingale\"")];
     for (kind, says) in cases {
         let file = dir.write("bad.toml", &format!("[strategy]\nkind = {kind:?}\n"));
         let (code, out, err) = run(tradewind(&dir).arg("check-config").arg(&file));

@@ -72,6 +72,8 @@ fn view(ticker: &Ticker, grid: &Arc<PriceRanges>, i: usize) -> MarketView {
         fair: Some(0.5),
         position: Count::ZERO,
         now: Utc::now(),
+        close_time: Utc::now() + chrono::TimeDelta::hours(6),
+        tradable: true,
     }
 }
 

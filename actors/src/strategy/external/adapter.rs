@@ -232,6 +232,8 @@ fn book_message(view: &MarketView) -> BookMessage {
         fair: view.fair.filter(|f| f.is_finite()),
         position: view.position,
         now: view.now,
+        close_time: view.close_time,
+        tradable: view.tradable,
     }
 }
 

@@ -49,6 +49,8 @@ fn view(epoch: u64) -> MarketView {
         fair: None,
         position: Count::ZERO,
         now: Utc::now(),
+        close_time: Utc::now() + chrono::TimeDelta::hours(6),
+        tradable: true,
     }
 }
 

@@ -127,6 +127,10 @@ pub struct BookMessage {
     pub position: Count,
     /// The engine's time.
     pub now: DateTime<Utc>,
+    /// When the market closes (Kalshi refuses every order operation after it).
+    pub close_time: DateTime<Utc>,
+    /// Whether the market accepts orders now (`false` while paused or once determined).
+    pub tradable: bool,
 }
 
 /// A line on the wire: the message and its number.

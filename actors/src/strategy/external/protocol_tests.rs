@@ -36,6 +36,8 @@ fn engine_messages_carry_type_seq_and_exact_decimal_strings() {
         fair: Some(0.5),
         position: Count::from_whole(-2),
         now,
+        close_time: now + chrono::TimeDelta::hours(17),
+        tradable: true,
     });
     let v: serde_json::Value = serde_json::from_str(&msg.line(17)).unwrap();
     assert_eq!(
@@ -45,6 +47,7 @@ fn engine_messages_carry_type_seq_and_exact_decimal_strings() {
             "yes_bids": [["0.4500", "10.00"]], "no_bids": [["0.5200", "3.00"]],
             "best_yes_bid": "0.4500", "best_yes_ask": "0.4800", "fair": 0.5,
             "position": "-2.00", "now": "2026-02-11T12:00:00Z",
+            "close_time": "2026-02-12T05:00:00Z", "tradable": true,
         })
     );
     let tick = ToProcess::Tick { now }.line(18);
