@@ -38,7 +38,8 @@ def _dec(value):
     """A price or count as the protocol's decimal string."""
     if isinstance(value, float):
         raise TypeError("prices and counts must be str, int or Decimal, not float: %r" % value)
-    return str(Decimal(str(value)))
+    # Fixed-point notation always: str(Decimal) may give "1E+1", which the engine refuses.
+    return format(Decimal(str(value)), "f")
 
 
 class Strategy:
@@ -134,6 +135,7 @@ class Strategy:
         if kind == "hello":
             self.config = msg.get("config") or {}
             self.restarts = msg.get("restarts", 0)
+            self.blackout = msg.get("blackout", False)
             return self.on_hello(msg)
         if kind == "market":
             self.markets[msg["ticker"]] = msg["price_ranges"]

@@ -13,7 +13,10 @@
 
 use std::{
     collections::{HashMap, HashSet},
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
 };
 
 use actix::{
@@ -33,7 +36,7 @@ use super::{
     config::StrategyConfig,
     cycle::ForecastCycle,
     forecast::Forecast,
-    interface::{MarketView, Strategy, StrategyFactory},
+    interface::{Strategy, StrategyFactory},
     metrics::{Counters, StrategyMetrics},
     source::ForecastFile,
 };
@@ -43,7 +46,6 @@ use crate::{
     market_data::{BookResynced, BookStale, BookUpdated, LifecycleReceived},
     metadata::LookupMarket,
     orders::{Amend, Cancel, CancelAll, GetTrackedPositions, OrderEvent, Submit},
-    stamps::Stamp,
 };
 
 /// Where the strategy's intents and lookups go.
@@ -84,9 +86,9 @@ pub struct StopStrategy;
 /// What the actor holds per market: its metadata, its price grid and its fair probability under
 /// the current forecast — computed when the market or the forecast arrives, not per update.
 pub(super) struct Priced {
-    market: Market,
-    grid: Arc<PriceRanges>,
-    fair: Option<f64>,
+    pub(super) market: Market,
+    pub(super) grid: Arc<PriceRanges>,
+    pub(super) fair: Option<f64>,
 }
 
 /// The strategy actor.
@@ -117,6 +119,16 @@ pub struct StrategyActor {
     pub(super) cycle: ForecastCycle,
     /// The next scheduled Open-Meteo fetch (cancelled when a GFS window's end fetches early).
     pub(super) next_fetch: Option<SpawnHandle>,
+    /// A [`Wake`] is in the mailbox: the strategy's waker sends no other until it is handled
+    /// (so a strategy woken per line of input cannot flood the mailbox).
+    pub(super) wake_pending: Arc<AtomicBool>,
+    /// The last fresh book of each market, to ask the strategy again when something else
+    /// about the market changes (its fair value, its status).
+    pub(super) books: HashMap<Ticker, BookUpdated>,
+    /// Whether the forecast was tradable at the timer's last look.
+    pub(super) tradable_seen: bool,
+    /// Fair values were recomputed since the timer's last look.
+    pub(super) repriced: bool,
 }
 
 impl std::fmt::Debug for StrategyActor {
@@ -160,6 +172,10 @@ impl StrategyActor {
             blackout: false,
             cycle: ForecastCycle::default(),
             next_fetch: None,
+            wake_pending: Arc::new(AtomicBool::new(false)),
+            books: HashMap::new(),
+            tradable_seen: false,
+            repriced: false,
         }
     }
 
@@ -185,8 +201,10 @@ impl StrategyActor {
         }));
     }
 
-    /// Prices every known market under the current forecast.
+    /// Prices every known market under the current forecast (the timer then asks the
+    /// strategy again about every market).
     pub(super) fn reprice(&mut self) {
+        self.repriced = true;
         for p in self.markets.values_mut() {
             p.fair = self.forecast.fair_probability(&p.market, self.cfg.bias_f);
         }
@@ -220,32 +238,13 @@ impl Handler<BookUpdated> for StrategyActor {
             }
             self.stale.remove(&msg.ticker);
         }
-        let Some(priced) = self.markets.get(&msg.ticker) else {
+        if !self.markets.contains_key(&msg.ticker) {
             self.counters.skipped_no_metadata += 1;
             self.look_up(msg.ticker, ctx);
             return;
-        };
-        let view = MarketView {
-            grid: priced.grid.clone(),
-            // A stale forecast, or one a GFS window's end made old, is not traded on (the
-            // state says so: `idle: forecast stale`, `idle: waiting for a newer forecast`).
-            fair: priced.fair.filter(|_| self.forecast_tradable()),
-            position: self
-                .positions
-                .get(&msg.ticker)
-                .copied()
-                .unwrap_or(Count::ZERO),
-            now: self.clock.now(),
-            close_time: priced.market.close_time,
-            tradable: priced.market.is_tradable(),
-            ticker: msg.ticker,
-            epoch: msg.epoch,
-            book: msg.book,
-        };
-        self.counters.books_evaluated += 1;
-        let intents = self.strategy.on_book(&view);
-        let stamps = msg.stamps.with(Stamp::Decided, self.clock.monotonic_ns());
-        self.dispatch_stamped(intents, stamps, ctx);
+        }
+        self.books.insert(msg.ticker.clone(), msg.clone());
+        self.evaluate(msg, ctx);
     }
 }
 
@@ -259,6 +258,7 @@ impl Handler<Wake> for StrategyActor {
     type Result = ();
 
     fn handle(&mut self, _: Wake, ctx: &mut Context<Self>) {
+        self.wake_pending.store(false, Ordering::SeqCst);
         let intents = self.strategy.on_wake();
         self.dispatch(intents, ctx);
     }
@@ -269,6 +269,7 @@ impl Handler<BookStale> for StrategyActor {
 
     fn handle(&mut self, msg: BookStale, ctx: &mut Context<Self>) {
         self.stale.insert(msg.ticker.clone(), msg.epoch);
+        self.books.remove(&msg.ticker);
         let intents = self.strategy.on_book_stale(&msg.ticker);
         self.dispatch(intents, ctx);
     }
@@ -289,8 +290,9 @@ impl Handler<BookResynced> for StrategyActor {
 impl Handler<LifecycleReceived> for StrategyActor {
     type Result = ();
 
-    fn handle(&mut self, msg: LifecycleReceived, _ctx: &mut Context<Self>) {
+    fn handle(&mut self, msg: LifecycleReceived, ctx: &mut Context<Self>) {
         let e = msg.event;
+        let ticker = e.market_ticker.clone();
         let Some(priced) = self.markets.get_mut(&e.market_ticker) else {
             return;
         };
@@ -307,6 +309,9 @@ impl Handler<LifecycleReceived> for StrategyActor {
             }
             _ => {}
         }
+        // The strategy hears of it now, not at the market's next book (a paused market's
+        // quotes come off at once).
+        self.reevaluate(&ticker, ctx);
     }
 }
 

@@ -337,7 +337,7 @@ async fn a_strategy_that_panics_is_rebuilt_from_its_factory() {
     cfg.forecast.source = ForecastSource::None;
     cfg.timer_ms = 1;
     let asked = Arc::new(Mutex::new(Asked::default()));
-    let peer = Peer(asked, market("KXHIGHNY-26NOV28-B50.5")).start();
+    let peer = Peer(asked.clone(), market("KXHIGHNY-26NOV28-B50.5")).start();
     let probe = Events(Vec::new()).start();
     let peers = peers(&peer);
     let actor = StrategyActor::new(cfg, factory, String::new(), peers, LiveClock::shared());
@@ -362,6 +362,21 @@ async fn a_strategy_that_panics_is_rebuilt_from_its_factory() {
         actix_rt::time::sleep(std::time::Duration::from_millis(2)).await;
     }
     assert_eq!(builds.load(Ordering::SeqCst), 2);
+    // The old strategy's orders were cancelled, every market's, before the new one started.
+    let _ = peer
+        .send(Cancel {
+            key: "probe".into(),
+        })
+        .await; // a round trip: mail read
+    assert!(
+        asked
+            .lock()
+            .unwrap()
+            .cancels
+            .iter()
+            .any(|c| c.ticker.is_none()),
+        "no cancel of every order on the restart"
+    );
     let seen = probe.send(Seen).await.unwrap();
     assert!(
         seen.iter().any(|e| e.actor == "strategy"
@@ -429,12 +444,16 @@ async fn lifecycle_events_reach_the_view_tradable_and_close_time() {
         seen.lock().unwrap().last().copied().unwrap()
     };
     let t = ticker.as_str();
+    let views = seen.lock().unwrap().len();
     actor
         .send(event(
             serde_json::json!({"event_type": "deactivated", "market_ticker": t}),
         ))
         .await
         .unwrap();
+    // Asked again at once with the market's last book, not at its next one.
+    assert_eq!(seen.lock().unwrap().len(), views + 1);
+    assert_eq!(seen.lock().unwrap().last().copied(), Some((false, close)));
     assert_eq!(last().await, (false, close));
     let moved = close - chrono::Duration::hours(1);
     let ts = moved.timestamp();

@@ -24,8 +24,12 @@
 //!   (injected, so tests can fake it); a strategy should not read the system clock itself.
 //! - **One thread**: the callbacks are called one at a time, from the strategy actor; a
 //!   strategy needs no locks. A panic in a callback is caught, the actor is restarted in place
-//!   and the strategy is rebuilt from its [`StrategyFactory`] (its own state is lost; positions
-//!   and books come back from the engine).
+//!   and the strategy is rebuilt from its [`StrategyFactory`] (its own state is lost; the
+//!   engine's resting orders are cancelled first, as nothing would manage them; positions and
+//!   books come back from the engine).
+//! - **Asked again**: [`Strategy::on_book`] is also called with a market's last fresh book
+//!   when its status or close changes, or its fair value does (a forecast loaded, gone stale
+//!   or made old by a GFS window's end) — a quiet market's quotes follow at once.
 //!
 //! # Money
 //! A strategy may compute in `f64` (a probability, a threshold), but an order's price is a

@@ -22,6 +22,7 @@ mod actor;
 pub mod config;
 pub mod cycle;
 mod dispatch;
+mod evaluate;
 pub mod external;
 pub mod fair_value;
 pub mod forecast;

@@ -29,6 +29,10 @@ use crate::{
     strategy::interface::{Intent, MarketView, Strategy, Waker},
 };
 
+/// Lines taken from the process per callback: a process writing without pause cannot hold
+/// the strategy actor (stale books, the timer and other mail are handled between batches).
+const MAX_LINES_PER_CALL: usize = 256;
+
 /// The strategy run by a child process speaking the line protocol.
 #[derive(Debug)]
 pub struct ExternalStrategy {
@@ -47,6 +51,11 @@ pub struct ExternalStrategy {
     placed: HashSet<Ticker>,
     /// Orders cancelled by key while no process runs.
     pulled: HashSet<String>,
+    /// The epoch of the last book of each market sent to the current run (a market whose
+    /// book went stale is absent): a `place` must name it.
+    epochs: HashMap<Ticker, u64>,
+    /// Whether a blackout is active (told to every new run in its `hello`).
+    blackout: bool,
     counters: Counters,
     /// Intents waiting to be returned from the current callback.
     out: Vec<Intent>,
@@ -66,6 +75,8 @@ impl ExternalStrategy {
             live: HashMap::new(),
             placed: HashSet::new(),
             pulled: HashSet::new(),
+            epochs: HashMap::new(),
+            blackout: false,
             counters: Counters::default(),
             out: Vec::new(),
         }
@@ -103,12 +114,14 @@ impl ExternalStrategy {
         self.grids.clear();
         self.positions.clear();
         self.pulled.clear();
+        self.epochs.clear();
         self.queue(&ToProcess::Hello {
             protocol: PROTOCOL_VERSION,
             restarts: self.life.restarts,
             config: self.cfg.params.clone(),
             answer_timeout_ms: self.cfg.answer_timeout_ms,
             unresponsive_ms: self.cfg.unresponsive_ms,
+            blackout: self.blackout,
         });
     }
 
@@ -136,7 +149,15 @@ impl ExternalStrategy {
         if self.life.poll(Instant::now()) {
             self.hello();
         }
-        while let Some(inbound) = self.life.running().and_then(|r| r.try_recv()) {
+        for taken in 0.. {
+            if taken == MAX_LINES_PER_CALL {
+                // More waiting: let the actor see its other messages first, then come back.
+                self.life.wake();
+                break;
+            }
+            let Some(inbound) = self.life.running().and_then(|r| r.try_recv()) else {
+                break;
+            };
             self.take(inbound);
         }
         std::mem::take(&mut self.out)
@@ -179,6 +200,9 @@ impl ExternalStrategy {
                 }
                 if let Some(intent) = msg.into_intent() {
                     if let Intent::Place(p) = &intent {
+                        if self.epochs.get(&p.spec.ticker) != Some(&p.book_epoch) {
+                            return self.wrong_epoch(&intent, p.book_epoch);
+                        }
                         self.placed.insert(p.spec.ticker.clone());
                     }
                     self.counters.intents += 1;
@@ -186,6 +210,29 @@ impl ExternalStrategy {
                 }
             }
         }
+    }
+
+    /// A `place` naming an epoch other than its market's last book sent to this run (or a
+    /// market whose book is stale, or was never sent): priced on no book the engine vouches
+    /// for, so refused — counted with the malformed lines and told back as `refused`.
+    fn wrong_epoch(&mut self, intent: &Intent, epoch: u64) {
+        self.counters.malformed_lines += 1;
+        let ticker = intent.ticker();
+        let reason = match ticker.and_then(|t| self.epochs.get(t)) {
+            Some(last) => format!(
+                "epoch {epoch} is not the book epoch of {} ({last})",
+                ticker.map(|t| t.as_str()).unwrap_or_default()
+            ),
+            None => format!(
+                "{} has no fresh book in this run (stale or never sent)",
+                ticker.map(|t| t.as_str()).unwrap_or_default()
+            ),
+        };
+        warn!(%reason, "strategy process place refused");
+        self.queue(&ToProcess::Refused {
+            intent: intent_json(intent),
+            reason,
+        });
     }
 
     fn late(&mut self, msg: FromProcess) {
@@ -255,12 +302,14 @@ impl Strategy for ExternalStrategy {
                     position: view.position,
                 });
             }
+            self.epochs.insert(view.ticker.clone(), view.epoch);
             self.queue(&ToProcess::Book(book_message(view)));
         }
         self.finish()
     }
 
     fn on_book_stale(&mut self, ticker: &Ticker) -> Vec<Intent> {
+        self.epochs.remove(ticker);
         self.queue(&ToProcess::BookStale {
             ticker: ticker.clone(),
         });
@@ -330,6 +379,7 @@ impl Strategy for ExternalStrategy {
     }
 
     fn on_blackout(&mut self, active: bool) -> Vec<Intent> {
+        self.blackout = active;
         self.queue(&ToProcess::Blackout { active });
         self.finish()
     }

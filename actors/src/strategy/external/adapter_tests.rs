@@ -101,6 +101,36 @@ fn a_book_comes_back_as_a_place_priced_on_its_epoch() {
 }
 
 #[test]
+fn a_place_on_a_stale_book_or_another_epoch_is_refused() {
+    // Echoes every book with epoch + 1 (as if it kept one epoch for all markets).
+    let body = "class E(Strategy):
+    def on_book(self, book):
+        return [dict(self.place(book['ticker'], 'bid', book['best_yes_bid'], '1'), epoch=book['epoch'] + 1)]
+run(E())";
+    let (mut s, rx) = started(python(body));
+    let mut intents = s.on_book(&view(7));
+    intents.extend(until(&mut s, &rx, "refusal", |m| {
+        m["external_malformed_lines"] >= 1
+    }));
+    assert!(
+        intents.is_empty(),
+        "a place on epoch 8 was sent: {intents:?}"
+    );
+    // The right epoch, but the book went stale before the answer: refused too.
+    let (mut s, rx) = started(python(&ECHO.replace("DELAY", "0.2")));
+    let mut intents = s.on_book(&view(3));
+    intents.extend(s.on_book_stale(&view(3).ticker));
+    intents.extend(until(&mut s, &rx, "refusal", |m| {
+        m["external_malformed_lines"] >= 1
+    }));
+    assert!(
+        intents.iter().all(|i| matches!(i, Intent::CancelMarket(_))),
+        "a place on a stale book was sent: {intents:?}"
+    );
+    assert_eq!(s.counters()["external_intents"], 0);
+}
+
+#[test]
 fn an_answer_later_than_the_timeout_is_dropped_and_refused() {
     let cfg = ExternalConfig {
         answer_timeout_ms: 20,
@@ -146,10 +176,22 @@ fn a_process_leaving_ticks_unanswered_is_stopped_and_restarted() {
 #[test]
 fn the_python_module_exits_when_stdin_closes() {
     let cfg = python("run(Strategy())");
-    let status = std::process::Command::new(&cfg.command)
+    let mut child = std::process::Command::new(&cfg.command)
         .args(&cfg.args)
         .stdin(std::process::Stdio::null())
-        .status()
+        .spawn()
         .expect("python3 runs");
+    // A module that ignored EOF would run on: fail at a deadline rather than hang.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the module did not exit on stdin EOF within 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(10)); // polling a child process, not a sync
+    };
     assert!(status.success(), "{status}");
 }

@@ -93,6 +93,19 @@ impl ExternalConfig {
                 errors.push(field(name, "must be at least 1"));
             }
         }
+        for (name, v) in [
+            ("answer_timeout_ms", self.answer_timeout_ms),
+            ("unresponsive_ms", self.unresponsive_ms),
+            ("restart_backoff_min_ms", self.restart_backoff_min_ms),
+            ("restart_backoff_max_ms", self.restart_backoff_max_ms),
+        ] {
+            if v > 86_400_000 {
+                errors.push(field(
+                    name,
+                    &format!("must be at most 86400000 (a day), got {v}"),
+                ));
+            }
+        }
         if self.restart_backoff_max_ms < self.restart_backoff_min_ms {
             errors.push(field(
                 "restart_backoff_max_ms",

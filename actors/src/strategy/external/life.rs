@@ -72,6 +72,13 @@ impl Life {
         self.running().is_some()
     }
 
+    /// Asks the actor for another call (lines are still waiting).
+    pub fn wake(&self) {
+        if let Some(w) = &self.waker {
+            w.wake();
+        }
+    }
+
     /// Starts the first run (the strategy started): whether a process is now up.
     pub fn start(&mut self, waker: Waker, now: Instant) -> bool {
         self.waker = Some(waker);

@@ -42,6 +42,8 @@ pub enum ToProcess {
         answer_timeout_ms: u64,
         /// How long a `tick` may go without its `pong`, ms.
         unresponsive_ms: u64,
+        /// Whether a blackout is active now (later changes come as `blackout`).
+        blackout: bool,
     },
     /// A market's price grid: before its first book in this run of the process.
     Market {

@@ -80,8 +80,22 @@ impl QuoterConfig {
             );
         }
         for (field, v) in [("size", self.size), ("max_position", self.max_position)] {
-            if v <= 0 {
-                err(field, format!("must be positive, got {v}"));
+            if !(1..=MAX_CONTRACTS).contains(&v) {
+                err(
+                    field,
+                    format!("must be within 1..={MAX_CONTRACTS}, got {v}"),
+                );
+            }
+        }
+        for (field, v) in [
+            ("pull_before_close_s", self.pull_before_close_s),
+            ("flatten_before_close_s", self.flatten_before_close_s),
+        ] {
+            if v > MAX_BEFORE_CLOSE_S {
+                err(
+                    field,
+                    format!("must be at most {MAX_BEFORE_CLOSE_S} (a year), got {v}"),
+                );
             }
         }
         if !within(self.skew_per_contract, 0.0, 0.1) {
@@ -120,6 +134,13 @@ impl QuoterConfig {
         errs
     }
 }
+
+/// Largest quote size or position limit accepted, contracts (Kalshi's own per-order limit is
+/// far below; the bound keeps position arithmetic from overflowing).
+const MAX_CONTRACTS: i64 = 1_000_000;
+
+/// Largest `*_before_close_s` accepted (a year): time arithmetic stays in range.
+const MAX_BEFORE_CLOSE_S: u64 = 366 * 86_400;
 
 #[cfg(test)]
 mod tests {
