@@ -9,14 +9,14 @@
 //!
 //! # Format
 //! A recording directory holds `rec-<UTC start>.jsonl.zst` files and `index.json`. Each file
-//! is zstd-compressed JSON lines (schema in [`line`]), written as a sequence of independent
+//! is zstd-compressed JSON lines (schema in [`mod@line`]), written as a sequence of independent
 //! zstd frames ("blocks", each with a checksum) of whole lines, flushed every 1,000 lines,
 //! 256 KiB or second; a file per UTC hour and per start. Any zstd tool reads a file
 //! (`zstd -dc rec-….jsonl.zst | head`); a file cut by a kill loses at most its last block.
 //! [`index`] lists the files with their first and last receive times and counts.
 //!
 //! # Layout
-//! - [`line`]: one line, written and read (pure).
+//! - [`mod@line`]: one line, written and read (pure).
 //! - [`files`]: file names, which files are recordings, hourly rotation (pure).
 //! - [`blocks`]: zstd blocks, written and read with damage detection.
 //! - [`writer`]: lines into blocks into files, index on close; [`recorder`]: its thread.
