@@ -74,10 +74,23 @@ pub struct Run {
 
 /// Starts `tradewind run --config cfg` (JSON logs) and reads its endpoints from its log.
 pub fn start(cfg: &std::path::Path) -> Run {
+    let cfg = cfg.as_os_str();
+    start_with(&[
+        "run".as_ref(),
+        "--config".as_ref(),
+        cfg,
+        "--duration".as_ref(),
+        "600s".as_ref(),
+        "--log-format".as_ref(),
+        "json".as_ref(),
+    ])
+}
+
+/// Starts `tradewind <args>` (which must log JSON with the embedded simulator: `run`,
+/// `record`) and reads its endpoints from its log.
+pub fn start_with(args: &[&std::ffi::OsStr]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tradewind"))
-        .args(["run", "--config"])
-        .arg(cfg)
-        .args(["--duration", "600s", "--log-format", "json"])
+        .args(args)
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -201,10 +214,15 @@ impl Run {
         (status.code(), out)
     }
 
-    /// SIGKILL: the engine dies at once, cleaning nothing up; answers when it is reaped.
+    /// SIGKILL, as a crash or the OOM killer would: no shutdown, nothing flushed.
     pub fn kill_hard(mut self) {
         self.child.kill().expect("SIGKILL sent");
-        self.child.wait().expect("tradewind reaped");
+        let status = self.child.wait().expect("tradewind is reaped");
+        assert_eq!(
+            std::os::unix::process::ExitStatusExt::signal(&status),
+            Some(9),
+            "{status:?}"
+        );
     }
 
     /// SIGTERM; answers the summary printed at exit.
