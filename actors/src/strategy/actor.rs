@@ -286,7 +286,7 @@ impl Handler<BookResynced> for StrategyActor {
 }
 
 /// A market paused, reactivated, determined or settled, or its close moved: the metadata held
-/// follows, so the next [`MarketView`] says so (`tradable`, `close_time`).
+/// follows, so the next [`MarketView`](super::MarketView) says so (`tradable`, `close_time`).
 impl Handler<LifecycleReceived> for StrategyActor {
     type Result = ();
 
