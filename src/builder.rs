@@ -99,6 +99,13 @@ impl EngineBuilder {
         self
     }
 
+    /// Records every WebSocket frame and every market the engine receives into `dir` (see
+    /// [`crate::record`]); the summary then has a recording section.
+    pub fn record(mut self, dir: impl Into<std::path::PathBuf>) -> EngineBuilder {
+        self.options.record = Some(dir.into());
+        self
+    }
+
     /// Allows a config whose `exchange.environment` is `production` (real money); refused
     /// otherwise.
     pub fn allow_production(mut self, allow: bool) -> EngineBuilder {

@@ -92,6 +92,11 @@ pub fn run(args: RunArgs) -> ExitCode {
     if let Some(d) = args.duration {
         engine = engine.duration(d);
     }
+    execute(engine)
+}
+
+/// Runs a built engine: the summary on stdout and 0, or the error's message and exit code.
+pub fn execute(engine: EngineBuilder) -> ExitCode {
     match engine.run() {
         Ok(summary) => {
             println!("{summary}");

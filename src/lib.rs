@@ -34,6 +34,8 @@
 //!   that reports every problem, masked rendering.
 //! - [`run`]: the running engine — the exchange (embedded simulator or Kalshi), status line,
 //!   `/metrics` and `/healthz`, signals, shutdown, the summary.
+//! - [`record`]: recording every frame and market the engine receives (`tradewind record`)
+//!   into compressed files, and [`record::Reader`] to read them back.
 //! - [`duration`]: `90`, `500ms`, `60s`, `5m`, `1h`.
 //!
 //! Below it: [`tradewind_actors`] (the actors and the engine's root) and [`kalshi`] (the wire
@@ -42,6 +44,7 @@
 pub mod builder;
 pub mod config;
 pub mod duration;
+pub mod record;
 pub mod run;
 
 pub use kalshi;
@@ -64,7 +67,9 @@ pub mod strategy {
         types::{BookSide, TimeInForce},
     };
     pub use tradewind_actors::{
-        orders::OrderSpec,
-        strategy::{Intent, MarketView, PlaceIntent, Strategy, StrategyFactory},
+        orders::{OrderRecord, OrderSpec, OrderState},
+        strategy::{
+            AmendIntent, Intent, MarketView, PlaceIntent, Strategy, StrategyFactory, Waker,
+        },
     };
 }

@@ -8,6 +8,7 @@
 //! - [`cli`]: `run` and `check-config` — loading the config, the production guard.
 //! - [`doctor`]: `doctor` — a read-only self-check of the exchange a config points at.
 //! - [`journal_cmd`]: `orders` and `positions` — tables read from the order journal.
+//! - [`record_cmd`]: `record` — the engine watch-only, recording what it receives.
 //! - [`sim_cmd`]: `sim` — the simulated exchange alone.
 //! - [`bench`]: `bench` — measurement scenarios.
 //! - [`soak`]: `soak` — the engine under random faults, checking invariants.
@@ -16,6 +17,7 @@ mod bench;
 mod cli;
 mod doctor;
 mod journal_cmd;
+mod record_cmd;
 mod sim_cmd;
 mod soak;
 
@@ -47,6 +49,9 @@ enum Command {
     Orders(journal_cmd::OrdersArgs),
     /// Print the positions recorded in the journal.
     Positions(journal_cmd::JournalArgs),
+    /// Record every WebSocket frame and market the engine receives (strategy off) into
+    /// zstd JSON-lines files.
+    Record(record_cmd::RecordArgs),
     /// Run the simulated Kalshi exchange alone, for any Kalshi client to point at.
     Sim(sim_cmd::SimArgs),
     /// Run measurement scenarios against the in-process simulator.
@@ -64,6 +69,7 @@ fn main() -> ExitCode {
         Some(Command::Doctor(args)) => doctor::run(args),
         Some(Command::Orders(args)) => journal_cmd::orders(args),
         Some(Command::Positions(args)) => journal_cmd::positions(args),
+        Some(Command::Record(args)) => record_cmd::run(args),
         Some(Command::Sim(args)) => sim_cmd::run(args),
         Some(Command::Bench(args)) => bench::run(args),
         Some(Command::Soak(args)) => soak::run(args),

@@ -92,7 +92,12 @@ fn every_shipped_config_is_valid() {
     let (code, out, err) = run(tradewind(&dir).arg("check-config"));
     assert_eq!(code, 0, "built-in default: {err}");
     assert!(out.trim_end().ends_with("ok"), "{out}");
-    for name in ["default.toml", "demo.toml", "production.toml"] {
+    for name in [
+        "default.toml",
+        "demo.toml",
+        "production.toml",
+        "external-python.toml",
+    ] {
         let (code, out, err) = run(tradewind(&dir)
             .arg("check-config")
             .arg(shipped(name))
@@ -167,14 +172,7 @@ fn strategy_kind_selects_fair_value_and_refuses_the_rest_naming_the_field() {
     let (code, out, err) = run(tradewind(&dir).arg("check-config").arg(&file));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("kind = \"fair_value\""), "{out}");
-    let cases = [
-        ("quoter", "strategy kind \"quoter\" is not available yet"),
-        (
-            "external",
-            "strategy kind \"external\" is not available yet",
-        ),
-        ("martingale", "unknown strategy kind \"martingale\""),
-    ];
+    let cases = [("martingale", "unknown strategy kind \"martingale\"")];
     for (kind, says) in cases {
         let file = dir.write("bad.toml", &format!("[strategy]\nkind = {kind:?}\n"));
         let (code, out, err) = run(tradewind(&dir).arg("check-config").arg(&file));
@@ -184,6 +182,71 @@ fn strategy_kind_selects_fair_value_and_refuses_the_rest_naming_the_field() {
         assert!(err.contains("accepted: \"fair_value\""), "{kind}: {err}");
         assert!(err.contains("(line 2, column 8)"), "{kind}: {err}");
     }
+}
+
+#[test]
+fn the_quoter_kind_is_accepted_and_its_section_checked_naming_each_field() {
+    let dir = TempDir::new("quoter");
+    let file = dir.write("ok.toml", "[strategy]\nkind = \"quoter\"\n");
+    let (code, out, err) = run(tradewind(&dir).arg("check-config").arg(&file));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("kind = \"quoter\""), "{out}");
+    assert!(out.contains("[strategy.quoter]"), "{out}");
+    let text = "[strategy]\nkind = \"quoter\"\n\n[strategy.quoter]\nedge = 0.0\nwrite_burst = 0\n";
+    let file = dir.write("bad.toml", text);
+    let (code, _, err) = run(tradewind(&dir).arg("check-config").arg(&file));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("2 problems"), "{err}");
+    assert!(
+        err.contains("strategy.quoter.edge: must be within (0, 0.5]"),
+        "{err}"
+    );
+    assert!(
+        err.contains("strategy.quoter.write_burst: must be at least 1"),
+        "{err}"
+    );
+    let file = dir.write("unknown.toml", "[strategy.quoter]\nspread = 2\n");
+    let (code, _, err) = run(tradewind(&dir).arg("check-config").arg(&file));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("strategy.quoter.spread: unknown field"),
+        "{err}"
+    );
+}
+
+#[test]
+fn strategy_kind_external_needs_its_section_and_names_its_fields() {
+    let dir = TempDir::new("external");
+    let file = dir.write("bad.toml", "[strategy]\nkind = \"external\"\n");
+    let (code, out, err) = run(tradewind(&dir).arg("check-config").arg(&file));
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("strategy.external.command: required when kind = \"external\""),
+        "{err}"
+    );
+    let file = dir.write(
+        "bad.toml",
+        "[strategy]\nkind = \"external\"\n[strategy.external]\ncommand = \"python3\"\n\
+         answer_timeout_ms = 0\nrestart_backoff_max_ms = 10\n",
+    );
+    let (code, _, err) = run(tradewind(&dir).arg("check-config").arg(&file));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("strategy.external.answer_timeout_ms: must be at least 1"),
+        "{err}"
+    );
+    assert!(
+        err.contains("strategy.external.restart_backoff_max_ms: 10 is below"),
+        "{err}"
+    );
+    let file = dir.write(
+        "ok.toml",
+        "[strategy]\nkind = \"external\"\n[strategy.external]\ncommand = \"python3\"\n\
+         args = [\"s.py\"]\n[strategy.external.params]\nmin_edge = 0.02\n",
+    );
+    let (code, out, err) = run(tradewind(&dir).arg("check-config").arg(&file));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("[strategy.external.params]"), "{out}");
 }
 
 #[test]

@@ -137,6 +137,7 @@ fn the_engine_under_faults_and_a_blackout_keeps_every_invariant() {
                 }],
                 orders: vec![order_events],
                 feed: vec![feed_events],
+                record: None,
             },
         };
         let engine = Engine::start(spec).await.expect("the engine starts");

@@ -20,6 +20,8 @@
 //!   watch list it follows.
 //! - [`health`]: what `/healthz` holds against, naming the actor at fault.
 //! - [`metrics`]: the one metrics pattern (flattened counters, bounded duration histograms).
+//! - [`recording`]: the tap through which the feed and the metadata cache hand what they
+//!   receive to a recorder, never waiting for it.
 //! - [`stamps`]: an order's path stamped step by step (feed → gateway), histograms per stage.
 //! - [`backoff`]: exponential backoff with full jitter (gateway retries, feed reconnects).
 //! - [`clock`]: injected time ([`clock::Clock`], [`clock::LiveClock`], [`clock::FakeClock`]).
@@ -38,6 +40,7 @@ pub mod market_data;
 pub mod metadata;
 pub mod metrics;
 pub mod orders;
+pub mod recording;
 pub mod root;
 pub mod stamps;
 pub mod strategy;

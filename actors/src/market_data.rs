@@ -130,7 +130,8 @@ pub struct UserOrderReceived {
     pub received_at: DateTime<Utc>,
 }
 
-/// A market lifecycle event (`market_lifecycle_v2`), for the metadata cache.
+/// A market lifecycle event (`market_lifecycle_v2`), for the metadata cache, the order manager
+/// and the strategy.
 #[derive(Debug, Clone, PartialEq, Message)]
 #[rtype(result = "()")]
 pub struct LifecycleReceived {

@@ -30,6 +30,7 @@ use crate::{
     market_data::FeedEvent,
     metadata::{self, Metadata, MetadataConfig, MetadataPeers},
     orders::{self, OrderEvent, Orders, OrdersConfig, OrdersPeers},
+    recording::{RecorderCounters, RecorderMetrics, Tap},
     strategy::{self, StrategyActor, StrategyConfig, StrategyFactory, StrategyPeers},
     supervision::{
         self, ChildEvent, Escalation, Guardian, OnStop, ShuttingDown, SupervisionConfig,
@@ -80,6 +81,9 @@ pub struct Observers {
     pub orders: Vec<Recipient<OrderEvent>>,
     /// Told every feed connection event.
     pub feed: Vec<Recipient<FeedEvent>>,
+    /// A recorder: offered every WebSocket text frame (by the feed) and every market fetched
+    /// (by the metadata cache), never waited for.
+    pub record: Option<Tap>,
 }
 
 impl std::fmt::Debug for EngineSpec {
@@ -111,6 +115,8 @@ pub struct Engine {
     /// Set once the guardian gives up on the process (the runner then cancels, flushes and
     /// exits with the escalation's code).
     pub escalation: watch::Receiver<Option<Escalation>>,
+    /// The recorder's counters, when one listens.
+    pub recorder: Option<Arc<RecorderCounters>>,
 }
 
 /// Every actor's metrics at one instant.
@@ -130,13 +136,15 @@ pub struct EngineMetrics {
     pub strategy: Option<strategy::StrategyMetrics>,
     /// The supervision tree's: restarts, liveness and readiness per actor.
     pub supervision: Option<SupervisionMetrics>,
+    /// The recorder's, when one listens (`tradewind record`).
+    pub recorder: Option<RecorderMetrics>,
 }
 
 impl EngineMetrics {
     /// Each actor's metrics as JSON, by actor name (for logs and Prometheus).
     pub fn by_actor(&self) -> Vec<(&'static str, serde_json::Value)> {
         let v = |m: serde_json::Result<serde_json::Value>| m.unwrap_or(serde_json::Value::Null);
-        vec![
+        let mut all = vec![
             ("gateway", v(serde_json::to_value(&self.gateway))),
             ("feed", v(serde_json::to_value(&self.feed))),
             ("metadata", v(serde_json::to_value(&self.metadata))),
@@ -144,7 +152,11 @@ impl EngineMetrics {
             ("orders", v(serde_json::to_value(&self.orders))),
             ("strategy", v(serde_json::to_value(&self.strategy))),
             ("supervision", v(serde_json::to_value(&self.supervision))),
-        ]
+        ];
+        if let Some(r) = &self.recorder {
+            all.push(("recorder", v(serde_json::to_value(r))));
+        }
+        all
     }
 }
 
@@ -176,7 +188,10 @@ impl Engine {
         let metadata = Metadata::new(
             spec.metadata.clone(),
             spec.clock.clone(),
-            MetadataPeers::from_gateway(&gateway, vec![feed.clone().recipient()]),
+            MetadataPeers {
+                record: spec.observers.record.clone(),
+                ..MetadataPeers::from_gateway(&gateway, vec![feed.clone().recipient()])
+            },
         )?;
         let metadata = supervise(
             "metadata",
@@ -205,6 +220,7 @@ impl Engine {
         );
         let orders = start_orders(&spec, &gateway, &wiring, contexts.orders, &guardian).await?;
         info!("order manager reconciled");
+        let recorder = spec.observers.record.as_ref().map(|t| t.counters().clone());
         let strategy = start_strategy(spec, &wiring, contexts.strategy, events);
         info!("strategy started");
         let engine = Engine {
@@ -216,6 +232,7 @@ impl Engine {
             strategy,
             guardian,
             escalation,
+            recorder,
         };
         engine.watch_all();
         engine.guardian.do_send(TellNotReady {
@@ -255,6 +272,7 @@ impl Engine {
                 .send(supervision::guardian::GetMetrics)
                 .await
                 .ok(),
+            recorder: self.recorder.as_ref().map(|c| c.snapshot()),
         }
     }
 
@@ -347,7 +365,9 @@ fn start_feed(
         lifecycle: vec![
             wiring.metadata.clone().recipient(),
             wiring.orders.clone().recipient(),
+            wiring.strategy.clone().recipient(),
         ],
+        record: spec.observers.record.clone(),
     };
     let feed = Feed::new(
         spec.feed.clone(),
@@ -407,6 +427,8 @@ fn start_strategy(
         StrategyPeers {
             submit: wiring.orders.clone().recipient(),
             cancel_all: wiring.orders.clone().recipient(),
+            cancel: wiring.orders.clone().recipient(),
+            amend: wiring.orders.clone().recipient(),
             markets: wiring.metadata.clone().recipient(),
             positions: Some(wiring.orders.clone().recipient()),
         },

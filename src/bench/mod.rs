@@ -3,12 +3,13 @@
 //! beside a baseline measured in the same run.
 //!
 //! # Layout
-//! - [`feed`], [`gateway`], [`metadata`], [`tick`], [`reconnect`], [`memory`]: one scenario
-//!   each, with its own `run`.
+//! - [`feed`], [`gateway`], [`metadata`], [`tick`], [`reconnect`], [`memory`], [`external`]:
+//!   one scenario each, with its own `run`.
 //! - [`floor`]: the bare reactor tick-to-order measures the engine against; [`tick_outcome`]:
 //!   what tick-to-order reports.
 //! - [`setup`]: set-up the scenarios (and the soak) share.
 
+mod external;
 mod feed;
 mod floor;
 mod gateway;
@@ -41,6 +42,9 @@ pub struct BenchArgs {
     /// The key type the tick-to-order engine and its floor sign with.
     #[arg(long, value_enum, default_value_t = tick::KeyType::Ed25519)]
     key: tick::KeyType,
+    /// Round trips in the external-strategy scenario.
+    #[arg(long, default_value_t = 5_000)]
+    round_trips: usize,
     /// Where JSON results go.
     #[arg(long, default_value = "target/bench")]
     out: PathBuf,
@@ -61,6 +65,9 @@ enum Scenario {
     Reconnect,
     /// Engine RSS with 2,040 books and 10,000 resting orders, and idle CPU.
     Memory,
+    /// Round trip of the external strategy's line protocol (book → Python → intent) against
+    /// the same decision in process.
+    External,
 }
 
 /// Runs `tradewind bench memory` in a child process (it prints and writes its own JSON).
@@ -88,6 +95,7 @@ pub fn run(args: BenchArgs) -> ExitCode {
             Scenario::TickToOrder,
             Scenario::Reconnect,
             Scenario::Memory,
+            Scenario::External,
         ]
     } else {
         args.scenarios.clone()
@@ -115,6 +123,7 @@ pub fn run(args: BenchArgs) -> ExitCode {
             Scenario::TickToOrder => tick::run(args.events, args.key),
             Scenario::Reconnect => reconnect::run(),
             Scenario::Memory => memory::run(),
+            Scenario::External => external::run(args.round_trips),
         };
         match result {
             Ok(json) => {

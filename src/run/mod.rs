@@ -13,6 +13,7 @@ mod http;
 pub mod logging;
 mod outcome;
 mod prometheus;
+pub mod recording;
 mod status;
 
 use std::time::Duration;
@@ -29,6 +30,7 @@ use tradewind_actors::{
 
 pub use self::{
     outcome::{RunError, RunSummary},
+    recording::RecordingSummary,
     status::Truth,
 };
 use crate::config::{EngineFile, exchange::Mode as ExchangeMode};
@@ -40,6 +42,8 @@ pub struct RunOptions {
     pub duration: Option<Duration>,
     /// The strategy to run (`None`: the built-in one `[strategy] kind` names).
     pub strategy: Option<StrategyFactory>,
+    /// Record every frame and market received into this directory (`tradewind record`).
+    pub record: Option<std::path::PathBuf>,
 }
 
 /// Runs the engine with a loaded, validated config until a signal or `opts.duration` ends it,
@@ -50,7 +54,15 @@ pub struct RunOptions {
 /// up (resting orders then cancelled); each says which exit code the CLI gives it.
 pub async fn run_engine(cfg: &EngineFile, opts: RunOptions) -> Result<RunSummary, RunError> {
     let target = resolve_target(cfg)?;
-    let spec = engine_spec(cfg, &target, opts.strategy);
+    let recorder = match recording::start(opts.record.as_deref()) {
+        Ok(r) => r,
+        Err(e) => {
+            stop_sim(target);
+            return Err(RunError::Start(vec![e]));
+        }
+    };
+    let mut spec = engine_spec(cfg, &target, opts.strategy);
+    spec.observers.record = recorder.as_ref().map(crate::record::Recorder::tap);
     // Signals are handled from here on, start-up included.
     let mut signals = Signals::new();
     let engine = match start_engine(spec.clone(), &mut signals).await {
@@ -74,7 +86,13 @@ pub async fn run_engine(cfg: &EngineFile, opts: RunOptions) -> Result<RunSummary
          orders.cancel_on_shutdown"
     );
     match watch(&engine, cfg, opts.duration, &mut signals).await {
-        Watched::Ended { blackout_s } => Ok(stop(&engine, target, server, blackout_s).await),
+        Watched::Ended { blackout_s } => {
+            // Sealed first, so its counts and the feed's describe the same frames.
+            let recording = recording::seal(&engine, recorder).await;
+            let mut summary = stop(&engine, target, server, blackout_s).await;
+            summary.recording = recording;
+            Ok(summary)
+        }
         Watched::Escalated(why) => {
             let code = escalation::give_up(&engine, &spec, &why).await;
             stop_sim(target);
@@ -111,9 +129,10 @@ fn resolve_target(cfg: &EngineFile) -> Result<exchange::Target, RunError> {
     }
     let target = exchange::resolve(cfg).map_err(|e| RunError::Start(vec![e]))?;
     match &target.sim {
-        Some((sim, _)) => info!(
+        Some((sim, account)) => info!(
             rest = %sim.rest_url(),
             admin = %format!("{}/_sim", sim.base_url()),
+            %account,
             "embedded simulator started"
         ),
         None => info!(rest = %target.rest_url, "trading a remote exchange"),
@@ -194,11 +213,14 @@ async fn stop(
     server: Option<ServerHandle>,
     blackout_s: f64,
 ) -> RunSummary {
+    // The strategy stops first: its counts (amends, cancels, its own) are read before.
+    let strategy = engine.metrics().await.strategy;
     let cancels = engine.shutdown().await;
     if cancels > 0 {
         settle_cancels(engine).await;
     }
-    let m = engine.metrics().await;
+    let mut m = engine.metrics().await;
+    m.strategy = m.strategy.or(strategy);
     let truth = target.sim.as_ref().map(|(sim, account)| {
         let stats = sim.control().stats();
         status::Truth {
@@ -217,6 +239,7 @@ async fn stop(
         blackout_minutes: blackout_s / 60.0,
         exchange: truth,
         shutdown_cancels: cancels,
+        recording: None,
     }
 }
 

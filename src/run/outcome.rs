@@ -9,6 +9,7 @@ use tradewind_actors::root::EngineMetrics;
 
 use super::{
     escalation::{EXIT_ACTOR_FAILURES, EXIT_JOURNAL},
+    recording::RecordingSummary,
     status::{self, Truth},
 };
 
@@ -24,6 +25,8 @@ pub struct RunSummary {
     pub exchange: Option<Truth>,
     /// Cancels of resting orders sent at shutdown (`orders.cancel_on_shutdown`).
     pub shutdown_cancels: usize,
+    /// What was recorded (`tradewind record`, [`crate::EngineBuilder::record`]).
+    pub recording: Option<RecordingSummary>,
 }
 
 impl RunSummary {
@@ -58,7 +61,11 @@ impl fmt::Display for RunSummary {
             &self.metrics,
             self.blackout_minutes,
             self.exchange.as_ref(),
-        ))
+        ))?;
+        match &self.recording {
+            Some(r) => write!(f, "{r}"),
+            None => Ok(()),
+        }
     }
 }
 

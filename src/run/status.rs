@@ -104,6 +104,12 @@ pub fn summary(m: &EngineMetrics, blackout_minutes: f64, truth: Option<&Truth>) 
         rows.push(("realised P&L", o.realized_pnl.to_string()));
         rows.push(("unrealised P&L", o.unrealized_pnl.to_string()));
     }
+    if let Some(st) = &m.strategy {
+        let c = &st.counters;
+        rows.push(("amends", c.amends.to_string()));
+        rows.push(("cancels (by order)", c.order_cancels.to_string()));
+        rows.push(("cancels (by market)", c.cancels.to_string()));
+    }
     if let Some(g) = &m.gateway {
         rows.push(("429s (engine saw)", g.counters.rate_limited.to_string()));
     }
@@ -112,6 +118,15 @@ pub fn summary(m: &EngineMetrics, blackout_minutes: f64, truth: Option<&Truth>) 
         rows.push(("gaps resynced", f.counters.resyncs.to_string()));
     }
     rows.push(("blackout minutes", format!("{blackout_minutes:.1}")));
+    // The strategy's own counts (the quoter's requotes, …), named after it.
+    let own: Vec<(String, u64)> = m
+        .strategy
+        .iter()
+        .flat_map(|st| st.own.iter().map(|(k, v)| (format!("strategy: {k}"), *v)))
+        .collect();
+    for (k, v) in &own {
+        rows.push((k.as_str(), v.to_string()));
+    }
     if let Some(t) = truth {
         rows.push(("simulator: orders", t.orders.to_string()));
         rows.push(("simulator: fills", t.fills.to_string()));

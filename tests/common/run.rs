@@ -68,14 +68,29 @@ pub struct Run {
     pub healthz: String,
     /// The embedded simulator's admin interface (`…/_sim`).
     pub admin: String,
+    /// The engine's account on the embedded simulator (for `/_sim/orders?account_id=`).
+    pub account: String,
 }
 
 /// Starts `tradewind run --config cfg` (JSON logs) and reads its endpoints from its log.
 pub fn start(cfg: &std::path::Path) -> Run {
+    let cfg = cfg.as_os_str();
+    start_with(&[
+        "run".as_ref(),
+        "--config".as_ref(),
+        cfg,
+        "--duration".as_ref(),
+        "600s".as_ref(),
+        "--log-format".as_ref(),
+        "json".as_ref(),
+    ])
+}
+
+/// Starts `tradewind <args>` (which must log JSON with the embedded simulator: `run`,
+/// `record`) and reads its endpoints from its log.
+pub fn start_with(args: &[&std::ffi::OsStr]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tradewind"))
-        .args(["run", "--config"])
-        .arg(cfg)
-        .args(["--duration", "600s", "--log-format", "json"])
+        .args(args)
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -91,14 +106,15 @@ pub fn start(cfg: &std::path::Path) -> Run {
         }
     });
     let field = |v: &serde_json::Value, k: &str| v["fields"][k].as_str().map(str::to_owned);
-    let (mut metrics, mut healthz, mut admin) = (None, None, None);
-    while metrics.is_none() || healthz.is_none() || admin.is_none() {
+    let (mut metrics, mut healthz, mut admin, mut account) = (None, None, None, None);
+    while metrics.is_none() || healthz.is_none() || admin.is_none() || account.is_none() {
         let v = logs
             .recv_timeout(WAIT)
             .expect("the engine logs its endpoints");
         metrics = metrics.or_else(|| field(&v, "metrics"));
         healthz = healthz.or_else(|| field(&v, "healthz"));
         admin = admin.or_else(|| field(&v, "admin"));
+        account = account.or_else(|| field(&v, "account"));
     }
     Run {
         child,
@@ -106,6 +122,7 @@ pub fn start(cfg: &std::path::Path) -> Run {
         metrics: metrics.unwrap(),
         healthz: healthz.unwrap(),
         admin: admin.unwrap(),
+        account: account.unwrap(),
     }
 }
 
@@ -145,6 +162,25 @@ impl Run {
         }
     }
 
+    /// Waits (with a deadline) for a log line for which `want` holds; answers it.
+    pub fn log_until(
+        &self,
+        what: &str,
+        want: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let v = self
+                .logs
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no log line with {what} within {WAIT:?}"));
+            if want(&v) {
+                return v;
+            }
+        }
+    }
+
     /// Waits for a status line containing `want` once books are fresh (not `books 0/…`).
     pub fn status_line_with(&self, want: &str) -> String {
         let deadline = Instant::now() + WAIT;
@@ -176,6 +212,17 @@ impl Run {
         let mut stdout = self.child.stdout.take().unwrap();
         stdout.read_to_string(&mut out).unwrap();
         (status.code(), out)
+    }
+
+    /// SIGKILL, as a crash or the OOM killer would: no shutdown, nothing flushed.
+    pub fn kill_hard(mut self) {
+        self.child.kill().expect("SIGKILL sent");
+        let status = self.child.wait().expect("tradewind is reaped");
+        assert_eq!(
+            std::os::unix::process::ExitStatusExt::signal(&status),
+            Some(9),
+            "{status:?}"
+        );
     }
 
     /// SIGTERM; answers the summary printed at exit.

@@ -169,7 +169,13 @@ impl StreamHandler<Result<Frame, WsProtocolError>> for Feed {
         }
         self.link.heard = true;
         match item {
-            Ok(Frame::Text(bytes)) => self.on_text(&bytes, ctx),
+            Ok(Frame::Text(bytes)) => {
+                self.counters.text_frames += 1;
+                if let Some(tap) = &self.peers.record {
+                    tap.frame(bytes.clone());
+                }
+                self.on_text(&bytes, ctx)
+            }
             Ok(Frame::Ping(payload)) => {
                 self.counters.pongs += 1;
                 if let Some(sink) = self.link.sink.as_mut() {

@@ -127,6 +127,8 @@ impl Serialize for FrameCounts {
 pub struct Counters {
     /// Frames by type.
     pub messages: FrameCounts,
+    /// Text frames received (decoded or not; a recorder is offered each).
+    pub text_frames: u64,
     /// Text bytes received.
     pub bytes: u64,
     /// Frames that did not decode (bad JSON, wrong shape, not UTF-8, binary).

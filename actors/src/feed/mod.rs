@@ -2,11 +2,13 @@
 //! are never silently wrong.
 //!
 //! Owns the connection, the local books and the subscriptions. Accepts [`SetWatchlist`]
-//! (the markets to stream; remembered across reconnects), [`GetMetrics`] and [`GetBook`].
+//! (the markets to stream; remembered across reconnects), [`GetMetrics`], [`GetBook`] and
+//! [`StopRecording`].
 //! Emits, to the recipients in [`FeedPeers`]: `BookUpdated` (conflated per consumer — the
 //! latest state, never a backlog), `BookStale` / `BookResynced` with the book's epoch,
 //! `FeedEvent::{Connected, Disconnected, Reconnecting}`, and the account's fills, order
-//! updates and market lifecycle events.
+//! updates and market lifecycle events; a recorder's tap ([`FeedPeers::record`]) is offered
+//! every text frame as received.
 //!
 //! A connection ends on a Close frame, TCP loss, a protocol error or the idle watchdog (no
 //! frame for `idle_timeout_ms`); the actor then marks every book stale and stops itself, and
@@ -81,6 +83,13 @@ pub struct GetBook {
     /// Market.
     pub ticker: Ticker,
 }
+
+/// Detaches the recorder ([`FeedPeers::record`]): no frame is offered to it after this one.
+/// Answers the feed's metrics at that instant, so their `text_frames` are exactly the frames
+/// offered while recording.
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "FeedMetrics")]
+pub struct StopRecording;
 
 /// A watched book as the feed holds it, fresh or not.
 #[derive(Debug, Clone)]
@@ -343,5 +352,19 @@ impl Handler<GetBook> for Feed {
             exchange_ts_ms: e.exchange_ts_ms,
             received_at: e.received_at,
         })
+    }
+}
+
+impl Handler<StopRecording> for Feed {
+    type Result = MessageResult<StopRecording>;
+
+    fn handle(&mut self, _msg: StopRecording, _ctx: &mut Context<Self>) -> Self::Result {
+        if self.peers.record.take().is_some() {
+            info!(
+                frames = self.counters.text_frames,
+                "recording detached from the feed"
+            );
+        }
+        MessageResult(self.metrics())
     }
 }

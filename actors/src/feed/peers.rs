@@ -8,9 +8,12 @@
 
 use actix::{Actor, Addr, Context, Handler, Recipient};
 
-use crate::market_data::{
-    BookResynced, BookStale, BookUpdated, FeedEvent, FillReceived, LifecycleReceived,
-    UserOrderReceived,
+use crate::{
+    market_data::{
+        BookResynced, BookStale, BookUpdated, FeedEvent, FillReceived, LifecycleReceived,
+        UserOrderReceived,
+    },
+    recording::Tap,
 };
 
 /// One consumer of books (the strategy, a probe, a recorder).
@@ -54,6 +57,8 @@ pub struct FeedPeers {
     pub user_orders: Vec<Recipient<UserOrderReceived>>,
     /// Market lifecycle events (metadata cache).
     pub lifecycle: Vec<Recipient<LifecycleReceived>>,
+    /// A recorder, offered every text frame as received (never waited for).
+    pub record: Option<Tap>,
 }
 
 impl FeedPeers {

@@ -3,7 +3,8 @@
 //! Accepts [`LookupMarket`] (from memory; a miss outside the selection is fetched once and
 //! kept), [`ListMarkets`], [`RefreshSelection`], [`LifecycleReceived`] (from the feed) and
 //! [`GetMetrics`]. Emits [`SetWatchlist`] to its watchers (the feed) whenever the set of open
-//! selected markets changes. All REST goes through the gateway's metadata lane.
+//! selected markets changes, and offers every market it fetches to a recorder's tap
+//! ([`MetadataPeers::record`]) when one listens. All REST goes through the gateway's metadata lane.
 //!
 //! The selection is fetched at start and every `ttl_s` (cursor pagination, `page_size` per
 //! page). A `market_lifecycle_v2` event for a cached market refreshes that market alone (once
@@ -46,6 +47,7 @@ use crate::{
     clock::SharedClock,
     gateway::{self, Gateway, GatewayError, GetEvents, GetMarkets, GetSeries},
     market_data::{LifecycleReceived, SetWatchlist},
+    recording::Tap,
 };
 
 /// A market's metadata, from memory when held (and fresh), else fetched once and kept.
@@ -102,6 +104,8 @@ pub struct MetadataPeers {
     pub series: Recipient<GetSeries>,
     /// Told the open selected markets whenever they change.
     pub watchers: Vec<Recipient<SetWatchlist>>,
+    /// A recorder, offered every market as fetched (never waited for).
+    pub record: Option<Tap>,
 }
 
 impl MetadataPeers {
@@ -116,6 +120,7 @@ impl MetadataPeers {
             events: gateway.clone().recipient(),
             series: gateway.clone().recipient(),
             watchers,
+            record: None,
         }
     }
 }
@@ -274,6 +279,7 @@ impl Metadata {
                         calls = fetched.calls,
                         "metadata selection refreshed"
                     );
+                    act.record(&fetched.markets);
                     act.store.replace_selection(fetched.markets, now);
                     act.store.put_details(fetched.events, fetched.series);
                     act.counters.selection_refreshes += 1;
@@ -311,7 +317,17 @@ impl Metadata {
         }));
     }
 
+    /// Offers fetched markets to the recorder, if one listens.
+    fn record(&self, markets: &[Market]) {
+        if let Some(tap) = &self.peers.record {
+            for m in markets {
+                tap.market(m);
+            }
+        }
+    }
+
     fn store_market(&mut self, market: Market) {
+        self.record(std::slice::from_ref(&market));
         let selected = self
             .store
             .in_selection(market.ticker.as_str(), Some(&market.event_ticker));

@@ -6,11 +6,17 @@
 //! an update of a newer epoch arrives, and the strategy is told so it can pull its quotes.
 //! Forecasts come through [`super::source`]: fetched from Open-Meteo outside the gateway (it is
 //! another host) on the model cycle's schedule, or read from a file reloaded when it changes
-//! (`refresh`); after a GFS window only a newer one is traded on ([`super::cycle`]).
+//! (`refresh`); after a GFS window only a newer one is traded on ([`super::cycle`]). Market
+//! lifecycle events (`LifecycleReceived`: paused, reactivated, determined, close moved) keep
+//! the metadata it holds current, so each view says whether its market is tradable and when
+//! it closes.
 
 use std::{
     collections::{HashMap, HashSet},
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
 };
 
 use actix::{
@@ -18,24 +24,28 @@ use actix::{
     WrapFuture,
 };
 use chrono::{DateTime, Utc};
-use kalshi::{Count, Ticker, num::PriceRanges, rest::Market};
-use tracing::{debug, warn};
+use kalshi::{
+    Count, Ticker,
+    num::PriceRanges,
+    rest::Market,
+    types::{LifecycleEventType, MarketStatus},
+};
+use tracing::warn;
 
 use super::{
     config::StrategyConfig,
     cycle::ForecastCycle,
     forecast::Forecast,
-    interface::{Intent, MarketView, Strategy, StrategyFactory},
+    interface::{Strategy, StrategyFactory},
     metrics::{Counters, StrategyMetrics},
     source::ForecastFile,
 };
 use crate::{
     blackout::BlackoutChanged,
     clock::SharedClock,
-    market_data::{BookResynced, BookStale, BookUpdated},
+    market_data::{BookResynced, BookStale, BookUpdated, LifecycleReceived},
     metadata::LookupMarket,
-    orders::{CancelAll, GetTrackedPositions, OrderEvent, Submit},
-    stamps::{PathStamps, Stamp},
+    orders::{Amend, Cancel, CancelAll, GetTrackedPositions, OrderEvent, Submit},
 };
 
 /// Where the strategy's intents and lookups go.
@@ -45,6 +55,10 @@ pub struct StrategyPeers {
     pub submit: Recipient<Submit>,
     /// The order manager's `CancelAll` (per market).
     pub cancel_all: Recipient<CancelAll>,
+    /// The order manager's `Cancel` (one order).
+    pub cancel: Recipient<Cancel>,
+    /// The order manager's `Amend`.
+    pub amend: Recipient<Amend>,
     /// The metadata cache.
     pub markets: Recipient<LookupMarket>,
     /// The order manager's positions, read at every start (restarts included); `None` waits
@@ -72,9 +86,9 @@ pub struct StopStrategy;
 /// What the actor holds per market: its metadata, its price grid and its fair probability under
 /// the current forecast — computed when the market or the forecast arrives, not per update.
 pub(super) struct Priced {
-    market: Market,
-    grid: Arc<PriceRanges>,
-    fair: Option<f64>,
+    pub(super) market: Market,
+    pub(super) grid: Arc<PriceRanges>,
+    pub(super) fair: Option<f64>,
 }
 
 /// The strategy actor.
@@ -105,6 +119,16 @@ pub struct StrategyActor {
     pub(super) cycle: ForecastCycle,
     /// The next scheduled Open-Meteo fetch (cancelled when a GFS window's end fetches early).
     pub(super) next_fetch: Option<SpawnHandle>,
+    /// A [`Wake`] is in the mailbox: the strategy's waker sends no other until it is handled
+    /// (so a strategy woken per line of input cannot flood the mailbox).
+    pub(super) wake_pending: Arc<AtomicBool>,
+    /// The last fresh book of each market, to ask the strategy again when something else
+    /// about the market changes (its fair value, its status).
+    pub(super) books: HashMap<Ticker, BookUpdated>,
+    /// Whether the forecast was tradable at the timer's last look.
+    pub(super) tradable_seen: bool,
+    /// Fair values were recomputed since the timer's last look.
+    pub(super) repriced: bool,
 }
 
 impl std::fmt::Debug for StrategyActor {
@@ -148,67 +172,10 @@ impl StrategyActor {
             blackout: false,
             cycle: ForecastCycle::default(),
             next_fetch: None,
-        }
-    }
-
-    pub(super) fn dispatch(&mut self, intents: Vec<Intent>, ctx: &mut Context<Self>) {
-        self.dispatch_stamped(intents, PathStamps::default(), ctx);
-    }
-
-    /// Sends `intents`; placements carry `stamps` (the book's, with the decision's).
-    fn dispatch_stamped(
-        &mut self,
-        intents: Vec<Intent>,
-        stamps: PathStamps,
-        ctx: &mut Context<Self>,
-    ) {
-        if !self.cfg.enabled {
-            return;
-        }
-        for intent in intents {
-            match intent {
-                Intent::Place(p)
-                    if self
-                        .stale
-                        .get(&p.spec.ticker)
-                        .is_some_and(|e| p.book_epoch <= *e) =>
-                {
-                    // Priced on a book the feed has since called stale (a strategy may place
-                    // from a fill or a timer): never sent.
-                    self.counters.dropped_stale += 1;
-                }
-                Intent::Place(p) => {
-                    self.counters.intents += 1;
-                    let ticker = p.spec.ticker.clone();
-                    let send = self.peers.submit.send(Submit {
-                        stamps,
-                        ..Submit::from(p)
-                    });
-                    ctx.spawn(send.into_actor(self).map(move |res, act, ctx| match res {
-                        Ok(Ok(placed)) => {
-                            act.counters.accepted += 1;
-                            debug!(key = %placed.key, state = ?placed.state, "order accepted");
-                        }
-                        Ok(Err(refusal)) => {
-                            *act.counters.refused.entry(refusal.reason()).or_default() += 1;
-                            debug!(%refusal, "intent refused");
-                            // The strategy may count on the order: tell it there is none.
-                            let intents = act.strategy.on_order_done(&ticker);
-                            act.dispatch(intents, ctx);
-                        }
-                        Err(e) => {
-                            *act.counters.refused.entry("mailbox".into()).or_default() += 1;
-                            warn!(error = %e, "order manager unreachable");
-                        }
-                    }));
-                }
-                Intent::CancelMarket(ticker) => {
-                    self.counters.cancels += 1;
-                    self.peers.cancel_all.do_send(CancelAll {
-                        ticker: Some(ticker),
-                    });
-                }
-            }
+            wake_pending: Arc::new(AtomicBool::new(false)),
+            books: HashMap::new(),
+            tradable_seen: false,
+            repriced: false,
         }
     }
 
@@ -234,8 +201,10 @@ impl StrategyActor {
         }));
     }
 
-    /// Prices every known market under the current forecast.
+    /// Prices every known market under the current forecast (the timer then asks the
+    /// strategy again about every market).
     pub(super) fn reprice(&mut self) {
+        self.repriced = true;
         for p in self.markets.values_mut() {
             p.fair = self.forecast.fair_probability(&p.market, self.cfg.bias_f);
         }
@@ -269,30 +238,29 @@ impl Handler<BookUpdated> for StrategyActor {
             }
             self.stale.remove(&msg.ticker);
         }
-        let Some(priced) = self.markets.get(&msg.ticker) else {
+        if !self.markets.contains_key(&msg.ticker) {
             self.counters.skipped_no_metadata += 1;
             self.look_up(msg.ticker, ctx);
             return;
-        };
-        let view = MarketView {
-            grid: priced.grid.clone(),
-            // A stale forecast, or one a GFS window's end made old, is not traded on (the
-            // state says so: `idle: forecast stale`, `idle: waiting for a newer forecast`).
-            fair: priced.fair.filter(|_| self.forecast_tradable()),
-            position: self
-                .positions
-                .get(&msg.ticker)
-                .copied()
-                .unwrap_or(Count::ZERO),
-            now: self.clock.now(),
-            ticker: msg.ticker,
-            epoch: msg.epoch,
-            book: msg.book,
-        };
-        self.counters.books_evaluated += 1;
-        let intents = self.strategy.on_book(&view);
-        let stamps = msg.stamps.with(Stamp::Decided, self.clock.monotonic_ns());
-        self.dispatch_stamped(intents, stamps, ctx);
+        }
+        self.books.insert(msg.ticker.clone(), msg.clone());
+        self.evaluate(msg, ctx);
+    }
+}
+
+/// Asks the strategy actor to call [`Strategy::on_wake`] (sent by the strategy's
+/// [`super::interface::Waker`]).
+#[derive(Debug, Clone, Copy, Message)]
+#[rtype(result = "()")]
+pub struct Wake;
+
+impl Handler<Wake> for StrategyActor {
+    type Result = ();
+
+    fn handle(&mut self, _: Wake, ctx: &mut Context<Self>) {
+        self.wake_pending.store(false, Ordering::SeqCst);
+        let intents = self.strategy.on_wake();
+        self.dispatch(intents, ctx);
     }
 }
 
@@ -301,6 +269,7 @@ impl Handler<BookStale> for StrategyActor {
 
     fn handle(&mut self, msg: BookStale, ctx: &mut Context<Self>) {
         self.stale.insert(msg.ticker.clone(), msg.epoch);
+        self.books.remove(&msg.ticker);
         let intents = self.strategy.on_book_stale(&msg.ticker);
         self.dispatch(intents, ctx);
     }
@@ -316,15 +285,48 @@ impl Handler<BookResynced> for StrategyActor {
     }
 }
 
+/// A market paused, reactivated, determined or settled, or its close moved: the metadata held
+/// follows, so the next [`MarketView`](super::MarketView) says so (`tradable`, `close_time`).
+impl Handler<LifecycleReceived> for StrategyActor {
+    type Result = ();
+
+    fn handle(&mut self, msg: LifecycleReceived, ctx: &mut Context<Self>) {
+        let e = msg.event;
+        let ticker = e.market_ticker.clone();
+        let Some(priced) = self.markets.get_mut(&e.market_ticker) else {
+            return;
+        };
+        let m = &mut priced.market;
+        match e.event_type {
+            LifecycleEventType::Deactivated => m.status = MarketStatus::Inactive,
+            LifecycleEventType::Activated => m.status = MarketStatus::Active,
+            LifecycleEventType::Determined => m.status = MarketStatus::Determined,
+            LifecycleEventType::Settled => m.status = MarketStatus::Finalized,
+            LifecycleEventType::CloseDateUpdated => {
+                if let Some(t) = e.close_ts.and_then(|s| DateTime::from_timestamp(s, 0)) {
+                    m.close_time = t;
+                }
+            }
+            _ => {}
+        }
+        // The strategy hears of it now, not at the market's next book (a paused market's
+        // quotes come off at once).
+        self.reevaluate(&ticker, ctx);
+    }
+}
+
 impl Handler<OrderEvent> for StrategyActor {
     type Result = ();
 
     fn handle(&mut self, msg: OrderEvent, ctx: &mut Context<Self>) {
         let intents = match msg {
-            OrderEvent::Updated(order) if order.state.is_terminal() => {
-                self.strategy.on_order_done(&order.spec.ticker)
+            OrderEvent::Updated(order) => {
+                let mut intents = self.strategy.on_order(&order);
+                if order.state.is_terminal() {
+                    intents.extend(self.strategy.on_order_done(&order.spec.ticker));
+                }
+                intents
             }
-            OrderEvent::Updated(_) => Vec::new(),
             OrderEvent::Filled { fill, position } => {
                 self.counters.fills += 1;
                 self.positions.insert(fill.ticker.clone(), position);

@@ -1,14 +1,15 @@
 //! The strategy actor against stand-in peers: it acts only on fresh books, stamps intents
 //! with the book's epoch, stays silent on a stale book until a newer epoch arrives, and pulls
 //! its quotes when a quoted book goes stale; a strategy that panics is rebuilt from its
-//! factory while the actor keeps its address.
+//! factory while the actor keeps its address; lifecycle events reach the views (`tradable`,
+//! `close_time`).
 
 use std::sync::{
     Arc, Mutex,
     atomic::{AtomicUsize, Ordering},
 };
 
-use actix::{Actor, Context, Handler};
+use actix::{Actor, Addr, Context, Handler};
 use chrono::{TimeZone, Utc};
 use kalshi::{
     Count, Price, Ticker, book::OrderBook, level::PriceLevel, rest::Market, types::BookSide,
@@ -24,7 +25,7 @@ use crate::{
     market_data::{BookStale, BookUpdated, StaleReason},
     metadata::{LookupMarket, MetadataError},
     orders::OrderSpec,
-    orders::{CancelAll, OrderState, Placed, Refusal, Submit},
+    orders::{Amend, Cancel, CancelAll, OrderState, Placed, Refusal, Submit},
     stamps::{PathStamps, Stamp},
     supervision::{ChildEvent, ChildEventKind, OnStop, supervise},
 };
@@ -34,12 +35,47 @@ use crate::{
 struct Asked {
     submits: Vec<Submit>,
     cancels: Vec<CancelAll>,
+    order_cancels: Vec<Cancel>,
+    amends: Vec<Amend>,
 }
 
+/// The stand-in order manager and metadata cache: records what it is asked, accepts every
+/// placement and cancel, and refuses every amend (an unknown order).
 struct Peer(Arc<Mutex<Asked>>, Market);
 
 impl Actor for Peer {
     type Context = Context<Self>;
+}
+
+/// The strategy's peers, all `peer`; positions are seeded by hand.
+fn peers(peer: &Addr<Peer>) -> StrategyPeers {
+    StrategyPeers {
+        submit: peer.clone().recipient(),
+        cancel_all: peer.clone().recipient(),
+        cancel: peer.clone().recipient(),
+        amend: peer.clone().recipient(),
+        markets: peer.clone().recipient(),
+        positions: None,
+    }
+}
+
+impl Handler<Cancel> for Peer {
+    type Result = Result<OrderState, Refusal>;
+
+    fn handle(&mut self, msg: Cancel, _: &mut Context<Self>) -> Self::Result {
+        self.0.lock().unwrap().order_cancels.push(msg);
+        Ok(OrderState::PendingCancel)
+    }
+}
+
+impl Handler<Amend> for Peer {
+    type Result = Result<Placed, Refusal>;
+
+    fn handle(&mut self, msg: Amend, _: &mut Context<Self>) -> Self::Result {
+        let key = msg.key.clone();
+        self.0.lock().unwrap().amends.push(msg);
+        Err(Refusal::NoSuchOrder(key))
+    }
 }
 
 impl Handler<Submit> for Peer {
@@ -171,12 +207,7 @@ async fn acts_only_on_fresh_books_and_stamps_the_epoch() {
         cfg,
         StrategyFactory::new(|| Eager),
         String::new(),
-        StrategyPeers {
-            submit: peer.clone().recipient(),
-            cancel_all: peer.clone().recipient(),
-            markets: peer.clone().recipient(),
-            positions: None,
-        },
+        peers(&peer),
         clock.clone(),
     )
     .start();
@@ -306,14 +337,9 @@ async fn a_strategy_that_panics_is_rebuilt_from_its_factory() {
     cfg.forecast.source = ForecastSource::None;
     cfg.timer_ms = 1;
     let asked = Arc::new(Mutex::new(Asked::default()));
-    let peer = Peer(asked, market("KXHIGHNY-26NOV28-B50.5")).start();
+    let peer = Peer(asked.clone(), market("KXHIGHNY-26NOV28-B50.5")).start();
     let probe = Events(Vec::new()).start();
-    let peers = StrategyPeers {
-        submit: peer.clone().recipient(),
-        cancel_all: peer.clone().recipient(),
-        markets: peer.recipient(),
-        positions: None,
-    };
+    let peers = peers(&peer);
     let actor = StrategyActor::new(cfg, factory, String::new(), peers, LiveClock::shared());
     let actor = supervise(
         "strategy",
@@ -336,6 +362,21 @@ async fn a_strategy_that_panics_is_rebuilt_from_its_factory() {
         actix_rt::time::sleep(std::time::Duration::from_millis(2)).await;
     }
     assert_eq!(builds.load(Ordering::SeqCst), 2);
+    // The old strategy's orders were cancelled, every market's, before the new one started.
+    let _ = peer
+        .send(Cancel {
+            key: "probe".into(),
+        })
+        .await; // a round trip: mail read
+    assert!(
+        asked
+            .lock()
+            .unwrap()
+            .cancels
+            .iter()
+            .any(|c| c.ticker.is_none()),
+        "no cancel of every order on the restart"
+    );
     let seen = probe.send(Seen).await.unwrap();
     assert!(
         seen.iter().any(|e| e.actor == "strategy"
@@ -346,3 +387,84 @@ async fn a_strategy_that_panics_is_rebuilt_from_its_factory() {
 
 #[path = "cycle_actor_tests.rs"]
 mod cycle;
+
+#[path = "intent_actor_tests.rs"]
+mod intents;
+
+/// What a view said of its market: tradable, and its close.
+type MarketSaid = (bool, chrono::DateTime<Utc>);
+
+/// Records what each view said of its market.
+struct Recorder(Arc<Mutex<Vec<MarketSaid>>>);
+
+impl Strategy for Recorder {
+    fn on_book(&mut self, view: &MarketView) -> Vec<Intent> {
+        self.0
+            .lock()
+            .unwrap()
+            .push((view.tradable, view.close_time));
+        Vec::new()
+    }
+}
+
+#[actix_rt::test]
+async fn lifecycle_events_reach_the_view_tradable_and_close_time() {
+    use crate::market_data::LifecycleReceived;
+    let ticker = Ticker::new("KXHIGHNY-26NOV28-B50.5").unwrap();
+    let asked = Arc::new(Mutex::new(Asked::default()));
+    let peer = Peer(asked, market(ticker.as_str())).start();
+    let mut cfg = StrategyConfig::default();
+    cfg.forecast.source = ForecastSource::None;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let actor = StrategyActor::new(
+        cfg,
+        StrategyFactory::new(move || Recorder(record.clone())),
+        String::new(),
+        peers(&peer),
+        LiveClock::shared(),
+    )
+    .start();
+    // The first updates fetch the metadata; wait for a view.
+    let mut tries = 0;
+    while seen.lock().unwrap().is_empty() {
+        actor.send(update(&ticker, 1)).await.unwrap();
+        let _ = peer.send(CancelAll { ticker: None }).await;
+        tries += 1;
+        assert!(tries < 1000, "no view");
+    }
+    let close = market(ticker.as_str()).close_time;
+    assert_eq!(seen.lock().unwrap().last().copied(), Some((true, close)));
+    let event = |json: serde_json::Value| LifecycleReceived {
+        event: serde_json::from_value(json).unwrap(),
+        received_at: Utc::now(),
+    };
+    let last = || async {
+        actor.send(update(&ticker, 1)).await.unwrap();
+        seen.lock().unwrap().last().copied().unwrap()
+    };
+    let t = ticker.as_str();
+    let views = seen.lock().unwrap().len();
+    actor
+        .send(event(
+            serde_json::json!({"event_type": "deactivated", "market_ticker": t}),
+        ))
+        .await
+        .unwrap();
+    // Asked again at once with the market's last book, not at its next one.
+    assert_eq!(seen.lock().unwrap().len(), views + 1);
+    assert_eq!(seen.lock().unwrap().last().copied(), Some((false, close)));
+    assert_eq!(last().await, (false, close));
+    let moved = close - chrono::Duration::hours(1);
+    let ts = moved.timestamp();
+    let moved_json =
+        serde_json::json!({"event_type": "close_date_updated", "market_ticker": t, "close_ts": ts});
+    actor.send(event(moved_json)).await.unwrap();
+    actor
+        .send(event(
+            serde_json::json!({"event_type": "activated", "market_ticker": t}),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(last().await, (true, moved));
+}

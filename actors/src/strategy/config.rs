@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{
+    external::{ExternalConfig, ExternalStrategy},
     fair_value::{FairValue, FairValueConfig},
     interface::StrategyFactory,
+    quoter::{Quoter, QuoterConfig},
 };
 
 /// The strategy actor's settings.
@@ -25,6 +27,10 @@ pub struct StrategyConfig {
     pub bias_f: f64,
     /// The fair-value strategy.
     pub fair_value: FairValueConfig,
+    /// The quoter.
+    pub quoter: QuoterConfig,
+    /// The external strategy (a child process).
+    pub external: ExternalConfig,
     /// Where fair probabilities come from.
     pub forecast: ForecastConfig,
 }
@@ -37,13 +43,14 @@ impl Default for StrategyConfig {
             timer_ms: 1_000,
             bias_f: 0.0,
             fair_value: FairValueConfig::default(),
+            quoter: QuoterConfig::default(),
+            external: ExternalConfig::default(),
             forecast: ForecastConfig::default(),
         }
     }
 }
 
-/// `[strategy] kind`: the built-in strategy to run. Only `fair_value` exists so far; the
-/// names of the ones planned (`quoter`, `external`) are refused with a message saying so.
+/// `[strategy] kind`: the built-in strategy to run: `fair_value`, `quoter` or `external`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", try_from = "String")]
 #[non_exhaustive]
@@ -51,13 +58,16 @@ pub enum StrategyKind {
     /// [`FairValue`]: takes (and optionally quotes) when the forecast's probability beats the
     /// book; `[strategy.fair_value]`.
     FairValue,
+    /// [`Quoter`]: rests post-only bids and asks around the forecast's fair value, amended in
+    /// place; `[strategy.quoter]`.
+    Quoter,
+    /// [`ExternalStrategy`]: a child process speaking the line protocol;
+    /// `[strategy.external]`.
+    External,
 }
 
 /// The kinds accepted, as the config spells them.
-pub const STRATEGY_KINDS: &[&str] = &["fair_value"];
-
-/// Planned kinds, refused until they are built.
-const PLANNED_KINDS: &[&str] = &["quoter", "external"];
+pub const STRATEGY_KINDS: &[&str] = &["fair_value", "quoter", "external"];
 
 impl TryFrom<String> for StrategyKind {
     type Error = String;
@@ -70,13 +80,9 @@ impl TryFrom<String> for StrategyKind {
             .join(", ");
         match kind.as_str() {
             "fair_value" => Ok(StrategyKind::FairValue),
-            k if PLANNED_KINDS.contains(&k) => Err(format!(
-                "strategy kind {k:?} is not available yet; accepted: {accepted}"
-            )),
-            k => Err(format!(
-                "unknown strategy kind {k:?}; accepted: {accepted} ({} are not available yet)",
-                PLANNED_KINDS.join(" and ")
-            )),
+            "quoter" => Ok(StrategyKind::Quoter),
+            "external" => Ok(StrategyKind::External),
+            k => Err(format!("unknown strategy kind {k:?}; accepted: {accepted}")),
         }
     }
 }
@@ -175,6 +181,14 @@ impl StrategyConfig {
                 let cfg = self.fair_value.clone();
                 StrategyFactory::new(move || FairValue::new(cfg.clone()))
             }
+            StrategyKind::Quoter => {
+                let cfg = self.quoter.clone();
+                StrategyFactory::new(move || Quoter::new(cfg.clone()))
+            }
+            StrategyKind::External => {
+                let cfg = self.external.clone();
+                StrategyFactory::new(move || ExternalStrategy::new(cfg.clone()))
+            }
         }
     }
 
@@ -186,6 +200,10 @@ impl StrategyConfig {
             .into_iter()
             .map(|e| e.replacen("strategy.", "strategy.fair_value.", 1))
             .collect();
+        errors.extend(self.quoter.validate());
+        if self.kind == StrategyKind::External {
+            errors.extend(self.external.validate());
+        }
         if self.timer_ms == 0 {
             errors.push("strategy.timer_ms: must be at least 1".into());
         }
@@ -271,23 +289,29 @@ mod tests {
     }
 
     #[test]
-    fn kind_accepts_fair_value_and_refuses_the_rest_by_name() {
+    fn kind_accepts_the_three_built_ins_and_refuses_the_rest_by_name() {
         let read = |text: &str| toml::from_str::<StrategyConfig>(text).map_err(|e| e.to_string());
         assert_eq!(read("").unwrap().kind, StrategyKind::FairValue);
         assert_eq!(
             read("kind = \"fair_value\"").unwrap().kind,
             StrategyKind::FairValue
         );
-        for planned in ["quoter", "external"] {
-            let err = read(&format!("kind = {planned:?}")).unwrap_err();
-            assert!(err.contains("not available yet"), "{err}");
-            assert!(err.contains("\"fair_value\""), "{err}");
-        }
+        assert_eq!(
+            read("kind = \"quoter\"").unwrap().kind,
+            StrategyKind::Quoter
+        );
+        assert_eq!(
+            read("kind = \"external\"").unwrap().kind,
+            StrategyKind::External
+        );
         let err = read("kind = \"martingale\"").unwrap_err();
         assert!(
             err.contains("unknown strategy kind \"martingale\""),
             "{err}"
         );
-        assert!(err.contains("accepted: \"fair_value\""), "{err}");
+        assert!(
+            err.contains("accepted: \"fair_value\", \"quoter\", \"external\""),
+            "{err}"
+        );
     }
 }

@@ -46,12 +46,7 @@ async fn after_a_gfs_window_only_a_newer_forecast_is_traded_on() {
         cfg,
         StrategyFactory::new(|| Eager),
         String::new(),
-        StrategyPeers {
-            submit: peer.clone().recipient(),
-            cancel_all: peer.clone().recipient(),
-            markets: peer.clone().recipient(),
-            positions: None,
-        },
+        peers(&peer),
         LiveClock::shared(),
     )
     .start();

@@ -40,6 +40,8 @@ fn view(bid: &str, ask: &str, fair: f64, position: i64) -> MarketView {
         fair: Some(fair),
         position: Count::from_whole(position),
         now: Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap(),
+        close_time: Utc.with_ymd_and_hms(2026, 11, 29, 5, 0, 0).unwrap(),
+        tradable: true,
     }
 }
 
@@ -48,7 +50,7 @@ fn places(intents: &[Intent]) -> Vec<(BookSide, Price, i64)> {
         .iter()
         .filter_map(|i| match i {
             Intent::Place(p) => Some((p.spec.side, p.spec.price, p.spec.count.centis() / 100)),
-            Intent::CancelMarket(_) => None,
+            _ => None,
         })
         .collect()
 }

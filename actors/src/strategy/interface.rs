@@ -12,29 +12,37 @@
 //!   book that has since gone stale is dropped, never sent.
 //! - **Orders**: intents go to the order manager, which applies the risk limits of `[orders]`
 //!   and the blackout gate, journals each order before sending it and places it exactly once.
-//!   A refused intent and an order that ends (filled, cancelled, rejected) are both reported
-//!   through [`Strategy::on_order_done`]; fills through [`Strategy::on_fill`].
+//!   Every change of an order is reported through [`Strategy::on_order`] (its key is the
+//!   handle for [`Intent::Amend`] and [`Intent::Cancel`]); a refused intent through
+//!   [`Strategy::on_refused`]; a refused placement and an order that ends (filled, cancelled,
+//!   rejected) both through [`Strategy::on_order_done`]; fills through [`Strategy::on_fill`].
+//! - **Wakes**: a strategy that decides on another thread gets a [`Waker`] in
+//!   [`Strategy::on_start`] and returns its intents from [`Strategy::on_wake`].
 //! - **Positions**: [`MarketView::position`] is the order manager's position in the market,
 //!   read at start (after reconciliation with the exchange) and updated on every fill.
 //! - **Time**: [`MarketView::now`] and [`Strategy::on_timer`] come from the engine's clock
 //!   (injected, so tests can fake it); a strategy should not read the system clock itself.
 //! - **One thread**: the callbacks are called one at a time, from the strategy actor; a
 //!   strategy needs no locks. A panic in a callback is caught, the actor is restarted in place
-//!   and the strategy is rebuilt from its [`StrategyFactory`] (its own state is lost; positions
-//!   and books come back from the engine).
+//!   and the strategy is rebuilt from its [`StrategyFactory`] (its own state is lost; the
+//!   engine's resting orders are cancelled first, as nothing would manage them; positions and
+//!   books come back from the engine).
+//! - **Asked again**: [`Strategy::on_book`] is also called with a market's last fresh book
+//!   when its status or close changes, or its fair value does (a forecast loaded, gone stale
+//!   or made old by a GFS window's end) — a quiet market's quotes follow at once.
 //!
 //! # Money
 //! A strategy may compute in `f64` (a probability, a threshold), but an order's price is a
 //! [`Price`] on the market's grid ([`MarketView::grid`]) and its size a [`Count`]: exact
 //! fixed-point numbers, never floats.
 
-use std::sync::Arc;
+use std::{collections::BTreeMap, sync::Arc};
 
 use chrono::{DateTime, Utc};
 use kalshi::{Count, Price, Ticker, book::OrderBook, num::PriceRanges, types::BookSide};
 
 use crate::{
-    orders::{OrderSpec, Submit},
+    orders::{OrderRecord, OrderSpec, Submit},
     stamps::PathStamps,
 };
 
@@ -61,6 +69,13 @@ pub struct MarketView {
     pub position: Count,
     /// Now, by the engine's clock.
     pub now: DateTime<Utc>,
+    /// When the market closes (from its metadata; moved by `close_date_updated` lifecycle
+    /// events). After it, every order operation, cancels included, is refused by Kalshi.
+    pub close_time: DateTime<Utc>,
+    /// Whether the market accepts orders: its status is `active` (from its metadata, kept
+    /// current by `market_lifecycle_v2` events: `false` while it is paused or once it is
+    /// determined).
+    pub tradable: bool,
 }
 
 /// An order the strategy wants.
@@ -84,13 +99,65 @@ impl From<PlaceIntent> for Submit {
     }
 }
 
+/// A change to one of this engine's resting orders: a new YES price and/or a new resting size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmendIntent {
+    /// The order's key ([`OrderRecord::key`], its client order id).
+    pub key: String,
+    /// The new YES price, on the market's grid.
+    pub price: Price,
+    /// The new resting size (> 0; cancel to go to zero).
+    pub remaining: Count,
+}
+
 /// What a strategy asks the order manager for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Intent {
     /// Place an order (subject to the risk limits and the blackout gate).
     Place(PlaceIntent),
+    /// Amend a resting order in place: Kalshi keeps it (and, for a smaller size at the same
+    /// price, its queue position). Same price and a smaller size is a decrease, which passes
+    /// the blackout gate; anything else is gated and risk-checked like a new order.
+    Amend(AmendIntent),
+    /// Cancel one order by its key (always allowed, blackouts included).
+    Cancel(String),
     /// Cancel this engine's resting orders in a market (always allowed, blackouts included).
     CancelMarket(Ticker),
+}
+
+impl Intent {
+    /// The market an intent concerns, where it names one (a cancel or amend names an order).
+    pub fn ticker(&self) -> Option<&Ticker> {
+        match self {
+            Intent::Place(p) => Some(&p.spec.ticker),
+            Intent::CancelMarket(t) => Some(t),
+            Intent::Amend(_) | Intent::Cancel(_) => None,
+        }
+    }
+}
+
+/// Asks the engine to call [`Strategy::on_wake`] soon: for a strategy that decides on another
+/// thread (a model, a child process) and has intents waiting. Cheap to clone; waking a
+/// strategy whose actor has stopped does nothing.
+#[derive(Clone)]
+pub struct Waker(Arc<dyn Fn() + Send + Sync>);
+
+impl Waker {
+    /// A waker calling `wake` (the strategy actor passes one that messages itself).
+    pub fn new(wake: impl Fn() + Send + Sync + 'static) -> Waker {
+        Waker(Arc::new(wake))
+    }
+
+    /// Asks for a call to [`Strategy::on_wake`] (several wakes before it may be one call).
+    pub fn wake(&self) {
+        (self.0)();
+    }
+}
+
+impl std::fmt::Debug for Waker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Waker")
+    }
 }
 
 /// Decision code behind the strategy actor. Every callback returns the intents to send (often
@@ -128,6 +195,26 @@ pub trait Strategy: Send {
         Vec::new()
     }
 
+    /// One of this engine's orders changed: journaled (`PendingNew`, with its key — the
+    /// handle for [`Intent::Amend`] and [`Intent::Cancel`]), resting, amended, partly filled,
+    /// cancel pending, or over. Orders found on the exchange at start-up arrive here too. Called
+    /// before [`Strategy::on_order_done`] for an order that is over. Default: nothing.
+    fn on_order(&mut self, order: &OrderRecord) -> Vec<Intent> {
+        let _ = order;
+        Vec::new()
+    }
+
+    /// The order manager refused an intent (`reason` says why: a risk limit, the blackout
+    /// gate, an unknown order, the kill switch…). Default: a refused placement is reported
+    /// through [`Strategy::on_order_done`]; other refusals are ignored.
+    fn on_refused(&mut self, intent: &Intent, reason: &str) -> Vec<Intent> {
+        let _ = reason;
+        match intent {
+            Intent::Place(p) => self.on_order_done(&p.spec.ticker),
+            _ => Vec::new(),
+        }
+    }
+
     /// The periodic tick (`strategy.timer_ms`), with the engine's time. Default: nothing.
     fn on_timer(&mut self, now: DateTime<Utc>) -> Vec<Intent> {
         let _ = now;
@@ -147,6 +234,28 @@ pub trait Strategy: Send {
     fn on_blackout(&mut self, active: bool) -> Vec<Intent> {
         let _ = active;
         Vec::new()
+    }
+
+    /// The strategy actor started (at the engine's start and after every restart): `waker`
+    /// asks for a call to [`Strategy::on_wake`] from any thread. Default: nothing.
+    fn on_start(&mut self, waker: Waker) -> Vec<Intent> {
+        let _ = waker;
+        Vec::new()
+    }
+
+    /// Asked for through the [`Waker`] given to [`Strategy::on_start`]: return what is
+    /// waiting. Default: nothing.
+    fn on_wake(&mut self) -> Vec<Intent> {
+        Vec::new()
+    }
+
+    /// The strategy's own counts and gauges (`requotes`, `external_restarts`), reported with the
+    /// strategy actor's metrics (`/metrics`: `tradewind_strategy_<name>`) and in the run's
+    /// summary (`strategy: <name>`). Names should not repeat the actor's own counters
+    /// (`intents`, `amends`, `cancels`, …). A strategy rebuilt after a panic starts again
+    /// from zero. Default: none.
+    fn counters(&self) -> BTreeMap<String, u64> {
+        BTreeMap::new()
     }
 }
 

@@ -5,15 +5,20 @@
 //! next fresh update), and its answer to the guardian's heartbeat: ready once it knows the
 //! positions held.
 
-use std::time::Duration;
+use std::{sync::atomic::Ordering, time::Duration};
 
 use actix::{Actor, ActorFutureExt, AsyncContext, Context, Handler, Supervised, WrapFuture};
 use kalshi::Ticker;
 use tracing::{info, warn};
 
-use super::{actor::StrategyActor, config::ForecastSource, source::ForecastFile};
+use super::{
+    actor::{StrategyActor, Wake},
+    config::ForecastSource,
+    interface::Waker,
+    source::ForecastFile,
+};
 use crate::{
-    orders::GetTrackedPositions,
+    orders::{CancelAll, GetTrackedPositions},
     supervision::{Heartbeat, Liveness},
 };
 
@@ -31,7 +36,9 @@ impl Actor for StrategyActor {
             }
             ForecastSource::OpenMeteo => self.fetch_open_meteo(ctx),
         }
+        self.start_strategy(ctx);
         ctx.run_interval(Duration::from_millis(self.cfg.timer_ms), |act, ctx| {
+            act.check_forecast(ctx);
             let intents = act.strategy.on_timer(act.clock.now());
             act.dispatch(intents, ctx);
         });
@@ -40,6 +47,22 @@ impl Actor for StrategyActor {
 }
 
 impl StrategyActor {
+    /// Tells the strategy it runs, with a waker that messages this actor.
+    fn start_strategy(&mut self, ctx: &mut Context<Self>) {
+        let me = ctx.address().downgrade();
+        let pending = self.wake_pending.clone();
+        let waker = Waker::new(move || {
+            if pending.swap(true, Ordering::SeqCst) {
+                return; // one is in the mailbox already
+            }
+            if let Some(me) = me.upgrade() {
+                me.do_send(Wake);
+            }
+        });
+        let intents = self.strategy.on_start(waker);
+        self.dispatch(intents, ctx);
+    }
+
     /// Reads the positions held from the order manager (when it has that peer).
     fn read_positions(&mut self, ctx: &mut Context<Self>) {
         let Some(peer) = self.peers.positions.clone() else {
@@ -63,7 +86,14 @@ impl StrategyActor {
 impl Supervised for StrategyActor {
     fn restarting(&mut self, _ctx: &mut Context<Self>) {
         // The strategy may have panicked half-way through a change: its state is not trusted.
+        // Its resting orders would outlive it unmanaged (the new one knows none of them; an
+        // external strategy's old process is gone): they are cancelled before it starts.
+        if self.cfg.enabled {
+            self.peers.cancel_all.do_send(CancelAll { ticker: None });
+            self.counters.cancels += 1;
+        }
         self.strategy = self.factory.build();
+        self.books.clear();
         if self.blackout {
             // A fresh strategy holds no quotes to pull: only the state matters.
             let _pulls = self.strategy.on_blackout(true);

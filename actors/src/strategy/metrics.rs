@@ -1,7 +1,8 @@
 //! The strategy actor's metrics: books seen and evaluated or skipped, intents asked for,
 //! accepted, refused and dropped, cancels, fills and forecast loads (counters), and the
 //! forecast's coverage and age, markets priced and the blackout now, and the strategy's state
-//! (`trading` or `idle` and why: [`super::state`]).
+//! (`trading` or `idle` and why: [`super::state`]), and the strategy's own counts
+//! ([`super::Strategy::counters`]).
 
 use std::collections::BTreeMap;
 
@@ -31,6 +32,10 @@ pub struct Counters {
     pub refused: BTreeMap<String, u64>,
     /// Per-market cancels asked for.
     pub cancels: u64,
+    /// Cancels of one order asked for.
+    pub order_cancels: u64,
+    /// Amends asked for.
+    pub amends: u64,
     /// Fills booked on our orders.
     pub fills: u64,
     /// Forecast loads that worked.
@@ -65,6 +70,10 @@ pub struct StrategyMetrics {
     /// reason.
     #[serde(flatten)]
     pub state: StateReport,
+    /// The strategy's own counts ([`super::Strategy::counters`]: the quoter's `requotes`, …),
+    /// flattened beside the actor's.
+    #[serde(flatten)]
+    pub own: BTreeMap<String, u64>,
 }
 
 impl StrategyMetrics {

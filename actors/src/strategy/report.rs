@@ -67,6 +67,7 @@ impl Handler<GetMetrics> for StrategyActor {
             markets_priced: self.markets_priced,
             blackout: self.blackout,
             state: StateReport::of(self.state()),
+            own: self.strategy.counters(),
         })
     }
 }
