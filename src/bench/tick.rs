@@ -102,15 +102,34 @@ impl KeyType {
 /// (`synchronous = "full"`, the default) and once with `normal` (safe against a process
 /// kill, not a power loss), each followed by the floor on the same simulator; answers the JSON
 /// of both outcomes.
-pub fn run(events: usize, key: KeyType) -> Result<String, String> {
+pub fn run(events: usize, key: KeyType, interval: Duration) -> Result<String, String> {
     let mut outcomes = Vec::new();
+    let edges = Edges {
+        count: events,
+        interval,
+    };
     for sync in [Synchronous::Full, Synchronous::Normal] {
-        outcomes.push(run_once(events, sync, key)?);
+        outcomes.push(run_once(edges, sync, key)?);
     }
     serde_json::to_string_pretty(&outcomes).map_err(|e| e.to_string())
 }
 
-fn run_once(events: usize, sync: Synchronous, key: KeyType) -> Result<Outcome, String> {
+/// The pause after the warm-up edge of a paced pass: a Prime account's write bucket (8,000
+/// tokens at 4,000 a second) fills in two seconds.
+const WARM_UP_PAUSE: Duration = Duration::from_secs(2);
+
+/// How many edges a pass times, and the least time from one edge's ask to the next.
+#[derive(Debug, Clone, Copy)]
+pub struct Edges {
+    /// Edges to time (after the warm-up one).
+    pub count: usize,
+    /// Least time from one ask to the next: the pace keeps the takers' write budget from
+    /// binding, so a latency is not a wait for rate-limit tokens (which the floor, ignoring
+    /// the budget, never does).
+    pub interval: Duration,
+}
+
+fn run_once(edges: Edges, sync: Synchronous, key: KeyType) -> Result<Outcome, String> {
     let mut cfg = SimConfig::default();
     cfg.liquidity.actions_per_second = 0.0;
     let sim = SimServer::start_with_clock(cfg, SimClock::Real).map_err(|e| e.to_string())?;
@@ -136,7 +155,7 @@ fn run_once(events: usize, sync: Synchronous, key: KeyType) -> Result<Outcome, S
         dir: &dir,
         forecast: &forecast,
         sync,
-        events,
+        edges,
     }));
     let (missed, elapsed, synchronous, stages) = result?;
     let engine = Summary::of(&latencies(&sim, &maker_id, &account_id));
@@ -147,7 +166,7 @@ fn run_once(events: usize, sync: Synchronous, key: KeyType) -> Result<Outcome, S
         signer: floor_signer,
     };
     let floor_missed =
-        actix::System::new().block_on(drive_floor(&sim, floor, maker_signer, &ticker, events))?;
+        actix::System::new().block_on(drive_floor(&sim, floor, maker_signer, &ticker, edges))?;
     let floor_lat = Summary::of(&latencies(&sim, &maker_id, &floor_id));
     let engine_orders = orders_of(&sim, &account_id);
     sim.stop();
@@ -162,6 +181,7 @@ fn run_once(events: usize, sync: Synchronous, key: KeyType) -> Result<Outcome, S
         elapsed_s: elapsed,
         journal_synchronous: synchronous,
         key: key.name().to_owned(),
+        edge_interval_ms: edges.interval.as_secs_f64() * 1e3,
         engine_orders,
         stages,
         floor_events: floor_lat.events,
@@ -181,7 +201,7 @@ async fn drive_floor(
     floor: Floor,
     maker_signer: Arc<Signer>,
     ticker: &Ticker,
-    events: usize,
+    edges: Edges,
 ) -> Result<usize, String> {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let reactor = actix_rt::spawn(async move {
@@ -199,7 +219,7 @@ async fn drive_floor(
     .start();
     // Let the floor subscribe before the first ask.
     actix_rt::time::sleep(Duration::from_millis(200)).await;
-    let taken = take_edges(&maker, &mut rx, ticker, events, "floor").await;
+    let taken = take_edges(&maker, &mut rx, ticker, edges, "floor").await;
     reactor.abort();
     taken.map(|(missed, _)| missed)
 }
@@ -220,8 +240,8 @@ struct Pass<'a> {
     forecast: &'a Path,
     /// The journal's `synchronous` setting.
     sync: Synchronous,
-    /// Edges to time (after the warm-up one).
-    events: usize,
+    /// Edges to time and their pace.
+    edges: Edges,
 }
 
 /// Starts the engine and a maker, takes the edges and shuts the engine down. Answers the edges
@@ -270,7 +290,7 @@ async fn drive(pass: Pass<'_>) -> Result<(usize, f64, String, OrderPath), String
     )
     .map_err(|e| e.join("; "))?
     .start();
-    let (missed, elapsed) = take_edges(&maker, &mut rx, pass.ticker, pass.events, "maker").await?;
+    let (missed, elapsed) = take_edges(&maker, &mut rx, pass.ticker, pass.edges, "maker").await?;
     let stages = engine
         .gateway
         .send(GetMetrics)
@@ -292,20 +312,32 @@ fn strategy(forecast: &Path) -> StrategyConfig {
     strategy
 }
 
-/// Posts `events + 1` asks from the maker (client ids `<tag>-<i>`), one at a time, each
-/// waiting for the taker (engine or floor) to say it took it; the first (a warm-up) is given
-/// 30 s, the others 5 s. Answers the edges missed and the seconds the loop took.
+/// Posts `edges.count + 1` asks from the maker (client ids `<tag>-<i>`), one at a time, each
+/// waiting for the taker (engine or floor) to say it took it and for `edges.interval` since
+/// the last ask; the first (a warm-up) is given 30 s, the others 5 s. Answers the edges missed
+/// and the seconds the loop took.
 async fn take_edges(
     maker: &Addr<Gateway>,
     rx: &mut mpsc::UnboundedReceiver<()>,
     ticker: &Ticker,
-    events: usize,
+    edges: Edges,
     tag: &str,
 ) -> Result<(usize, f64), String> {
     // Wait until the feed has the book and the strategy its forecast: a first edge.
     let started = Instant::now();
     let mut missed = 0;
-    for i in 0..events + 1 {
+    let mut next = tokio::time::Instant::now();
+    for i in 0..edges.count + 1 {
+        // Pacing the load, not waiting for an outcome: the taker's answer is awaited below.
+        tokio::time::sleep_until(next).await;
+        // After the warm-up edge, time for the taker's write bucket (the gateway starts it
+        // empty: what Kalshi's holds is unknown) to fill before the timed edges.
+        let pause = if i == 0 && !edges.interval.is_zero() {
+            WARM_UP_PAUSE
+        } else {
+            edges.interval
+        };
+        next = tokio::time::Instant::now() + pause;
         post_ask(maker, ticker, tag, i).await?;
         let wait = if i == 0 { 30 } else { 5 };
         let filled = tokio::time::timeout(Duration::from_secs(wait), async {

@@ -20,6 +20,8 @@ pub struct Outcome {
     pub journal_synchronous: String,
     /// `ed25519` or `rsa-2048`, for the engine and the floor alike.
     pub key: String,
+    /// Least time between two edges' asks, ms (the same for the engine and the floor).
+    pub edge_interval_ms: f64,
     /// Orders the engine sent in its pass (one per edge, warm-up included, when it sends
     /// nothing extra).
     pub engine_orders: usize,
@@ -111,8 +113,8 @@ impl Outcome {
     /// Prints the outcome: the engine's line, its stages, the floor and the ratio.
     pub fn print(&self) {
         println!(
-            "tick-to-order (journal synchronous = {}, key {}): simulator writes the edge's delta → simulator receives the order",
-            self.journal_synchronous, self.key
+            "tick-to-order (journal synchronous = {}, key {}, an edge every ≥ {} ms): simulator writes the edge's delta → simulator receives the order",
+            self.journal_synchronous, self.key, self.edge_interval_ms
         );
         println!(
             "  events {}  missed {}  p50 {:.0} µs  p90 {:.0} µs  p99 {:.0} µs  max {:.0} µs  ({:.1} s)",
