@@ -29,7 +29,7 @@ pub(super) const MAX_LOOKUP_PAGES: u32 = 20;
 
 /// Whether the archive may hold an order created at or after `min_ts` (Unix s): orders last
 /// updated before the cutoff are only there. With no bound, it may.
-pub(super) fn archive_may_hold(cutoff: &GetHistoricalCutoffResponse, min_ts: Option<i64>) -> bool {
+pub fn archive_may_hold(cutoff: &GetHistoricalCutoffResponse, min_ts: Option<i64>) -> bool {
     min_ts.is_none_or(|t| cutoff.orders_updated_ts.timestamp() > t)
 }
 

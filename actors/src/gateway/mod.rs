@@ -55,7 +55,8 @@ use tokio::sync::oneshot;
 use tracing::{info, warn};
 
 pub use self::{
-    config::GatewayConfig, dispatch::Lane, error::GatewayError, metrics::GatewayMetrics, request::*,
+    config::GatewayConfig, dispatch::Lane, error::GatewayError, lookup::archive_may_hold,
+    metrics::GatewayMetrics, request::*,
 };
 use self::{
     dispatch::{Dispatcher, Outcome, Step, Ticket},

@@ -91,18 +91,7 @@ impl Orders {
                 );
             }
             None if o.status == OrderStatus::Resting => {
-                self.adopt(Foreign {
-                    order_id: &o.order_id,
-                    client_order_id: cid,
-                    ticker: &o.ticker,
-                    side: o.book_side,
-                    price: o.yes_price_dollars,
-                    filled: o.fill_count_fp,
-                    remaining: o.remaining_count_fp,
-                    status: &o.status,
-                    created_at: o.created_time,
-                    seq: None,
-                });
+                self.adopt(Foreign::of(o, None));
             }
             None => {}
         }

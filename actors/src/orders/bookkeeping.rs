@@ -6,6 +6,7 @@ use actix::Context;
 use chrono::{DateTime, Utc};
 use kalshi::{
     ClientOrderId, Count, OrderId, Price, Ticker,
+    rest::Order,
     types::{BookSide, OrderStatus, TimeInForce},
 };
 use tracing::warn;
@@ -33,6 +34,24 @@ pub(super) struct Foreign<'a> {
     pub created_at: Option<DateTime<Utc>>,
     /// Our intent sequence number, when it is ours (sent and never journaled before a crash).
     pub seq: Option<u64>,
+}
+
+impl<'a> Foreign<'a> {
+    /// The exchange's order `o` (`seq`: ours, recovered by its number).
+    pub fn of(o: &'a Order, seq: Option<u64>) -> Foreign<'a> {
+        Foreign {
+            order_id: &o.order_id,
+            client_order_id: o.client_order_id.as_ref().map(|c| c.as_str()),
+            ticker: &o.ticker,
+            side: o.book_side,
+            price: o.yes_price_dollars,
+            filled: o.fill_count_fp,
+            remaining: o.remaining_count_fp,
+            status: &o.status,
+            created_at: o.created_time,
+            seq,
+        }
+    }
 }
 
 impl Orders {

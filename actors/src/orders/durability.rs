@@ -39,8 +39,8 @@
 //! is accepted the journal is flushed, so what was recovered is durable before anything new
 //! is sent, and a new block is reserved above the high-water mark.
 //!
-//! Limits: the listing reads at most `fetch::MAX_PAGES` pages of 1,000 orders per list; an
-//! order whose create request is still travelling when the process dies and reaches the
+//! Limits: a listing longer than `fetch::MAX_PAGES` pages of 1,000 orders is an error, not a
+//! cut (start-up reconciliation fails and the engine accepts no intent); an order whose create request is still travelling when the process dies and reaches the
 //! exchange only after the restart's listing would be missed by it (and then treated as a
 //! foreign order by a later reconciliation if it rests) — the same window the previous
 //! design had between its commit and the exchange's answer.

@@ -1,10 +1,14 @@
-//! The REST reads of a reconciliation, paginated to the end (with a page cap), as plain async
+//! The REST reads of a reconciliation, paginated to the end (more than [`MAX_PAGES`] pages is
+//! an error, never a silent cut), as plain async
 //! functions over the gateway's recipients: they gather, the actor decides. At start-up after
 //! a crash, [`orders_since`] lists every order (any market, any status) created since the
 //! reservation of the ids that may have been sent without being journaled — the live list,
 //! and the archive when the historical cutoff says orders that recent may have moved there.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    future::Future,
+};
 
 use actix::{MailboxError, Recipient};
 use kalshi::{
@@ -18,6 +22,7 @@ use kalshi::{
 
 use crate::gateway::{
     GatewayError, GetFills, GetHistoricalCutoff, GetHistoricalOrders, GetOrders, GetPositions,
+    archive_may_hold,
 };
 
 /// Most pages read from one listing.
@@ -30,50 +35,61 @@ fn flat<T>(r: Result<Result<T, GatewayError>, MailboxError>) -> Result<T, Gatewa
     r.map_err(|_| GatewayError::Stopped)?
 }
 
+/// Reads every page of a listing: `page(cursor)` answers one page's items and the next
+/// cursor (empty at the end). A listing longer than [`MAX_PAGES`] is an error, never a silent
+/// cut: a reconciliation that saw part of the exchange's orders must not act as if it saw all.
+async fn all_pages<T, F, Fut>(what: &str, mut page: F) -> Result<Vec<T>, GatewayError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, String), GatewayError>>,
+{
+    let mut out = Vec::new();
+    let mut cursor = None;
+    for _ in 0..MAX_PAGES {
+        let (items, next) = page(cursor.take()).await?;
+        out.extend(items);
+        if next.is_empty() {
+            return Ok(out);
+        }
+        cursor = Some(next);
+    }
+    Err(GatewayError::Ambiguous {
+        reason: format!("{what}: more than {MAX_PAGES} pages; the listing is incomplete"),
+    })
+}
+
 /// Every order matching `params`.
 pub async fn orders(
     peer: &Recipient<GetOrders>,
-    mut params: GetOrdersParams,
+    params: GetOrdersParams,
 ) -> Result<Vec<Order>, GatewayError> {
-    params.limit = Some(PAGE);
-    let mut out = Vec::new();
-    for _ in 0..MAX_PAGES {
-        let page = flat(
-            peer.send(GetOrders {
-                params: params.clone(),
-            })
-            .await,
-        )?;
-        out.extend(page.orders);
-        if page.cursor.is_empty() {
-            break;
-        }
-        params.cursor = Some(page.cursor);
-    }
-    Ok(out)
+    all_pages("orders", |cursor| {
+        let params = GetOrdersParams {
+            cursor,
+            limit: Some(PAGE),
+            ..params.clone()
+        };
+        let ask = peer.send(GetOrders { params });
+        async move { flat(ask.await).map(|p| (p.orders, p.cursor)) }
+    })
+    .await
 }
 
 /// Every archived order matching `params`.
 async fn archived(
     peer: &Recipient<GetHistoricalOrders>,
-    mut params: GetHistoricalOrdersParams,
+    params: GetHistoricalOrdersParams,
 ) -> Result<Vec<Order>, GatewayError> {
-    params.limit = Some(PAGE);
-    let mut out = Vec::new();
-    for _ in 0..MAX_PAGES {
-        let page = flat(
-            peer.send(GetHistoricalOrders {
-                params: params.clone(),
-            })
-            .await,
-        )?;
-        out.extend(page.orders);
-        if page.cursor.is_empty() {
-            break;
-        }
-        params.cursor = Some(page.cursor);
-    }
-    Ok(out)
+    all_pages("historical orders", |cursor| {
+        let params = GetHistoricalOrdersParams {
+            cursor,
+            limit: Some(PAGE),
+            ..params.clone()
+        };
+        let ask = peer.send(GetHistoricalOrders { params });
+        async move { flat(ask.await).map(|p| (p.orders, p.cursor)) }
+    })
+    .await
 }
 
 /// Every order created at or after `min_ts` (Unix s), any market and status: the live list,
@@ -86,7 +102,7 @@ pub async fn orders_since(src: &Sources, min_ts: i64) -> Result<Vec<Order>, Gate
     };
     let mut out = orders(&src.orders, live).await?;
     let cutoff = flat(src.cutoff.send(GetHistoricalCutoff {}).await)?;
-    if cutoff.orders_updated_ts.timestamp() > min_ts {
+    if archive_may_hold(&cutoff, Some(min_ts)) {
         let params = GetHistoricalOrdersParams {
             min_ts: Some(min_ts),
             ..Default::default()
@@ -134,25 +150,17 @@ pub async fn orders_of(
 
 /// Every fill at or after `min_ts` (Unix seconds), oldest first.
 pub async fn fills(peer: &Recipient<GetFills>, min_ts: i64) -> Result<Vec<Fill>, GatewayError> {
-    let mut params = GetFillsParams {
-        min_ts: Some(min_ts),
-        limit: Some(PAGE),
-        ..Default::default()
-    };
-    let mut out = Vec::new();
-    for _ in 0..MAX_PAGES {
-        let page = flat(
-            peer.send(GetFills {
-                params: params.clone(),
-            })
-            .await,
-        )?;
-        out.extend(page.fills);
-        if page.cursor.is_empty() {
-            break;
-        }
-        params.cursor = Some(page.cursor);
-    }
+    let mut out = all_pages("fills", |cursor| {
+        let params = GetFillsParams {
+            min_ts: Some(min_ts),
+            limit: Some(PAGE),
+            cursor,
+            ..Default::default()
+        };
+        let ask = peer.send(GetFills { params });
+        async move { flat(ask.await).map(|p| (p.fills, p.cursor)) }
+    })
+    .await?;
     out.reverse();
     Ok(out)
 }
@@ -161,26 +169,17 @@ pub async fn fills(peer: &Recipient<GetFills>, min_ts: i64) -> Result<Vec<Fill>,
 pub async fn positions(
     peer: &Recipient<GetPositions>,
 ) -> Result<Vec<MarketPosition>, GatewayError> {
-    let mut params = GetPositionsParams {
-        limit: Some(PAGE),
-        count_filter: vec![CountFilter::Position],
-        ..Default::default()
-    };
-    let mut out = Vec::new();
-    for _ in 0..MAX_PAGES {
-        let page = flat(
-            peer.send(GetPositions {
-                params: params.clone(),
-            })
-            .await,
-        )?;
-        out.extend(page.market_positions);
-        if page.cursor.is_empty() {
-            break;
-        }
-        params.cursor = Some(page.cursor);
-    }
-    Ok(out)
+    all_pages("positions", |cursor| {
+        let params = GetPositionsParams {
+            limit: Some(PAGE),
+            count_filter: vec![CountFilter::Position],
+            cursor,
+            ..Default::default()
+        };
+        let ask = peer.send(GetPositions { params });
+        async move { flat(ask.await).map(|p| (p.market_positions, p.cursor)) }
+    })
+    .await
 }
 
 /// Positions, then the fills since `min_ts`: read in this order, a fill landing in between
@@ -256,4 +255,27 @@ pub async fn snapshot(
         first,
         second,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[actix_rt::test]
+    async fn pages_are_read_to_the_end_and_a_listing_without_end_is_an_error() {
+        let pages = all_pages("t", |cursor: Option<String>| async move {
+            let n: u32 = cursor.map_or(0, |c| c.parse().unwrap());
+            let next = if n < 2 {
+                (n + 1).to_string()
+            } else {
+                String::new()
+            };
+            Ok((vec![n], next))
+        })
+        .await;
+        assert_eq!(pages.unwrap(), [0, 1, 2]);
+        let endless = all_pages("endless", |_| async { Ok((vec![1], "more".to_owned())) }).await;
+        let err = endless.unwrap_err().to_string();
+        assert!(err.contains("endless: more than 200 pages"), "{err}");
+    }
 }

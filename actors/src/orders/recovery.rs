@@ -51,18 +51,7 @@ impl Orders {
         if self.ledger.find(&o.order_id, cid).is_some() {
             return self.settle(o);
         }
-        self.adopt(Foreign {
-            order_id: &o.order_id,
-            client_order_id: cid,
-            ticker: &o.ticker,
-            side: o.book_side,
-            price: o.yes_price_dollars,
-            filled: o.fill_count_fp,
-            remaining: o.remaining_count_fp,
-            status: &o.status,
-            created_at: o.created_time,
-            seq: Some(seq),
-        });
+        self.adopt(Foreign::of(o, Some(seq)));
     }
 
     /// Before the first intent is accepted: everything start-up reconciliation wrote (orders
