@@ -8,7 +8,7 @@ mod common;
 #[path = "feed_support/mod.rs"]
 mod support;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use kalshi::Ticker;
 use kalshi_sim::{
@@ -45,21 +45,29 @@ fn set(sim: &SimHandle, patch: FaultPatch) {
     sim.control().set_faults(&patch).expect("faults set");
 }
 
-/// Every market got `BookStale` for `reason` and a `BookResynced` after it.
-fn stale_then_resynced(log: &Log, markets: &[Ticker], reason: StaleReason) {
-    for t in markets {
-        let all = log.all();
+/// Every market got `BookStale` for `reason` and a `BookResynced` after it. The log hears of
+/// a resync through its own mailbox, which may lag the feed's books: wait for it (the wait
+/// fails at its deadline), then check the order.
+async fn stale_then_resynced(log: &Log, markets: &[Ticker], reason: StaleReason) {
+    let resynced_after_stale = |all: &[(Instant, Seen)], t: &Ticker| {
         let stale_at = all
             .iter()
             .position(|(_, s)| matches!(s, Seen::Stale(x) if x.ticker == *t && x.reason == reason));
-        let Some(i) = stale_at else {
-            panic!("{t} was never reported stale ({reason:?})")
-        };
-        assert!(
+        stale_at.is_some_and(|i| {
             all[i..]
                 .iter()
-                .any(|(_, s)| matches!(s, Seen::Resynced(r) if r.ticker == *t)),
-            "{t} never resynced"
+                .any(|(_, s)| matches!(s, Seen::Resynced(r) if r.ticker == *t))
+        })
+    };
+    log.wait("every market resynced after its stale report", |all| {
+        markets.iter().all(|t| resynced_after_stale(all, t))
+    })
+    .await;
+    let all = log.all();
+    for t in markets {
+        assert!(
+            resynced_after_stale(&all, t),
+            "{t} was never reported stale ({reason:?}) and resynced"
         );
     }
 }
@@ -80,7 +88,7 @@ async fn drop_heals(mode: DropMode, r: Readings) {
     sim.control().act(200);
     support::all_true(&sim, &feed, &markets).await;
 
-    stale_then_resynced(&log, &markets, StaleReason::Reconnect);
+    stale_then_resynced(&log, &markets, StaleReason::Reconnect).await;
     log.assert_never_vouched_while_stale();
     let m = support::metrics(&feed).await;
     assert_eq!(m.counters.reconnects, 1, "{m:?}");
@@ -148,7 +156,7 @@ async fn a_silent_stall_is_caught_by_the_watchdog_and_heals(r: Readings) {
     log.wait_events("a reconnect", 2, |e| *e == FeedEvent::Connected)
         .await;
     support::all_true(&sim, &feed, &markets).await;
-    stale_then_resynced(&log, &markets, StaleReason::Reconnect);
+    stale_then_resynced(&log, &markets, StaleReason::Reconnect).await;
     log.assert_never_vouched_while_stale();
     support::assert_readings(&support::metrics(&feed).await, r);
 }
