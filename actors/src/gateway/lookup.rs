@@ -18,6 +18,7 @@ use kalshi::rest::{
 
 use super::{
     Gateway, GatewayError,
+    archive::archive_may_hold,
     dispatch::Lane,
     http::Wire,
     jobs::{Lookup, NewJob, Reply, Stage},
@@ -26,12 +27,6 @@ use super::{
 
 /// Largest number of order pages searched for a client order id, per list.
 pub(super) const MAX_LOOKUP_PAGES: u32 = 20;
-
-/// Whether the archive may hold an order created at or after `min_ts` (Unix s): orders last
-/// updated before the cutoff are only there. With no bound, it may.
-pub fn archive_may_hold(cutoff: &GetHistoricalCutoffResponse, min_ts: Option<i64>) -> bool {
-    min_ts.is_none_or(|t| cutoff.orders_updated_ts.timestamp() > t)
-}
 
 /// The path and query of a lookup's next request.
 fn request_of(lookup: &Lookup) -> (Endpoint, String) {

@@ -26,6 +26,7 @@
 
 mod adopt;
 mod answer;
+mod archive;
 pub mod budget;
 pub mod config;
 pub mod dispatch;
@@ -55,7 +56,7 @@ use tokio::sync::oneshot;
 use tracing::{info, warn};
 
 pub use self::{
-    config::GatewayConfig, dispatch::Lane, error::GatewayError, lookup::archive_may_hold,
+    archive::archive_may_hold, config::GatewayConfig, dispatch::Lane, error::GatewayError,
     metrics::GatewayMetrics, request::*,
 };
 use self::{
