@@ -31,6 +31,11 @@ pub struct RunArgs {
     /// Allow a config whose environment is `production` (real money).
     #[arg(long)]
     pub allow_production: bool,
+    /// Also record what the engine receives (frames, public trades, markets) and the
+    /// forecasts its strategy takes into DIR, as `tradewind record` does: a recording that
+    /// `tradewind backtest` can compare with this run.
+    #[arg(long, value_name = "DIR")]
+    pub record: Option<PathBuf>,
 }
 
 /// How logs are written.
@@ -71,13 +76,16 @@ fn origin(path: Option<&Path>) -> String {
 
 /// `tradewind run` (and `tradewind` alone): load, guard, run.
 pub fn run(args: RunArgs) -> ExitCode {
-    let cfg = match load_config(args.config.as_deref()) {
+    let mut cfg = match load_config(args.config.as_deref()) {
         Ok(cfg) => cfg,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(BAD_CONFIG);
         }
     };
+    if args.record.is_some() {
+        cfg.feed.public_trades = true;
+    }
     if cfg.is_production() && !args.allow_production {
         eprintln!(
             "error: {}: exchange.environment = \"production\" trades real money; \
@@ -91,6 +99,9 @@ pub fn run(args: RunArgs) -> ExitCode {
         .json_logs(args.log_format == LogFormat::Json);
     if let Some(d) = args.duration {
         engine = engine.duration(d);
+    }
+    if let Some(dir) = &args.record {
+        engine = engine.record(dir);
     }
     execute(engine)
 }

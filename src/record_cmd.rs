@@ -52,8 +52,9 @@ pub fn run(args: RecordArgs) -> ExitCode {
     cli::execute(engine)
 }
 
-/// The strategy off, nothing cancelled at exit, a journal of its own.
+/// The strategy off, nothing cancelled at exit, a journal of its own; public trades too.
 fn watch_only(cfg: &mut EngineFile, args: &RecordArgs) {
+    cfg.feed.public_trades = true;
     cfg.strategy.enabled = false;
     cfg.orders.cancel_on_shutdown = false;
     cfg.orders.journal_path = args

@@ -54,6 +54,7 @@ fn read_back(dir: &Path) -> ReadBack {
                     .insert(v["ticker"].as_str().unwrap().to_owned());
                 back.market_lines += 1;
             }
+            Event::Forecast(_) => panic!("a watch-only recording takes no forecast"),
         }
     }
     back.damage = reader.damage().len();

@@ -40,6 +40,14 @@ pub enum Tapped {
         /// The market.
         market: Box<Market>,
     },
+    /// A forecast the strategy took to trade on, in the forecast file's JSON format (a
+    /// backtest prices from it from this instant on, never before).
+    Forecast {
+        /// When the strategy took it, wall-clock Unix ns.
+        recv_ns: u64,
+        /// The forecast file's JSON (one line).
+        json: String,
+    },
     /// The recording ends: the writer flushes, closes its file and stops.
     Close,
 }
@@ -51,6 +59,8 @@ pub struct RecorderCounters {
     pub frames_offered: AtomicU64,
     /// Markets offered to the recorder.
     pub markets_offered: AtomicU64,
+    /// Forecasts offered to the recorder.
+    pub forecasts_offered: AtomicU64,
     /// Items not recorded because the writer fell behind (channel full) or was gone.
     pub dropped: AtomicU64,
     /// Frames written to a file.
@@ -78,6 +88,8 @@ pub struct RecorderMetrics {
     pub frames_offered: u64,
     /// Markets offered.
     pub markets_offered: u64,
+    /// Forecasts offered.
+    pub forecasts_offered: u64,
     /// Items dropped because the writer fell behind.
     pub dropped: u64,
     /// Frames written.
@@ -103,6 +115,7 @@ impl RecorderCounters {
         RecorderMetrics {
             frames_offered: get(&self.frames_offered),
             markets_offered: get(&self.markets_offered),
+            forecasts_offered: get(&self.forecasts_offered),
             dropped: get(&self.dropped),
             frames_written: get(&self.frames_written),
             markets_written: get(&self.markets_written),
@@ -169,6 +182,16 @@ impl Tap {
             recv_ns,
             market: Box::new(market.clone()),
         });
+    }
+
+    /// Offers a forecast taken now (`json`: the forecast file's format).
+    pub fn forecast(&self, json: String) {
+        if self.is_closed() {
+            return;
+        }
+        RecorderCounters::add(&self.counters.forecasts_offered, 1);
+        let recv_ns = self.stamp();
+        self.offer(Tapped::Forecast { recv_ns, json });
     }
 
     /// Ends the recording: later offers are ignored, and the writer is told to finish (this

@@ -431,6 +431,7 @@ fn start_strategy(
             amend: wiring.orders.clone().recipient(),
             markets: wiring.metadata.clone().recipient(),
             positions: Some(wiring.orders.clone().recipient()),
+            record: spec.observers.record.clone(),
         },
         spec.clock,
     );

@@ -32,6 +32,9 @@ pub struct IndexEntry {
     pub frames: u64,
     /// Markets it holds.
     pub markets: u64,
+    /// Forecasts it holds (taken by a trading run's strategy).
+    #[serde(default)]
+    pub forecasts: u64,
     /// Its size, bytes.
     pub bytes: u64,
     /// Damage found when it was scanned (`offset N: reason`): what is listed comes before.
@@ -39,17 +42,44 @@ pub struct IndexEntry {
     pub damage: Option<String>,
 }
 
+/// What a line holds, as the index counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    /// A frame.
+    Frame,
+    /// A market.
+    Market,
+    /// A forecast.
+    Forecast,
+}
+
+impl Counted {
+    /// What `event` is.
+    pub fn of(event: &EventRef<'_>) -> Counted {
+        match event {
+            EventRef::Frame(_) => Counted::Frame,
+            EventRef::Market(_) => Counted::Market,
+            EventRef::Forecast(_) => Counted::Forecast,
+        }
+    }
+}
+
 impl IndexEntry {
+    /// Lines it holds.
+    pub fn lines(&self) -> u64 {
+        self.frames + self.markets + self.forecasts
+    }
+
     /// Counts one line received at `ns`.
-    pub fn count(&mut self, ns: u64, frame: bool) {
-        if self.frames + self.markets == 0 {
+    pub fn count(&mut self, ns: u64, what: Counted) {
+        if self.lines() == 0 {
             self.first_ns = ns;
         }
         self.last_ns = ns;
-        if frame {
-            self.frames += 1;
-        } else {
-            self.markets += 1;
+        match what {
+            Counted::Frame => self.frames += 1,
+            Counted::Market => self.markets += 1,
+            Counted::Forecast => self.forecasts += 1,
         }
     }
 }
@@ -72,7 +102,7 @@ pub fn scan(path: &Path) -> IndexEntry {
     };
     let mut reader = Reader::of_files(vec![path.to_path_buf()]);
     while let Some(r) = reader.next_ref() {
-        entry.count(r.recv_ns, matches!(r.event, EventRef::Frame(_)));
+        entry.count(r.recv_ns, Counted::of(&r.event));
     }
     entry.damage = reader
         .damage()

@@ -4,6 +4,7 @@
 //! {"ns":1796212800123456789,"frame":{"type":"orderbook_delta","sid":1,"seq":7,"msg":{…}}}
 //! {"ns":1796212800123456790,"frame_text":"not JSON, or with a line break, as a JSON string"}
 //! {"ns":1796212800123456791,"market":{"ticker":"KXHIGHNY-26DEC02-B50.5",…}}
+//! {"ns":1796212800123456792,"forecast":{"probabilities":{},"ensembles":{…},"model_run":null}}
 //! ```
 //!
 //! `ns` is the receive time in wall-clock Unix nanoseconds. A frame that is valid JSON on one
@@ -26,16 +27,19 @@ pub enum Kind {
     FrameText,
     /// A market (`"market":`).
     Market,
+    /// A forecast the strategy took (`"forecast":`, the forecast file's JSON format).
+    Forecast,
 }
 
 impl Kind {
-    const ALL: [Kind; 3] = [Kind::Frame, Kind::FrameText, Kind::Market];
+    const ALL: [Kind; 4] = [Kind::Frame, Kind::FrameText, Kind::Market, Kind::Forecast];
 
     fn key(self) -> &'static str {
         match self {
             Kind::Frame => ",\"frame\":",
             Kind::FrameText => ",\"frame_text\":",
             Kind::Market => ",\"market\":",
+            Kind::Forecast => ",\"forecast\":",
         }
     }
 }
@@ -71,8 +75,18 @@ pub fn encode_frame(recv_ns: u64, text: &[u8], out: &mut Vec<u8>) {
 
 /// Appends the line (with its `\n`) for a market (as JSON) received at `recv_ns`.
 pub fn encode_market(recv_ns: u64, json: &[u8], out: &mut Vec<u8>) {
+    encode_json(Kind::Market, recv_ns, json, out);
+}
+
+/// Appends the line (with its `\n`) for a forecast (the file format's JSON, one line) taken at
+/// `recv_ns`.
+pub fn encode_forecast(recv_ns: u64, json: &[u8], out: &mut Vec<u8>) {
+    encode_json(Kind::Forecast, recv_ns, json, out);
+}
+
+fn encode_json(kind: Kind, recv_ns: u64, json: &[u8], out: &mut Vec<u8>) {
     start(recv_ns, out);
-    out.extend_from_slice(Kind::Market.key().as_bytes());
+    out.extend_from_slice(kind.key().as_bytes());
     out.extend_from_slice(json);
     out.extend_from_slice(b"}\n");
 }
@@ -93,7 +107,7 @@ pub fn parse(line: &str) -> Result<Parsed, &'static str> {
     let kind = Kind::ALL
         .into_iter()
         .find(|k| rest.starts_with(k.key()))
-        .ok_or("no frame, frame_text or market after ns")?;
+        .ok_or("no frame, frame_text, market or forecast after ns")?;
     if !line.ends_with('}') {
         return Err("does not end with }");
     }
@@ -158,6 +172,14 @@ mod tests {
         let p = parse(l).unwrap();
         assert_eq!((p.recv_ns, p.kind), (u64::MAX, Kind::Market));
         assert_eq!(&l[p.payload], r#"{"ticker":"X"}"#);
+    }
+
+    #[test]
+    fn forecasts_round_trip() {
+        let mut out = Vec::new();
+        encode_forecast(5, br#"{"probabilities":{}}"#, &mut out);
+        let p = parse(line(&out)).unwrap();
+        assert_eq!((p.recv_ns, p.kind), (5, Kind::Forecast));
     }
 
     #[test]

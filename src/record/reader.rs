@@ -32,6 +32,8 @@ pub enum EventRef<'a> {
     Frame(&'a str),
     /// A market as the metadata cache got it from REST (JSON).
     Market(&'a str),
+    /// A forecast the strategy took, in the forecast file's JSON format.
+    Forecast(&'a str),
 }
 
 /// One record, borrowed from the reader.
@@ -50,6 +52,8 @@ pub enum Event {
     Frame(String),
     /// A market as the metadata cache got it from REST (JSON).
     Market(String),
+    /// A forecast the strategy took, in the forecast file's JSON format.
+    Forecast(String),
 }
 
 /// One record.
@@ -67,6 +71,7 @@ impl RecordRef<'_> {
         let event = match self.event {
             EventRef::Frame(t) => Event::Frame(t.to_owned()),
             EventRef::Market(m) => Event::Market(m.to_owned()),
+            EventRef::Forecast(f) => Event::Forecast(f.to_owned()),
         };
         Record {
             recv_ns: self.recv_ns,
@@ -135,6 +140,7 @@ impl Reader {
             Kind::Frame => EventRef::Frame(&self.block[payload]),
             Kind::FrameText => EventRef::Frame(&self.text),
             Kind::Market => EventRef::Market(&self.block[payload]),
+            Kind::Forecast => EventRef::Forecast(&self.block[payload]),
         };
         Some(RecordRef {
             recv_ns: parsed.recv_ns,

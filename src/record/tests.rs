@@ -58,7 +58,7 @@ fn frames(reader: Reader) -> Vec<(u64, String)> {
     reader
         .filter_map(|r| match r.event {
             Event::Frame(t) => Some((r.recv_ns, t)),
-            Event::Market(_) => None,
+            Event::Market(_) | Event::Forecast(_) => None,
         })
         .collect()
 }

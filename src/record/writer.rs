@@ -24,7 +24,7 @@ use tradewind_actors::recording::{RecorderCounters, Tapped};
 use super::{
     blocks::BlockCompressor,
     files::{free_name, rotates},
-    index::{self, Index, IndexEntry},
+    index::{self, Counted, Index, IndexEntry},
     line,
 };
 
@@ -102,14 +102,14 @@ impl FileWriter {
 
     /// Adds one item (a `Close` does nothing here: see [`FileWriter::close`]).
     pub fn push(&mut self, item: Tapped) {
-        let (ns, frame) = match &item {
-            Tapped::Frame { recv_ns, .. } => (*recv_ns, true),
-            Tapped::Market { recv_ns, .. } => (*recv_ns, false),
+        let (ns, what) = match &item {
+            Tapped::Frame { recv_ns, .. } => (*recv_ns, Counted::Frame),
+            Tapped::Market { recv_ns, .. } => (*recv_ns, Counted::Market),
+            Tapped::Forecast { recv_ns, .. } => (*recv_ns, Counted::Forecast),
             Tapped::Close => return,
         };
         let started = self.file.as_ref().map(|f| f.entry.first_ns);
-        let started = started
-            .or((self.pending.frames + self.pending.markets > 0).then_some(self.pending.first_ns));
+        let started = started.or((self.pending.lines() > 0).then_some(self.pending.first_ns));
         if started.is_some_and(|first| rotates(first, ns)) {
             self.flush();
             self.close_file();
@@ -125,11 +125,14 @@ impl FileWriter {
                 }
                 line::encode_market(ns, &self.json, &mut self.block);
             }
+            Tapped::Forecast { json, .. } => {
+                line::encode_forecast(ns, json.as_bytes(), &mut self.block)
+            }
             Tapped::Close => return,
         }
-        self.pending.count(ns, frame);
+        self.pending.count(ns, what);
         self.block_since.get_or_insert_with(Instant::now);
-        let lines = self.pending.frames + self.pending.markets;
+        let lines = self.pending.lines();
         if lines >= self.policy.max_lines || self.block.len() >= self.policy.max_bytes {
             self.flush();
         }
@@ -150,7 +153,7 @@ impl FileWriter {
 
     /// Writes the block in memory now.
     pub fn flush(&mut self) {
-        let lines = self.pending.frames + self.pending.markets;
+        let lines = self.pending.lines();
         if lines == 0 {
             return;
         }
@@ -194,12 +197,13 @@ impl FileWriter {
         f.file.flush()?;
         let p = &self.pending;
         let e = &mut f.entry;
-        if e.frames + e.markets == 0 {
+        if e.lines() == 0 {
             e.first_ns = p.first_ns;
         }
         e.last_ns = p.last_ns;
         e.frames += p.frames;
         e.markets += p.markets;
+        e.forecasts += p.forecasts;
         e.bytes += frame.len() as u64;
         Ok(frame.len() as u64)
     }

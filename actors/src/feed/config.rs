@@ -35,6 +35,10 @@ pub struct FeedConfig {
     pub max_markets_per_subscription: usize,
     /// Markets to watch from the start (the metadata cache replaces the list later).
     pub watch: Vec<Ticker>,
+    /// Also subscribe every market's public trades (`trade`). The engine does not use them;
+    /// `tradewind record` and `tradewind run --record` turn it on so that a backtest of the
+    /// recording can fill resting orders from the trades at their price.
+    pub public_trades: bool,
 }
 
 impl Default for FeedConfig {
@@ -50,6 +54,7 @@ impl Default for FeedConfig {
             resync_timeout_ms: 5_000,
             max_markets_per_subscription: 200,
             watch: Vec::new(),
+            public_trades: false,
         }
     }
 }

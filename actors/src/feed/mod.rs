@@ -169,11 +169,16 @@ impl Feed {
             ms(cfg.reconnect_min_ms),
             ms(cfg.stable_after_ms),
         );
+        let subs = Subs::new(
+            cfg.max_markets_per_subscription,
+            cfg.watch.iter().cloned().collect(),
+        );
         Ok(Feed {
-            subs: Subs::new(
-                cfg.max_markets_per_subscription,
-                cfg.watch.iter().cloned().collect(),
-            ),
+            subs: if cfg.public_trades {
+                subs.with_public_trades()
+            } else {
+                subs
+            },
             conflator: Conflator::new(peers.books.len()),
             cfg,
             base,

@@ -64,6 +64,8 @@ pub struct StrategyPeers {
     /// The order manager's positions, read at every start (restarts included); `None` waits
     /// for [`SeedPositions`] instead.
     pub positions: Option<Recipient<GetTrackedPositions>>,
+    /// A recorder, offered every forecast the strategy takes (never waited for).
+    pub record: Option<crate::recording::Tap>,
 }
 
 /// The positions held when the strategy starts (from the order manager, after start-up

@@ -56,6 +56,7 @@ fn peers(peer: &Addr<Peer>) -> StrategyPeers {
         amend: peer.clone().recipient(),
         markets: peer.clone().recipient(),
         positions: None,
+        record: None,
     }
 }
 

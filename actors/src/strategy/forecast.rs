@@ -4,7 +4,7 @@
 //!
 //! The strategy may compute probabilities in `f64` (design.md); prices stay fixed-point.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kalshi::{
@@ -101,6 +101,29 @@ impl Forecast {
             }
         }
         Ok(added)
+    }
+
+    /// The forecast in the JSON file format (keys sorted: the same forecast always gives the
+    /// same text), as [`Forecast::from_file_json`] reads it; for a recording.
+    pub fn to_file_json(&self) -> String {
+        let mut ensembles: BTreeMap<&str, BTreeMap<NaiveDate, &Vec<f64>>> = BTreeMap::new();
+        for ((series, date), members) in &self.ensembles {
+            ensembles
+                .entry(series.as_str())
+                .or_default()
+                .insert(*date, members);
+        }
+        let probabilities: BTreeMap<&str, f64> = self
+            .probabilities
+            .iter()
+            .map(|(t, p)| (t.as_str(), *p))
+            .collect();
+        let file = serde_json::json!({
+            "probabilities": probabilities,
+            "ensembles": ensembles,
+            "model_run": self.model_run,
+        });
+        file.to_string()
     }
 
     /// Merges another forecast in (its entries win).
@@ -205,6 +228,26 @@ mod tests {
             json[k] = v.clone();
         }
         serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn the_file_format_round_trips_in_a_stable_order() {
+        let text = r#"{"probabilities": {"B": 0.25, "A": 0.5},
+            "ensembles": {"KXHIGHNY": {"2026-11-29": [1.5], "2026-11-28": [50.0, 51.25]}},
+            "model_run": "2026-11-28T06:00:00Z"}"#;
+        let f = Forecast::from_file_json(text).unwrap();
+        let json = f.to_file_json();
+        assert_eq!(Forecast::from_file_json(&json).unwrap(), f);
+        assert_eq!(
+            json,
+            Forecast::from_file_json(&json).unwrap().to_file_json()
+        );
+        assert!(json.find("\"A\"").unwrap() < json.find("\"B\"").unwrap());
+        let empty = Forecast::default().to_file_json();
+        assert_eq!(
+            Forecast::from_file_json(&empty).unwrap(),
+            Forecast::default()
+        );
     }
 
     #[test]

@@ -30,6 +30,9 @@ impl StrategyActor {
         self.forecast = merged;
         self.reprice();
         self.forecast_at = Some(self.clock.now());
+        if let Some(tap) = &self.peers.record {
+            tap.forecast(self.forecast.to_file_json());
+        }
         info!(entries = self.forecast_entries(), model_run = ?self.forecast.model_run, "forecast loaded");
     }
 

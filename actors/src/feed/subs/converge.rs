@@ -9,7 +9,7 @@ use kalshi::{
     ws::{Channel, Command, ErrorResponse, MarketFilter, UpdateAction, WsErrorCode},
 };
 
-use super::{BookSub, Conn, Pending, Plan, Subs, USER_CHANNELS};
+use super::{BookSub, Conn, Pending, Plan, Subs};
 
 impl Subs {
     /// Records refused markets: the one named by a 16, else all of the command's.
@@ -30,19 +30,16 @@ impl Subs {
         }
     }
 
-    /// Subscribes the account and lifecycle channels.
+    /// Subscribes the account and lifecycle channels (and public trades, when asked).
     pub(super) fn subscribe_user(&mut self, plan: &mut Plan) {
         let Some(c) = self.conn.as_mut() else { return };
         let id = c.id();
-        plan.commands.push(Command::subscribe(
-            id,
-            USER_CHANNELS.to_vec(),
-            MarketFilter::All,
-        ));
+        plan.commands
+            .push(Command::subscribe(id, self.user.clone(), MarketFilter::All));
         c.pending.insert(
             id,
             Pending::User {
-                remaining: USER_CHANNELS.len(),
+                remaining: self.user.len(),
             },
         );
     }

@@ -103,6 +103,8 @@ pub struct Subs {
     watched: BTreeSet<Ticker>,
     rejected: BTreeMap<Ticker, WsErrorCode>,
     conn: Option<Conn>,
+    /// The channels subscribed for every market: [`USER_CHANNELS`], and `trade` when asked.
+    user: Vec<Channel>,
 }
 
 impl Subs {
@@ -113,7 +115,15 @@ impl Subs {
             watched,
             rejected: BTreeMap::new(),
             conn: None,
+            user: USER_CHANNELS.to_vec(),
         }
+    }
+
+    /// Also subscribes every market's public trades (`trade`: for a recording, whose backtest
+    /// fills resting orders from them).
+    pub fn with_public_trades(mut self) -> Subs {
+        self.user.push(Channel::Trade);
+        self
     }
 
     /// The watched markets.

@@ -87,6 +87,34 @@ pub(super) fn connected() -> Subs {
 }
 
 #[test]
+fn public_trades_are_subscribed_with_the_user_channels_when_asked() {
+    let mut s = Subs::new(2, set(&["A"])).with_public_trades();
+    let p = s.connect();
+    assert_eq!(
+        lines(&p),
+        [
+            "1 subscribe fill,user_orders,market_lifecycle_v2,trade *",
+            "2 subscribe orderbook_delta A",
+        ]
+    );
+    for (i, ch) in [
+        Channel::Fill,
+        Channel::UserOrders,
+        Channel::MarketLifecycleV2,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        assert!(!subscribed(&mut s, 1, ch, i as u64 + 1).ready);
+    }
+    subscribed(&mut s, 2, Channel::OrderbookDelta, 10);
+    assert!(
+        subscribed(&mut s, 1, Channel::Trade, 4).ready,
+        "ready once trade answers"
+    );
+}
+
+#[test]
 fn connect_subscribes_the_user_channels_and_the_books_in_chunks() {
     let mut s = Subs::new(2, set(&["A", "B", "C", "D", "E"]));
     let p = s.connect();
