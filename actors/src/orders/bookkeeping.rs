@@ -12,7 +12,7 @@ use kalshi::{
 use tracing::warn;
 
 use super::{
-    OrderEvent, Orders, ids,
+    OrderEvent, Orders, admission, ids,
     journal::Write,
     metrics::{OrdersMetrics, PositionMetric},
     risk::{Exposure, order_cost},
@@ -158,30 +158,15 @@ impl Orders {
 
     /// What is open now, for a proposed order on `ticker` (`exclude`: an order being amended).
     pub(super) fn exposure(&mut self, ticker: &str, exclude: Option<&str>) -> Exposure {
-        let now = self.now();
-        let mut x = Exposure {
-            position: self.positions.count(ticker),
-            total: self.positions.total_exposure(),
+        let open = admission::OpenState {
+            ledger: &self.ledger,
+            positions: &self.positions,
+            limits: &self.limits,
+            blackout: None,
             orders_last_minute: self.rate.count(self.clock.monotonic_ns()),
-            daily_pnl: self.positions.daily_pnl(now),
-            ..Exposure::default()
+            now: self.now(),
         };
-        for o in self
-            .ledger
-            .open()
-            .filter(|o| Some(o.key.as_str()) != exclude)
-        {
-            let remaining = o.remaining();
-            x.open_orders += 1;
-            x.total += order_cost(o.spec.side, o.spec.price, remaining);
-            if o.spec.ticker.as_str() == ticker {
-                match o.spec.side {
-                    BookSide::Bid => x.resting_bids += remaining,
-                    BookSide::Ask => x.resting_asks += remaining,
-                }
-            }
-        }
-        x
+        admission::exposure(&open, ticker, exclude)
     }
 
     /// Sets the kill switch (journaled) and cancels resting orders if configured.

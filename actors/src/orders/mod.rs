@@ -37,13 +37,14 @@
 //! - [`config`], [`metrics`], [`peers`], [`refusal`].
 
 mod account_events;
+pub mod admission;
 mod bookkeeping;
 mod cancel;
 pub mod config;
 pub mod durability;
 pub mod event;
 mod fetch;
-mod gate;
+pub mod gate;
 pub mod id_blocks;
 pub mod ids;
 pub mod journal;

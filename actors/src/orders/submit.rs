@@ -8,13 +8,12 @@ use std::time::Duration;
 use actix::{
     ActorFutureExt, AsyncContext, Context, Handler, MailboxError, ResponseActFuture, WrapFuture,
 };
-use kalshi::{Count, Price, types::TimeInForce};
+use kalshi::Count;
 use tracing::{debug, info, warn};
 
 use super::{
-    OrderEvent, Orders, Placed, Refusal, Submit, ids,
+    OrderEvent, Orders, Placed, Refusal, Submit, admission, ids,
     journal::Write,
-    risk::{self, Proposal},
     state::{Event, Failure, OrderRecord, OrderState, Origin},
 };
 use crate::{
@@ -69,37 +68,7 @@ impl Orders {
         if let Some(why) = &self.halted {
             return Err(Refusal::Halted(why.clone()));
         }
-        if !msg.spec.count.is_positive() || msg.spec.count > Count::MAX {
-            return Err(invalid(
-                "count",
-                format!("must be at least 0.01, got {}", msg.spec.count),
-            ));
-        }
-        if msg.spec.price == Price::ZERO || msg.spec.price >= Price::ONE {
-            return Err(invalid(
-                "price",
-                format!("{} is outside (0, 1)", msg.spec.price),
-            ));
-        }
-        if msg.spec.reduce_only {
-            if msg.spec.time_in_force != TimeInForce::ImmediateOrCancel {
-                return Err(invalid(
-                    "reduce_only",
-                    "requires immediate_or_cancel".into(),
-                ));
-            }
-            let position = self.positions.count(&msg.spec.ticker);
-            if !risk::reduces(position, msg.spec.side, msg.spec.count) {
-                return Err(invalid(
-                    "reduce_only",
-                    format!(
-                        "{} {} would not reduce the position {position}",
-                        msg.spec.side, msg.spec.count
-                    ),
-                ));
-            }
-        }
-        Ok(())
+        admission::check_fields(&msg.spec, self.positions.count(&msg.spec.ticker))
     }
 
     /// Whether what the intent was decided on still holds: its book has not gone stale since
@@ -132,33 +101,18 @@ impl Orders {
             Err(e) => return Err(Refusal::Metadata(e.to_string())),
         };
         self.precheck(msg)?;
-        if !market.is_tradable() {
-            return Err(Refusal::MarketClosed {
-                ticker: msg.spec.ticker.clone(),
-                status: market.status.to_string(),
-            });
-        }
-        if let Err(e) = market.price_grid().validate(msg.spec.price) {
-            return Err(invalid("price", e.to_string()));
-        }
+        admission::check_market(&msg.spec, &market)?;
         self.still_current(msg)?;
-        if let Some(why) = self.blackout_block().filter(|_| !msg.spec.reduce_only) {
-            return Err(Refusal::Blackout(why));
-        }
-        if let Some(o) = self.ledger.blocking(&msg.spec.ticker) {
-            return Err(Refusal::Blocked {
-                ticker: msg.spec.ticker.clone(),
-                key: o.key.clone(),
-            });
-        }
-        let exposure = self.exposure(&msg.spec.ticker, None);
-        let proposal = Proposal {
-            side: msg.spec.side,
-            price: msg.spec.price,
-            count: msg.spec.count,
-            reduce_only: msg.spec.reduce_only,
+        let blackout = self.blackout_block();
+        let open = admission::OpenState {
+            ledger: &self.ledger,
+            positions: &self.positions,
+            limits: &self.limits,
+            blackout: blackout.as_deref(),
+            orders_last_minute: self.rate.count(self.clock.monotonic_ns()),
+            now: self.now(),
         };
-        risk::check(&self.limits, &exposure, &proposal)?;
+        admission::check_open(&msg.spec, &open)?;
         let stamps = msg.stamps.with(Stamp::Admitted, self.clock.monotonic_ns());
         let key = self.record_intent(msg)?;
         Ok((
