@@ -41,6 +41,7 @@
 //! Below it: [`tradewind_actors`] (the actors and the engine's root) and [`kalshi`] (the wire
 //! protocol and its fixed-point numbers), both re-exported.
 
+pub mod backtest;
 pub mod builder;
 pub mod config;
 pub mod duration;

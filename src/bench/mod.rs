@@ -3,12 +3,15 @@
 //! beside a baseline measured in the same run.
 //!
 //! # Layout
-//! - [`feed`], [`gateway`], [`metadata`], [`tick`], [`reconnect`], [`memory`], [`external`]:
-//!   one scenario each, with its own `run`.
+//! - [`feed`], [`gateway`], [`metadata`], [`tick`], [`reconnect`], [`memory`], [`external`],
+//!   [`backtest`]: one scenario each, with its own `run`; [`backtest_data`]: the recording the
+//!   backtest scenario generates.
 //! - [`floor`]: the bare reactor tick-to-order measures the engine against; [`tick_outcome`]:
 //!   what tick-to-order reports.
 //! - [`setup`]: set-up the scenarios (and the soak) share.
 
+mod backtest;
+mod backtest_data;
 mod external;
 mod feed;
 mod floor;
@@ -73,6 +76,9 @@ enum Scenario {
     /// Round trip of the external strategy's line protocol (book → Python → intent) against
     /// the same decision in process.
     External,
+    /// Replay speed of `tradewind backtest` (fair value, 1,000,000 recorded events) against a
+    /// bare read and decode of the same recording.
+    Backtest,
 }
 
 /// Runs `tradewind bench memory` in a child process (it prints and writes its own JSON).
@@ -101,6 +107,7 @@ pub fn run(args: BenchArgs) -> ExitCode {
             Scenario::Reconnect,
             Scenario::Memory,
             Scenario::External,
+            Scenario::Backtest,
         ]
     } else {
         args.scenarios.clone()
@@ -133,6 +140,7 @@ pub fn run(args: BenchArgs) -> ExitCode {
             Scenario::Reconnect => reconnect::run(),
             Scenario::Memory => memory::run(),
             Scenario::External => external::run(args.round_trips),
+            Scenario::Backtest => backtest::run(),
         };
         match result {
             Ok(json) => {

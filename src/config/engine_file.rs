@@ -15,6 +15,7 @@ use tradewind_actors::{
 };
 
 use super::{
+    backtest::BacktestConfig,
     exchange::{ExchangeConfig, Mode},
     mask::mask_key_id,
     metrics::MetricsConfig,
@@ -45,6 +46,8 @@ pub struct EngineFile {
     pub supervision: SupervisionConfig,
     /// Metrics endpoint and log cadences.
     pub metrics: MetricsConfig,
+    /// `tradewind backtest`'s venue model (a live run ignores it).
+    pub backtest: BacktestConfig,
 }
 
 impl EngineFile {
@@ -65,6 +68,7 @@ impl EngineFile {
         errs.extend(prefixed("strategy", self.strategy.validate()));
         errs.extend(prefixed("supervision", self.supervision.validate()));
         errs.extend(self.metrics.validate());
+        errs.extend(self.backtest.validate());
         errs.extend(self.cross_checks());
         if errs.is_empty() { Ok(()) } else { Err(errs) }
     }

@@ -19,6 +19,7 @@
 //! - `sections`: reading each section on its own, so one bad section hides nothing.
 //! - [`mask`]: the key id as shown — cut to its first characters.
 
+pub mod backtest;
 mod engine_file;
 pub mod exchange;
 pub mod mask;

@@ -14,7 +14,7 @@ use toml::{
 use super::engine_file::EngineFile;
 
 /// The top-level sections, in the order they are read and reported.
-pub const SECTIONS: [&str; 10] = [
+pub const SECTIONS: [&str; 11] = [
     "exchange",
     "sim",
     "gateway",
@@ -25,6 +25,7 @@ pub const SECTIONS: [&str; 10] = [
     "strategy",
     "supervision",
     "metrics",
+    "backtest",
 ];
 
 /// What [`read`] found.
@@ -92,6 +93,7 @@ pub fn read(text: &str) -> Read {
         strategy: reader.next(),
         supervision: reader.next(),
         metrics: reader.next(),
+        backtest: reader.next(),
     };
     Read {
         cfg,

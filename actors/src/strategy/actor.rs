@@ -24,12 +24,7 @@ use actix::{
     WrapFuture,
 };
 use chrono::{DateTime, Utc};
-use kalshi::{
-    Count, Ticker,
-    num::PriceRanges,
-    rest::Market,
-    types::{LifecycleEventType, MarketStatus},
-};
+use kalshi::{Count, Ticker, num::PriceRanges, rest::Market};
 use tracing::warn;
 
 use super::{
@@ -37,6 +32,7 @@ use super::{
     cycle::ForecastCycle,
     forecast::Forecast,
     interface::{Strategy, StrategyFactory},
+    market_status,
     metrics::{Counters, StrategyMetrics},
     source::ForecastFile,
 };
@@ -298,19 +294,7 @@ impl Handler<LifecycleReceived> for StrategyActor {
         let Some(priced) = self.markets.get_mut(&e.market_ticker) else {
             return;
         };
-        let m = &mut priced.market;
-        match e.event_type {
-            LifecycleEventType::Deactivated => m.status = MarketStatus::Inactive,
-            LifecycleEventType::Activated => m.status = MarketStatus::Active,
-            LifecycleEventType::Determined => m.status = MarketStatus::Determined,
-            LifecycleEventType::Settled => m.status = MarketStatus::Finalized,
-            LifecycleEventType::CloseDateUpdated => {
-                if let Some(t) = e.close_ts.and_then(|s| DateTime::from_timestamp(s, 0)) {
-                    m.close_time = t;
-                }
-            }
-            _ => {}
-        }
+        market_status::apply_lifecycle(&mut priced.market, &e);
         // The strategy hears of it now, not at the market's next book (a paused market's
         // quotes come off at once).
         self.reevaluate(&ticker, ctx);

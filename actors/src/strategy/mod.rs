@@ -28,6 +28,7 @@ pub mod fair_value;
 pub mod forecast;
 pub mod interface;
 mod lifecycle;
+pub mod market_status;
 pub mod metrics;
 pub mod quoter;
 mod refresh;

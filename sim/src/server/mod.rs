@@ -30,7 +30,7 @@ pub mod state;
 
 mod admin;
 mod conn;
-mod convert;
+pub mod convert;
 mod forecast;
 mod respond;
 mod rest_account;
