@@ -36,11 +36,13 @@
 //!   `/metrics` and `/healthz`, signals, shutdown, the summary.
 //! - [`record`]: recording every frame and market the engine receives (`tradewind record`)
 //!   into compressed files, and [`record::Reader`] to read them back.
+//! - [`backtest`]: backtesting on recorded data; [`backtest::report`] is its report.
 //! - [`duration`]: `90`, `500ms`, `60s`, `5m`, `1h`.
 //!
 //! Below it: [`tradewind_actors`] (the actors and the engine's root) and [`kalshi`] (the wire
 //! protocol and its fixed-point numbers), both re-exported.
 
+pub mod backtest;
 pub mod builder;
 pub mod config;
 pub mod duration;
