@@ -1,8 +1,10 @@
 //! The backtest report: P&L (realised, settled, fees, unrealised), fills, hit rate, maximum
-//! drawdown, exposure and a per-market table, built from the replay's events.
+//! drawdown, exposure and a per-market table, built from the replay's events and written as
+//! `report.json` (for machines) and `report.html` (one self-contained page with equity and
+//! drawdown charts, for people).
 //!
-//! Pure: no clock, no I/O, no hash-map order, no floating point — the
-//! same events and [`RunMeta`] give the same report.
+//! Pure: no clock, no I/O but [`Report::write`], no hash-map order, no floating point — the
+//! same events and [`RunMeta`] give byte-identical files.
 //!
 //! ```
 //! use kalshi::{Count, Money, Price, Ticker, types::BookSide};
@@ -22,7 +24,8 @@
 //! b.push(LedgerEvent::Settle(Settlement { ns: 2, ticker: t, value: Price::ONE }));
 //! let report = b.finish();
 //! assert_eq!(report.summary.total.to_string(), "5.8300"); // 10 × (1 − 0.40) − 0.17
-//! assert_eq!(report.summary.settled.to_string(), "6.0000");
+//! assert!(report.to_json().contains("\"settled\": \"6.0000\""));
+//! assert!(report.to_html().starts_with("<!DOCTYPE html>"));
 //! ```
 //!
 //! # Layout
@@ -34,6 +37,8 @@
 //! - [`drawdown`], [`exposure`], [`curve`]: the run's drawdown, exposure and equity curve.
 //! - [`builder`]: [`ReportBuilder`], events in, [`Report`] out.
 //! - [`model`]: [`Report`] and its parts, as serialised.
+//! - `output`: JSON and files; `html`: the page; [`svg`]: its charts; `text`: escaping
+//!   and formatting.
 
 pub mod builder;
 pub mod curve;
@@ -41,9 +46,13 @@ pub mod drawdown;
 pub mod event;
 pub mod exact;
 pub mod exposure;
+mod html;
 pub mod market;
 pub mod model;
+mod output;
+pub mod svg;
 pub mod tally;
+mod text;
 
 pub use self::{
     builder::ReportBuilder,

@@ -1,5 +1,5 @@
-//! [`Report`]: what a backtest produced, as plain data — serialised as-is to JSON and drawn
-//! as HTML.
+//! [`Report`]: what a backtest produced, as plain data — serialised as-is to JSON
+//! ([`Report::to_json`]) and drawn as HTML ([`Report::to_html`]).
 //!
 //! Amounts are [`Money`] (exact decimal strings in JSON, `"12.3400"`), counts [`Count`]
 //! (`"10.00"`), times integer Unix nanoseconds (`*_ns`), shares decimal strings with 4 places

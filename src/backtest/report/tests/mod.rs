@@ -2,12 +2,13 @@
 //!
 //! - `ledger`: P&L (realised, settled, fees), average cost, round trips and the hit rate.
 //! - `risk`: drawdown, exposure, the sampled curve.
+//! - `output`: JSON, HTML, escaping, determinism, files, the empty run.
 
 use kalshi::{Count, Money, Price, Ticker, types::BookSide};
 
 use super::{
     Fill, LedgerEvent, Mark, Report, ReportBuilder, RunMeta, Settlement, curve::MAX_POINTS,
-    exact::ratio,
+    exact::ratio, text::escape,
 };
 
 fn t(s: &str) -> Ticker {
@@ -91,4 +92,5 @@ fn busy_events() -> Vec<LedgerEvent> {
 }
 
 mod ledger;
+mod output;
 mod risk;
