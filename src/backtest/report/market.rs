@@ -47,7 +47,7 @@ pub struct Market {
     pub settled: Exact,
     /// Fees paid.
     pub fees: Exact,
-    /// Fills, and of them maker fills.
+    /// Fills booked.
     pub fills: u64,
     /// Fills that were maker.
     pub maker_fills: u64,

@@ -149,7 +149,7 @@ pub struct MarketRow {
     pub total: Money,
     /// The settlement value, when settled.
     pub settlement: Option<Price>,
-    /// Round trips closed, and of them won.
+    /// Round trips closed.
     pub round_trips: u64,
     /// Round trips won.
     pub wins: u64,
