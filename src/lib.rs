@@ -36,6 +36,8 @@
 //!   `/metrics` and `/healthz`, signals, shutdown, the summary.
 //! - [`record`]: recording every frame and market the engine receives (`tradewind record`)
 //!   into compressed files, and [`record::Reader`] to read them back.
+//! - [`backtest`]: backtesting on recorded data; [`backtest::report`] is its report
+//!   (`report.json` and a self-contained `report.html`).
 //! - [`duration`]: `90`, `500ms`, `60s`, `5m`, `1h`.
 //!
 //! Below it: [`tradewind_actors`] (the actors and the engine's root) and [`kalshi`] (the wire

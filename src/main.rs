@@ -9,10 +9,12 @@
 //! - [`doctor`]: `doctor` — a read-only self-check of the exchange a config points at.
 //! - [`journal_cmd`]: `orders` and `positions` — tables read from the order journal.
 //! - [`record_cmd`]: `record` — the engine watch-only, recording what it receives.
+//! - [`backtest_cmd`]: `backtest` — a recording replayed on a virtual clock, and its report.
 //! - [`sim_cmd`]: `sim` — the simulated exchange alone.
 //! - [`bench`]: `bench` — measurement scenarios.
 //! - [`soak`]: `soak` — the engine under random faults, checking invariants.
 
+mod backtest_cmd;
 mod bench;
 mod cli;
 mod doctor;
@@ -52,6 +54,9 @@ enum Command {
     /// Record every WebSocket frame and market the engine receives (strategy off) into
     /// zstd JSON-lines files.
     Record(record_cmd::RecordArgs),
+    /// Replay a recording through the strategy, the order manager's checks and the
+    /// simulator's matching engine on a virtual clock; write report.json and report.html.
+    Backtest(backtest_cmd::BacktestArgs),
     /// Run the simulated Kalshi exchange alone, for any Kalshi client to point at.
     Sim(sim_cmd::SimArgs),
     /// Run measurement scenarios against the in-process simulator.
@@ -70,6 +75,7 @@ fn main() -> ExitCode {
         Some(Command::Orders(args)) => journal_cmd::orders(args),
         Some(Command::Positions(args)) => journal_cmd::positions(args),
         Some(Command::Record(args)) => record_cmd::run(args),
+        Some(Command::Backtest(args)) => backtest_cmd::run(args),
         Some(Command::Sim(args)) => sim_cmd::run(args),
         Some(Command::Bench(args)) => bench::run(args),
         Some(Command::Soak(args)) => soak::run(args),

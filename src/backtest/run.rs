@@ -8,7 +8,8 @@ use tradewind_actors::strategy::Strategy;
 
 use super::{
     forecasts,
-    replay::{Outcome, Replay, Tally},
+    replay::{Replay, Tally},
+    report::LedgerEvent,
 };
 use crate::{
     config::EngineFile,
@@ -28,10 +29,10 @@ pub struct Window {
 #[derive(Debug)]
 pub struct Replayed {
     /// Fills, settlements and marks, in time order.
-    pub outcomes: Vec<Outcome>,
+    pub outcomes: Vec<LedgerEvent>,
     /// The recording run's own fills (a trading run recorded with `--record`), settlements
     /// and marks.
-    pub recorded: Vec<Outcome>,
+    pub recorded: Vec<LedgerEvent>,
     /// The counts.
     pub tally: Tally,
     /// Receive time of the first record replayed, Unix ns.

@@ -16,7 +16,8 @@ use tradewind_actors::{
     strategy::market_status::apply_lifecycle,
 };
 
-use super::{Answer, Due, Op, Outcome, Priced, Replay, Reports};
+use super::{Answer, Due, Op, Priced, Replay, Reports};
+use crate::backtest::report::{Fill, LedgerEvent, Mark, Settlement};
 
 impl Replay {
     /// A recorded frame, as the feed would take it.
@@ -145,11 +146,11 @@ impl Replay {
             return;
         };
         p.marked = Some(price);
-        let mark = Outcome::Mark {
+        let mark = LedgerEvent::Mark(Mark {
             ns: self.now_ns,
             ticker: ticker.clone(),
             price,
-        };
+        });
         if held_live {
             self.recorded.push(mark.clone());
         }
@@ -169,7 +170,7 @@ impl Replay {
         if let Some(p) = self.markets.get_mut(&fill.ticker) {
             p.recorded_position += fill.signed_count();
         }
-        self.recorded.push(Outcome::Fill {
+        self.recorded.push(LedgerEvent::Fill(Fill {
             ns: self.now_ns,
             ticker: fill.ticker,
             side: fill.side,
@@ -177,7 +178,7 @@ impl Replay {
             count: fill.count,
             fee: fill.fee,
             maker: !fill.is_taker,
-        });
+        }));
     }
 
     /// A public trade: where the strategy rests in that market, the tape takes it there.
@@ -218,11 +219,11 @@ impl Replay {
             self.answer_later(None, Ok(reports));
             self.venue
                 .settle(e.market_ticker.as_str(), result, value, now);
-            let settle = Outcome::Settle {
+            let settle = LedgerEvent::Settle(Settlement {
                 ns: self.now_ns,
                 ticker: e.market_ticker.clone(),
                 value,
-            };
+            });
             self.recorded.push(settle.clone());
             self.out.push(settle);
         }

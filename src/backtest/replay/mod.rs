@@ -23,7 +23,7 @@ mod venue_ops;
 use std::{collections::HashMap, hash::BuildHasherDefault, sync::Arc};
 
 use chrono::{DateTime, Utc};
-use kalshi::{Count, Money, Price, Ticker, num::PriceRanges, rest::Market, types::BookSide};
+use kalshi::{Count, Price, Ticker, num::PriceRanges, rest::Market};
 use tradewind_actors::{
     blackout::Schedule,
     feed::books::{Books, TickerHasher},
@@ -33,66 +33,18 @@ use tradewind_actors::{
 use super::{
     agenda::Agenda,
     desk::Desk,
+    report::LedgerEvent,
     venue::{Reports, Venue},
 };
 use crate::config::{EngineFile, backtest::BacktestConfig};
-
-/// What the replay reports, in time order.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// A fill of the strategy's order, at the venue's instant.
-    Fill {
-        /// Virtual ns.
-        ns: u64,
-        /// Market.
-        ticker: Ticker,
-        /// The order's side.
-        side: BookSide,
-        /// YES price.
-        price: Price,
-        /// Contracts.
-        count: Count,
-        /// Fee.
-        fee: Money,
-        /// Resting (maker) or taking.
-        maker: bool,
-    },
-    /// A market settled at `value` a YES contract.
-    Settle {
-        /// Virtual ns.
-        ns: u64,
-        /// Market.
-        ticker: Ticker,
-        /// YES payout.
-        value: Price,
-    },
-    /// A held market's mid moved.
-    Mark {
-        /// Virtual ns.
-        ns: u64,
-        /// Market.
-        ticker: Ticker,
-        /// Mid YES price.
-        price: Price,
-    },
-}
-
-impl Outcome {
-    /// When it happened, virtual ns.
-    pub fn ns(&self) -> u64 {
-        match self {
-            Outcome::Fill { ns, .. } | Outcome::Settle { ns, .. } | Outcome::Mark { ns, .. } => *ns,
-        }
-    }
-}
 
 /// What a replay produced.
 #[derive(Debug)]
 pub struct Finished {
     /// The strategy's fills, settlements and marks.
-    pub outcomes: Vec<Outcome>,
+    pub outcomes: Vec<LedgerEvent>,
     /// The recording run's own.
-    pub recorded: Vec<Outcome>,
+    pub recorded: Vec<LedgerEvent>,
     /// The counts.
     pub tally: Tally,
 }
@@ -207,9 +159,9 @@ pub struct Replay {
     agenda: Agenda<Due>,
     now_ns: u64,
     started: bool,
-    out: Vec<Outcome>,
+    out: Vec<LedgerEvent>,
     /// The recording run's own fills, settlements and marks (its markets held).
-    recorded: Vec<Outcome>,
+    recorded: Vec<LedgerEvent>,
     /// Before the window's start: books, markets and forecasts are taken, the strategy is
     /// not asked.
     warming: bool,
@@ -298,8 +250,8 @@ impl Replay {
         self.advance(end_ns);
         // Fills are told at the venue's instant, after marks seen while they were on their
         // way back: a stable sort puts them in place.
-        self.out.sort_by_key(Outcome::ns);
-        self.recorded.sort_by_key(Outcome::ns);
+        self.out.sort_by_key(LedgerEvent::ns);
+        self.recorded.sort_by_key(LedgerEvent::ns);
         Finished {
             outcomes: self.out,
             recorded: self.recorded,

@@ -8,8 +8,11 @@ use tradewind_actors::orders::{
     state::{Event, Failure},
 };
 
-use super::{Answer, Op, Outcome, Replay};
-use crate::backtest::venue::Reports;
+use super::{Answer, Op, Replay};
+use crate::backtest::{
+    report::{Fill, LedgerEvent},
+    venue::Reports,
+};
 
 impl Replay {
     /// `op` reaches the venue now.
@@ -99,7 +102,7 @@ impl Replay {
             if let Some(p) = self.markets.get_mut(&f.ticker) {
                 p.position = held;
             }
-            self.out.push(Outcome::Fill {
+            self.out.push(LedgerEvent::Fill(Fill {
                 ns: at_ns,
                 ticker: f.ticker.clone(),
                 side: f.side,
@@ -107,7 +110,7 @@ impl Replay {
                 count: f.count,
                 fee: f.fee,
                 maker: !f.is_taker,
-            });
+            }));
             let more = self
                 .strategy
                 .on_fill(&f.ticker, f.side, f.yes_price, f.count);
