@@ -390,3 +390,6 @@ impl Venue {
         out
     }
 }
+
+#[cfg(test)]
+mod tests;
