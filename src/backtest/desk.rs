@@ -12,7 +12,7 @@ use tradewind_actors::orders::{
     positions::{FillRecord, Positions},
     refusal::Refusal,
     risk::{RateWindow, RiskLimits},
-    state::{Event, Ledger, OrderState, Origin},
+    state::{Event, Ledger},
 };
 
 use super::venue::{VenueFill, VenueOrder};
@@ -121,22 +121,7 @@ impl Desk {
                 reason: e.to_string(),
             })?;
         self.next_seq += 1;
-        let order = OrderRecord {
-            key: cid.to_string(),
-            client_order_id: Some(cid),
-            order_id: None,
-            intent_seq: Some(seq),
-            origin: Origin::Intent,
-            spec: spec.clone(),
-            fill_sum: Count::ZERO,
-            reported_filled: Count::ZERO,
-            book_epoch: epoch,
-            state: OrderState::PendingNew,
-            reason: None,
-            created_at: now,
-            updated_at: now,
-            cancel_requested: false,
-        };
+        let order = OrderRecord::intent(cid, seq, spec.clone(), epoch, now);
         self.ledger.insert(order.clone());
         Ok(order)
     }

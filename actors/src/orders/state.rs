@@ -139,6 +139,33 @@ pub struct OrderRecord {
 }
 
 impl OrderRecord {
+    /// A new intent's order, `PendingNew`, keyed by its client order id `cid` (sequence
+    /// number `seq`), priced on a book of `book_epoch`.
+    pub fn intent(
+        cid: ClientOrderId,
+        seq: u64,
+        spec: OrderSpec,
+        book_epoch: Option<u64>,
+        now: DateTime<Utc>,
+    ) -> OrderRecord {
+        OrderRecord {
+            key: cid.to_string(),
+            client_order_id: Some(cid),
+            order_id: None,
+            intent_seq: Some(seq),
+            origin: Origin::Intent,
+            spec,
+            fill_sum: Count::ZERO,
+            reported_filled: Count::ZERO,
+            book_epoch,
+            state: OrderState::PendingNew,
+            reason: None,
+            created_at: now,
+            updated_at: now,
+            cancel_requested: false,
+        }
+    }
+
     /// Contracts filled.
     pub fn filled(&self) -> Count {
         self.fill_sum.max(self.reported_filled)

@@ -8,13 +8,12 @@ use std::time::Duration;
 use actix::{
     ActorFutureExt, AsyncContext, Context, Handler, MailboxError, ResponseActFuture, WrapFuture,
 };
-use kalshi::Count;
 use tracing::{debug, info, warn};
 
 use super::{
     OrderEvent, Orders, Placed, Refusal, Submit, admission, ids,
     journal::Write,
-    state::{Event, Failure, OrderRecord, OrderState, Origin},
+    state::{Event, Failure, OrderRecord, OrderState},
 };
 use crate::{
     gateway::{GatewayError, PlaceOrder, PlaceOrderAck},
@@ -128,22 +127,7 @@ impl Orders {
         let cid = ids::client_order_id(&self.cfg.strategy_id, &msg.spec.ticker, seq)
             .map_err(|e| invalid("ticker", e.to_string()))?;
         let now = self.now();
-        let order = OrderRecord {
-            key: cid.to_string(),
-            client_order_id: Some(cid),
-            order_id: None,
-            intent_seq: Some(seq),
-            origin: Origin::Intent,
-            spec: msg.spec.clone(),
-            fill_sum: Count::ZERO,
-            reported_filled: Count::ZERO,
-            book_epoch: msg.book_epoch,
-            state: OrderState::PendingNew,
-            reason: None,
-            created_at: now,
-            updated_at: now,
-            cancel_requested: false,
-        };
+        let order = OrderRecord::intent(cid, seq, msg.spec.clone(), msg.book_epoch, now);
         let label = ids::label(&self.cfg.strategy_id, &msg.spec.ticker, seq);
         if !self.commit(&[
             Write::Intent {

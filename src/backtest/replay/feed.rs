@@ -16,8 +16,8 @@ use tradewind_actors::{
     strategy::market_status::apply_lifecycle,
 };
 
-use super::{Answer, Due, Op, Priced, Replay, Reports};
-use crate::backtest::report::{Fill, LedgerEvent, Mark, Settlement};
+use super::{Answer, Due, Op, Priced, Replay, Reports, ledger_fill};
+use crate::backtest::report::{LedgerEvent, Mark, Settlement};
 
 impl Replay {
     /// A recorded frame, as the feed would take it.
@@ -170,15 +170,7 @@ impl Replay {
         if let Some(p) = self.markets.get_mut(&fill.ticker) {
             p.recorded_position += fill.signed_count();
         }
-        self.recorded.push(LedgerEvent::Fill(Fill {
-            ns: self.now_ns,
-            ticker: fill.ticker,
-            side: fill.side,
-            price: fill.yes_price,
-            count: fill.count,
-            fee: fill.fee,
-            maker: !fill.is_taker,
-        }));
+        self.recorded.push(ledger_fill(self.now_ns, &fill));
     }
 
     /// A public trade: where the strategy rests in that market, the tape takes it there.

@@ -27,16 +27,30 @@ use kalshi::{Count, Price, Ticker, num::PriceRanges, rest::Market};
 use tradewind_actors::{
     blackout::Schedule,
     feed::books::{Books, TickerHasher},
+    orders::positions::FillRecord,
     strategy::{Strategy, StrategyConfig, forecast::Forecast},
 };
 
 use super::{
     agenda::Agenda,
     desk::Desk,
-    report::LedgerEvent,
+    report::{Fill, LedgerEvent},
     venue::{Reports, Venue},
 };
 use crate::config::{EngineFile, backtest::BacktestConfig};
+
+/// A fill as the report takes it, at `ns`.
+fn ledger_fill(ns: u64, f: &FillRecord) -> LedgerEvent {
+    LedgerEvent::Fill(Fill {
+        ns,
+        ticker: f.ticker.clone(),
+        side: f.side,
+        price: f.yes_price,
+        count: f.count,
+        fee: f.fee,
+        maker: !f.is_taker,
+    })
+}
 
 /// What a replay produced.
 #[derive(Debug)]

@@ -8,11 +8,8 @@ use tradewind_actors::orders::{
     state::{Event, Failure},
 };
 
-use super::{Answer, Op, Replay};
-use crate::backtest::{
-    report::{Fill, LedgerEvent},
-    venue::Reports,
-};
+use super::{Answer, Op, Replay, ledger_fill};
+use crate::backtest::venue::Reports;
 
 impl Replay {
     /// `op` reaches the venue now.
@@ -102,15 +99,7 @@ impl Replay {
             if let Some(p) = self.markets.get_mut(&f.ticker) {
                 p.position = held;
             }
-            self.out.push(LedgerEvent::Fill(Fill {
-                ns: at_ns,
-                ticker: f.ticker.clone(),
-                side: f.side,
-                price: f.yes_price,
-                count: f.count,
-                fee: f.fee,
-                maker: !f.is_taker,
-            }));
+            self.out.push(ledger_fill(at_ns, f));
             let more = self
                 .strategy
                 .on_fill(&f.ticker, f.side, f.yes_price, f.count);
