@@ -31,9 +31,9 @@ pub struct RunArgs {
     /// Allow a config whose environment is `production` (real money).
     #[arg(long)]
     pub allow_production: bool,
-    /// Also record what the engine receives (frames, public trades, markets) and the
-    /// forecasts its strategy takes into DIR, as `tradewind record` does: a recording that
-    /// `tradewind backtest` can compare with this run.
+    /// Also record what the engine receives (frames, public trades, markets, forecasts) into
+    /// DIR, as `tradewind record` does: a recording that `tradewind backtest` can compare with
+    /// this run (its own fills are in it).
     #[arg(long, value_name = "DIR")]
     pub record: Option<PathBuf>,
 }
