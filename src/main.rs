@@ -9,6 +9,7 @@
 //! - [`doctor`]: `doctor` — a read-only self-check of the exchange a config points at.
 //! - [`journal_cmd`]: `orders` and `positions` — tables read from the order journal.
 //! - [`record_cmd`]: `record` — the engine watch-only, recording what it receives.
+//! - [`history`]: `history fetch` — markets, trades and candlesticks into Parquet files.
 //! - [`sim_cmd`]: `sim` — the simulated exchange alone.
 //! - [`bench`]: `bench` — measurement scenarios.
 //! - [`soak`]: `soak` — the engine under random faults, checking invariants.
@@ -16,6 +17,7 @@
 mod bench;
 mod cli;
 mod doctor;
+mod history;
 mod journal_cmd;
 mod record_cmd;
 mod sim_cmd;
@@ -52,6 +54,8 @@ enum Command {
     /// Record every WebSocket frame and market the engine receives (strategy off) into
     /// zstd JSON-lines files.
     Record(record_cmd::RecordArgs),
+    /// Download market history (markets with results, trades, candlesticks) into Parquet.
+    History(history::HistoryArgs),
     /// Run the simulated Kalshi exchange alone, for any Kalshi client to point at.
     Sim(sim_cmd::SimArgs),
     /// Run measurement scenarios against the in-process simulator.
@@ -70,6 +74,7 @@ fn main() -> ExitCode {
         Some(Command::Orders(args)) => journal_cmd::orders(args),
         Some(Command::Positions(args)) => journal_cmd::positions(args),
         Some(Command::Record(args)) => record_cmd::run(args),
+        Some(Command::History(args)) => history::run(args),
         Some(Command::Sim(args)) => sim_cmd::run(args),
         Some(Command::Bench(args)) => bench::run(args),
         Some(Command::Soak(args)) => soak::run(args),
