@@ -17,6 +17,7 @@ use std::{
     process::{Command, Stdio},
 };
 
+use common::run::row;
 use history_support::{Pump, SERIES, TempDir, remote_config, tables::rows, wait_for, world};
 use kalshi_sim::server::state::RequestRecord;
 
@@ -43,16 +44,6 @@ fn fetch_cmd(cfg: &Path, out: &Path, day0: chrono::NaiveDate) -> Command {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     c
-}
-
-/// A summary row's number.
-fn row(summary: &str, name: &str) -> u64 {
-    summary
-        .lines()
-        .find_map(|l| l.strip_prefix(name))
-        .and_then(|l| l.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| panic!("no {name} in the summary:\n{summary}"))
 }
 
 /// The read budget `account`'s requests in `log` used, as `tradewind bench gateway`

@@ -3,12 +3,12 @@
 //! the window reaches before the cutoff, `/historical/markets` — written as
 //! `markets/<SERIES>.parquet`, and each market's lists entered in the checkpoint.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, future::Future};
 
 use chrono::{DateTime, Utc};
 use kalshi::{
     SeriesTicker,
-    rest::{GetHistoricalMarketsParams, GetMarketsParams, Market},
+    rest::{GetHistoricalMarketsParams, GetMarketsParams, GetMarketsResponse, Market},
     types::MarketStatusFilter,
 };
 use tradewind_actors::gateway::{GetHistoricalCutoff, GetHistoricalMarkets, GetMarkets};
@@ -40,55 +40,54 @@ pub async fn cutoff(s: &Session) -> Result<(DateTime<Utc>, DateTime<Utc>), Halt>
     Ok(pair)
 }
 
+/// Every page of a market list: `page(cursor)` answers one page.
+async fn all_pages<F, Fut>(what: String, mut page: F) -> Result<Vec<Market>, Halt>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<GetMarketsResponse, Halt>>,
+{
+    let mut out = Vec::new();
+    let mut cursor = None;
+    for _ in 0..MAX_PAGES {
+        let p = page(cursor.take()).await?;
+        out.extend(p.markets);
+        if p.cursor.is_empty() {
+            return Ok(out);
+        }
+        cursor = Some(p.cursor);
+    }
+    Err(Halt::Failed(format!("{what}: more than {MAX_PAGES} pages")))
+}
+
 async fn live(
     s: &Session,
     series: &SeriesTicker,
     status: MarketStatusFilter,
 ) -> Result<Vec<Market>, Halt> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    for _ in 0..MAX_PAGES {
+    all_pages(format!("GET /markets of {series}"), |cursor| {
         let params = GetMarketsParams {
             series_ticker: Some(series.clone()),
             status: Some(status),
             limit: Some(s.page_size),
-            cursor: cursor.take(),
+            cursor,
             ..GetMarketsParams::default()
         };
-        let page = s.ask("GET /markets", GetMarkets { params }).await?;
-        out.extend(page.markets);
-        if page.cursor.is_empty() {
-            return Ok(out);
-        }
-        cursor = Some(page.cursor);
-    }
-    Err(Halt::Failed(format!(
-        "GET /markets of {series}: more than {MAX_PAGES} pages"
-    )))
+        s.ask("GET /markets", GetMarkets { params })
+    })
+    .await
 }
 
 async fn archived(s: &Session, series: &SeriesTicker) -> Result<Vec<Market>, Halt> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    for _ in 0..MAX_PAGES {
+    all_pages(format!("GET /historical/markets of {series}"), |cursor| {
         let params = GetHistoricalMarketsParams {
             series_ticker: Some(series.clone()),
             limit: Some(s.page_size),
-            cursor: cursor.take(),
+            cursor,
             ..GetHistoricalMarketsParams::default()
         };
-        let page = s
-            .ask("GET /historical/markets", GetHistoricalMarkets { params })
-            .await?;
-        out.extend(page.markets);
-        if page.cursor.is_empty() {
-            return Ok(out);
-        }
-        cursor = Some(page.cursor);
-    }
-    Err(Halt::Failed(format!(
-        "GET /historical/markets of {series}: more than {MAX_PAGES} pages"
-    )))
+        s.ask("GET /historical/markets", GetHistoricalMarkets { params })
+    })
+    .await
 }
 
 /// The markets of `series` in the window, by ticker (archived ones flagged).
