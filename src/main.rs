@@ -10,6 +10,7 @@
 //! - [`journal_cmd`]: `orders` and `positions` — tables read from the order journal.
 //! - [`record_cmd`]: `record` — the engine watch-only, recording what it receives.
 //! - [`backtest_cmd`]: `backtest` — a recording replayed on a virtual clock, and its report.
+//! - [`history`]: `history fetch` — markets, trades and candlesticks into Parquet files.
 //! - [`sim_cmd`]: `sim` — the simulated exchange alone.
 //! - [`bench`]: `bench` — measurement scenarios.
 //! - [`soak`]: `soak` — the engine under random faults, checking invariants.
@@ -18,6 +19,7 @@ mod backtest_cmd;
 mod bench;
 mod cli;
 mod doctor;
+mod history;
 mod journal_cmd;
 mod record_cmd;
 mod sim_cmd;
@@ -57,6 +59,8 @@ enum Command {
     /// Replay a recording through the strategy, the order manager's checks and the
     /// simulator's matching engine on a virtual clock; write report.json and report.html.
     Backtest(backtest_cmd::BacktestArgs),
+    /// Download market history (markets with results, trades, candlesticks) into Parquet.
+    History(history::HistoryArgs),
     /// Run the simulated Kalshi exchange alone, for any Kalshi client to point at.
     Sim(sim_cmd::SimArgs),
     /// Run measurement scenarios against the in-process simulator.
@@ -76,6 +80,7 @@ fn main() -> ExitCode {
         Some(Command::Positions(args)) => journal_cmd::positions(args),
         Some(Command::Record(args)) => record_cmd::run(args),
         Some(Command::Backtest(args)) => backtest_cmd::run(args),
+        Some(Command::History(args)) => history::run(args),
         Some(Command::Sim(args)) => sim_cmd::run(args),
         Some(Command::Bench(args)) => bench::run(args),
         Some(Command::Soak(args)) => soak::run(args),

@@ -17,7 +17,8 @@
 //! # Layout
 //! - [`dispatch`]: lanes, buckets, cool-down, deadlines (pure); [`budget`]: one bucket as a
 //!   `governor` rate limiter on the injected clock.
-//! - [`request`]: the request messages and [`request::ApiRequest`].
+//! - [`request`]: the request messages and [`request::ApiRequest`]; [`history_requests`]:
+//!   the market-history reads (trades, candlesticks, archived markets).
 //! - `http`: one signed attempt over awc; `jobs`: requests in flight and their tickets;
 //!   `answer`: what an attempt's outcome does (count, cool down, retry); `adopt`: a 409 on a
 //!   create resolved to the existing order, and delivery of every answer.
@@ -31,6 +32,7 @@ pub mod budget;
 pub mod config;
 pub mod dispatch;
 pub mod error;
+pub mod history_requests;
 mod http;
 mod jobs;
 mod lifecycle;
@@ -57,7 +59,7 @@ use tracing::{info, warn};
 
 pub use self::{
     archive::archive_may_hold, config::GatewayConfig, dispatch::Lane, error::GatewayError,
-    metrics::GatewayMetrics, request::*,
+    history_requests::*, metrics::GatewayMetrics, request::*,
 };
 use self::{
     dispatch::{Dispatcher, Outcome, Step, Ticket},

@@ -378,6 +378,9 @@ macro_rules! read {
     };
 }
 
+// The market-history reads (`history_requests`) are declared with the same macros.
+pub(super) use {read, request};
+
 read!(
     /// `GET /portfolio/orders`.
     GetOrders(GetOrdersParams) => GetOrdersResponse, Endpoint::GetOrders

@@ -239,6 +239,7 @@ async fn record(
     let shared = req.app_data::<web::Data<Shared>>().cloned();
     let method = req.method().to_string();
     let path = req.path().to_owned();
+    let query = req.query_string().to_owned();
     let arrival_ns = shared.as_ref().map_or(0, |s| s.clock.monotonic_ns());
     let mut res = next.call(req).await?;
     if let Some(shared) = shared {
@@ -262,6 +263,7 @@ async fn record(
             done_ns,
             method,
             path,
+            query,
             account_id,
             status,
         });

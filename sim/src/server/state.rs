@@ -91,6 +91,8 @@ pub struct RequestRecord {
     pub method: String,
     /// Path without the query.
     pub path: String,
+    /// The query string (without `?`; empty for none).
+    pub query: String,
     /// Account id when authenticated.
     pub account_id: Option<String>,
     /// Status answered.

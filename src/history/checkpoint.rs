@@ -1,0 +1,185 @@
+//! The checkpoint of a download (`DIR/checkpoint.json`): the arguments it was started with,
+//! the historical cutoff it planned by, and per series whether its markets are listed and,
+//! per market, how far each list (trades live and archived, candles) has been written — the
+//! part files written and the cursor of the next trade page. A part file is written before
+//! the checkpoint counts it, so a rerun never reads a page the checkpoint calls written, and
+//! a page written but not yet counted is read again under the same file name (no duplicate).
+
+use std::{collections::BTreeMap, path::Path};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    parts,
+    plan::{MarketJob, Source, Window},
+};
+
+/// Version of the file's format.
+const VERSION: u32 = 1;
+
+/// What a download was asked for; a rerun must ask for the same.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    /// Series, in the order given.
+    pub series: Vec<String>,
+    /// The window.
+    pub window: Window,
+    /// Page size of the trade and market lists.
+    pub page_size: u32,
+}
+
+/// How far one list has been written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stream {
+    /// Part files written (pages of trades, windows of candles).
+    pub parts: u32,
+    /// Cursor of the next page (trades).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    /// Rows written.
+    pub rows: u64,
+    /// Complete.
+    pub done: bool,
+}
+
+/// One market: its plan and its lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarketState {
+    /// What to download.
+    pub job: MarketJob,
+    /// Its trades, by where they are read.
+    pub trades: BTreeMap<Source, Stream>,
+    /// Its candles.
+    pub candles: Stream,
+}
+
+/// One series.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesState {
+    /// Its markets are listed and `markets/<SERIES>.parquet` is written.
+    pub listed: bool,
+    /// Its markets in the window, by ticker.
+    pub markets: BTreeMap<String, MarketState>,
+}
+
+/// The checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// Format version.
+    pub version: u32,
+    /// The arguments.
+    pub request: Request,
+    /// `GET /historical/cutoff` as first read: `market_settled_ts` and `trades_created_ts`.
+    pub cutoff: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Per series.
+    pub series: BTreeMap<String, SeriesState>,
+}
+
+impl Checkpoint {
+    /// A fresh checkpoint for `request`.
+    pub fn new(request: Request) -> Checkpoint {
+        Checkpoint {
+            version: VERSION,
+            request,
+            cutoff: None,
+            series: BTreeMap::new(),
+        }
+    }
+
+    /// The checkpoint in `dir` if there is one for `request`, else a fresh one.
+    ///
+    /// # Errors
+    /// The file is unreadable, not a checkpoint, or of other arguments (the message says
+    /// which and how to proceed).
+    pub fn load_or_new(path: &Path, request: Request) -> Result<Checkpoint, String> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Checkpoint::new(request));
+            }
+            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        };
+        let c: Checkpoint = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: not a checkpoint of this version: {e}", path.display()))?;
+        if c.version != VERSION || c.request != request {
+            return Err(format!(
+                "{} belongs to a download of other arguments ({:?}); use another --out \
+                 or the same arguments",
+                path.display(),
+                c.request
+            ));
+        }
+        Ok(c)
+    }
+
+    /// Writes it to `path` atomically.
+    ///
+    /// # Errors
+    /// An I/O failure, naming the file.
+    pub fn save(&self, path: &Path) -> Result<(), String> {
+        let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
+        parts::write_text(path, &text)
+    }
+
+    /// The state of a market's list (`None` for candles).
+    pub fn stream_mut(&mut self, job: &MarketJob, trades: Option<Source>) -> Option<&mut Stream> {
+        let m = self
+            .series
+            .get_mut(&job.series)?
+            .markets
+            .get_mut(&job.ticker)?;
+        match trades {
+            Some(s) => m.trades.get_mut(&s),
+            None => Some(&mut m.candles),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> Request {
+        let w = Window {
+            from: DateTime::from_timestamp(0, 0).unwrap(),
+            to: DateTime::from_timestamp(86_400, 0).unwrap(),
+        };
+        Request {
+            series: vec!["KXHIGHNY".into()],
+            window: w,
+            page_size: 1000,
+        }
+    }
+
+    #[test]
+    fn a_checkpoint_round_trips_and_refuses_other_arguments() {
+        let dir = std::env::temp_dir().join(format!("tw-ckpt-{}", std::process::id()));
+        let path = dir.join("checkpoint.json");
+        let mut c = Checkpoint::new(request());
+        let job = MarketJob {
+            ticker: "KXHIGHNY-70JAN01-T40".into(),
+            series: "KXHIGHNY".into(),
+            archived: false,
+            start_ts: 0,
+            end_ts: 60,
+        };
+        let state = MarketState {
+            job: job.clone(),
+            trades: [(Source::Live, Stream::default())].into(),
+            candles: Stream::default(),
+        };
+        let series = c.series.entry("KXHIGHNY".into()).or_default();
+        series.markets.insert(job.ticker.clone(), state);
+        c.stream_mut(&job, Some(Source::Live)).unwrap().cursor = Some("abc".into());
+        c.save(&path).unwrap();
+        assert_eq!(Checkpoint::load_or_new(&path, request()).unwrap(), c);
+        let other = Request {
+            page_size: 10,
+            ..request()
+        };
+        let err = Checkpoint::load_or_new(&path, other).unwrap_err();
+        assert!(err.contains("other arguments"), "{err}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,110 @@
+//! The progress line on stderr: markets listed and done, trade and candle rows, requests/s
+//! and read-budget use — redrawn in place every second on a terminal, a plain line every
+//! 5 s otherwise — and the summary on stdout at the end.
+
+use std::{
+    fmt::Write as _,
+    io::{IsTerminal, Write},
+    time::{Duration, Instant},
+};
+
+use tradewind_actors::gateway::{GatewayMetrics, GetMetrics};
+
+use super::{
+    session::Session,
+    tally::{Budget, Tally},
+};
+
+/// A snapshot: the tally, the gateway's counts, the refill rate, the time since start.
+#[derive(Debug, Clone, Copy)]
+pub struct Snapshot {
+    /// Rows and parts.
+    pub tally: (u64, u64, u64, u64, u64),
+    /// Requests, 429s, tokens.
+    pub budget: Budget,
+    /// Read refill rate, tokens/s.
+    pub rate: u64,
+    /// Seconds since the gateway started.
+    pub elapsed_s: f64,
+}
+
+impl Snapshot {
+    /// From the tally and the gateway's metrics.
+    pub fn of(t: &Tally, m: &GatewayMetrics, started: Instant) -> Snapshot {
+        Snapshot {
+            tally: (
+                t.markets,
+                t.trades,
+                t.candles,
+                t.markets_done.0,
+                t.markets_done.1,
+            ),
+            budget: Budget::from_counts(&m.counters.by_endpoint),
+            rate: m.rates.0,
+            elapsed_s: started.elapsed().as_secs_f64(),
+        }
+    }
+
+    /// The one-line progress.
+    pub fn line(&self) -> String {
+        let (markets, trades, candles, done, planned) = self.tally;
+        let b = &self.budget;
+        format!(
+            "markets {markets} listed, {done}/{planned} done | trades {trades} | candles {candles} | \
+             {} requests ({:.1}/s) | read budget {:.1}% | 429s {}",
+            b.requests,
+            b.requests as f64 / self.elapsed_s.max(1e-3),
+            b.read_use(self.rate, self.elapsed_s) * 100.0,
+            b.rate_limited
+        )
+    }
+
+    /// The summary printed on stdout.
+    pub fn summary(&self, outcome: &str) -> String {
+        let (markets, trades, candles, done, planned) = self.tally;
+        let b = &self.budget;
+        let mut s = String::new();
+        let _ = writeln!(s, "history fetch: {outcome}");
+        let _ = writeln!(s, "markets rows        {markets}");
+        let _ = writeln!(s, "trades rows         {trades}");
+        let _ = writeln!(s, "candlesticks rows   {candles}");
+        let _ = writeln!(s, "markets complete    {done}/{planned}");
+        let _ = writeln!(s, "requests            {}", b.requests);
+        let _ = writeln!(s, "429s                {}", b.rate_limited);
+        let _ = writeln!(s, "read tokens         {}", b.read_tokens);
+        let use_pct = b.read_use(self.rate, self.elapsed_s) * 100.0;
+        let _ = writeln!(s, "read budget used    {use_pct:.1}% of {}/s", self.rate);
+        let _ = write!(s, "elapsed             {:.2} s", self.elapsed_s);
+        s
+    }
+}
+
+/// Asks the gateway for a snapshot.
+pub async fn snapshot(s: &Session, started: Instant) -> Snapshot {
+    let m = s.gateway.send(GetMetrics).await.unwrap_or_default();
+    Snapshot::of(&s.tally.borrow(), &m, started)
+}
+
+/// Draws the progress until `s.stop`-independent `done` is set.
+pub async fn draw(s: Session, started: Instant, done: std::rc::Rc<std::cell::Cell<bool>>) {
+    let tty = std::io::stderr().is_terminal();
+    let every = Duration::from_secs(if tty { 1 } else { 5 });
+    let mut next = Instant::now() + every;
+    while !done.get() {
+        actix_rt::time::sleep(Duration::from_millis(100)).await;
+        if Instant::now() < next {
+            continue;
+        }
+        next += every;
+        let line = snapshot(&s, started).await.line();
+        let mut err = std::io::stderr().lock();
+        let _ = if tty {
+            write!(err, "\r\x1b[2K{line}")
+        } else {
+            writeln!(err, "{line}")
+        };
+    }
+    if tty {
+        eprintln!();
+    }
+}

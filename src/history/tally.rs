@@ -1,0 +1,92 @@
+//! Counts of a download and the read-budget measure, pure: rows and part files per table,
+//! markets done, and from the gateway's answer counts the requests, 429s and read tokens
+//! spent. Read budget used = tokens spent ÷ (the bucket's capacity at start + refill rate ×
+//! elapsed): the most the exchange would have let through in that time, so a download that
+//! kept the bucket empty the whole time reads 100 %.
+
+use std::collections::BTreeMap;
+
+use kalshi::{
+    limits::{self, Bucket},
+    rest::Endpoint,
+};
+
+/// Rows, parts and markets done.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Market rows written.
+    pub markets: u64,
+    /// Trade rows written.
+    pub trades: u64,
+    /// Candle rows written.
+    pub candles: u64,
+    /// Part files written.
+    pub parts: u64,
+    /// Markets whose trades and candles are complete / markets planned.
+    pub markets_done: (u64, u64),
+}
+
+/// What the gateway answered, by `METHOD /template STATUS`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Budget {
+    /// Answers (any status).
+    pub requests: u64,
+    /// 429s among them.
+    pub rate_limited: u64,
+    /// Read tokens they cost (documented costs).
+    pub read_tokens: u64,
+}
+
+impl Budget {
+    /// From the gateway's counters.
+    pub fn from_counts(by_endpoint: &BTreeMap<String, u64>) -> Budget {
+        let mut b = Budget::default();
+        for (key, n) in by_endpoint {
+            let mut words = key.split(' ');
+            let (Some(method), Some(template), Some(status)) =
+                (words.next(), words.next(), words.next())
+            else {
+                continue;
+            };
+            b.requests += n;
+            if status == "429" {
+                b.rate_limited += n;
+            }
+            let endpoint = Endpoint::ALL
+                .iter()
+                .find(|e| e.method().as_str() == method && e.template() == template);
+            if let Some(e) = endpoint.filter(|e| e.bucket() == Bucket::Read) {
+                b.read_tokens += u64::from(limits::cost(*e, 1)) * n;
+            }
+        }
+        b
+    }
+
+    /// Share of the read budget used over `elapsed_s` at `rate` tokens/s.
+    pub fn read_use(&self, rate: u64, elapsed_s: f64) -> f64 {
+        let most = rate as f64 * elapsed_s;
+        if most > 0.0 {
+            self.read_tokens as f64 / most
+        } else {
+            0.0
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_come_from_answers_and_the_measure_is_per_second_of_refill() {
+        let counts: BTreeMap<String, u64> = [
+            ("GET /markets/trades 200".to_owned(), 18),
+            ("GET /historical/trades 429".to_owned(), 1),
+            ("GET /account/limits 200".to_owned(), 1),
+        ]
+        .into();
+        let b = Budget::from_counts(&counts);
+        assert_eq!((b.requests, b.rate_limited, b.read_tokens), (20, 1, 200));
+        assert!((b.read_use(100, 2.0) - 1.0).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,198 @@
+//! `tradewind history fetch` against a simulator on loopback whose world has a history:
+//! markets settled long enough ago to be archived (`/historical/*`), markets settled and
+//! closed recently (live lists), and trades on both sides of the cutoff. The simulator runs
+//! on a manual clock, moved hours ahead to build the history and then in step with real time
+//! (its rate buckets refill on that clock). Checks: zero 429s, the read budget used ≥ 95 %
+//! (measured on the simulator's request log: no gaps in the gateway's pacing), the Parquet
+//! tables read back and agree with the markets' volumes, and an interrupted download resumes
+//! without asking again for what it had and ends equal to a download never interrupted.
+
+mod common;
+#[path = "history_support/mod.rs"]
+mod history_support;
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    path::Path,
+    process::{Command, Stdio},
+};
+
+use common::run::row;
+use history_support::{Pump, SERIES, TempDir, remote_config, tables::rows, wait_for, world};
+use kalshi_sim::server::state::RequestRecord;
+
+/// Trade page size: small, so trade lists take several pages.
+const PAGE: &str = "25";
+
+fn fetch_cmd(cfg: &Path, out: &Path, day0: chrono::NaiveDate) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tradewind"));
+    let (from, to) = (day0.pred_opt().unwrap(), day0.succ_opt().unwrap());
+    c.args(["history", "fetch", "--series"])
+        .args(SERIES)
+        .args([
+            "--from",
+            &from.to_string(),
+            "--to",
+            &to.to_string(),
+            "--page-size",
+            PAGE,
+        ])
+        .arg("--out")
+        .arg(out)
+        .arg("--config")
+        .arg(cfg)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c
+}
+
+/// The read budget `account`'s requests in `log` used, as `tradewind bench gateway`
+/// measures it: tokens ÷ (rate × span), the span from the first request's arrival to the
+/// last one's answer (Basic tier: 200 tokens/s).
+fn budget_use(log: &[RequestRecord], account: &str) -> (f64, usize, f64) {
+    let mine: Vec<&RequestRecord> = log
+        .iter()
+        .filter(|r| r.account_id.as_deref() == Some(account))
+        .collect();
+    let first = mine.iter().map(|r| r.arrival_ns).min().unwrap();
+    let last = mine.iter().map(|r| r.done_ns).max().unwrap();
+    let span = (last - first) as f64 / 1e9;
+    let tokens = 10.0 * mine.len() as f64; // every read costs 10 (the documented default)
+    (tokens / (200.0 * span), mine.len(), span)
+}
+
+/// Markets whose lists are all complete in a checkpoint.
+fn complete_markets(out: &Path) -> BTreeSet<String> {
+    let Ok(text) = std::fs::read_to_string(out.join("checkpoint.json")) else {
+        return BTreeSet::new();
+    };
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut done = BTreeSet::new();
+    for s in v["series"].as_object().unwrap().values() {
+        for (t, m) in s["markets"].as_object().unwrap() {
+            let trades = m["trades"]
+                .as_object()
+                .unwrap()
+                .values()
+                .all(|x| x["done"] == true);
+            if trades && m["candles"]["done"] == true {
+                done.insert(t.clone());
+            }
+        }
+    }
+    done
+}
+
+fn mentions(r: &RequestRecord, ticker: &str) -> bool {
+    r.path.contains(ticker)
+        || r.query
+            .split('&')
+            .any(|kv| kv == format!("ticker={ticker}"))
+}
+
+#[test]
+fn downloads_at_the_full_budget_and_resumes_after_sigint() {
+    let (sim, day0) = world();
+    let _pump = Pump::start(&sim);
+    let dir = TempDir::new("fetch");
+
+    // A: a download never interrupted.
+    let (cfg_a, account_a) = remote_config(&sim, &dir.sub("a"));
+    let out_a = dir.0.join("out-a");
+    let done = fetch_cmd(&cfg_a, &out_a, day0).output().unwrap();
+    let summary = String::from_utf8_lossy(&done.stdout).into_owned();
+    assert_eq!(
+        done.status.code(),
+        Some(0),
+        "{summary}\n{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert_eq!(row(&summary, "429s"), 0, "{summary}");
+    assert_eq!(sim.control().stats().sent_429, 0);
+    let (used, requests, span) = budget_use(&sim.control().request_log(), &account_a);
+    eprintln!(
+        "download A: {requests} requests in {span:.2} s, read budget used {:.1}%\n{summary}",
+        used * 100.0
+    );
+    assert!(
+        used >= 0.95,
+        "read budget used {used:.3} over {span:.2} s, {requests} requests"
+    );
+    let full = rows(&out_a);
+    let (markets, trades, candles) = &full;
+    assert_eq!(
+        markets.len(),
+        24,
+        "12 archived, 6 settled, 6 closed: {markets:?}"
+    );
+    assert!(
+        trades.len() > 100 && !candles.is_empty(),
+        "{} trades, {} candles",
+        trades.len(),
+        candles.len()
+    );
+    assert_eq!(row(&summary, "trades rows") as usize, trades.len());
+    let mut volume: BTreeMap<&str, i128> = BTreeMap::new();
+    for (_, ticker, _, _, count) in trades {
+        *volume.entry(ticker).or_default() += count;
+    }
+    for (ticker, _, v) in markets {
+        assert_eq!(
+            volume.get(ticker.as_str()).copied().unwrap_or(0),
+            *v,
+            "{ticker}: trades add up to its volume"
+        );
+    }
+
+    // B: interrupted once some markets are complete; C: the rerun.
+    let (cfg_b, _) = remote_config(&sim, &dir.sub("b"));
+    let out_b = dir.0.join("out-b");
+    let child = fetch_cmd(&cfg_b, &out_b, day0).spawn().unwrap();
+    wait_for("five complete markets", || {
+        complete_markets(&out_b).len() >= 5
+    });
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let interrupted = child.wait_with_output().unwrap();
+    let summary_b = String::from_utf8_lossy(&interrupted.stdout).into_owned();
+    assert_eq!(interrupted.status.code(), Some(130), "{summary_b}");
+    let had = complete_markets(&out_b);
+    assert!(had.len() < 24, "interrupted before the end: {summary_b}");
+    let before = sim.control().request_log().len();
+    let rerun = fetch_cmd(&cfg_b, &out_b, day0).output().unwrap();
+    let summary_c = String::from_utf8_lossy(&rerun.stdout).into_owned();
+    assert_eq!(rerun.status.code(), Some(0), "{summary_c}");
+    let log = sim.control().request_log();
+    eprintln!(
+        "interrupted with {} markets complete:\n{summary_b}\nrerun:\n{summary_c}",
+        had.len()
+    );
+    let again: Vec<&RequestRecord> = log[before..]
+        .iter()
+        .filter(|r| had.iter().any(|t| mentions(r, t)))
+        .collect();
+    assert!(
+        again.is_empty(),
+        "asked again for complete markets: {again:?}"
+    );
+    assert!(
+        !log[before..]
+            .iter()
+            .any(|r| r.path.ends_with("/historical/cutoff") || r.path.ends_with("/markets")),
+        "listed again"
+    );
+    // Both runs together asked what the uninterrupted one did, plus the gateway's own
+    // start-up reads (`/account/limits`, `/account/endpoint_costs`) of the second process.
+    let asked = row(&summary_b, "requests") + row(&summary_c, "requests");
+    assert_eq!(asked, row(&summary, "requests") + 2, "nothing asked twice");
+    assert_eq!(
+        rows(&out_b),
+        full,
+        "the resumed download equals the uninterrupted one"
+    );
+    let ids: BTreeSet<&String> = full.1.iter().map(|t| &t.0).collect();
+    assert_eq!(ids.len(), full.1.len(), "no duplicate trade");
+}
