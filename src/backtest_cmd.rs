@@ -66,10 +66,14 @@ pub fn run(args: BacktestArgs) -> ExitCode {
         );
         return ExitCode::from(BAD_CONFIG);
     }
-    let window = Window {
-        from_ns: args.from.and_then(ns),
-        to_ns: args.to.and_then(ns),
+    let (from_ns, to_ns) = match (instant(args.from, "--from"), instant(args.to, "--to")) {
+        (Ok(f), Ok(t)) => (f, t),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(BAD_CONFIG);
+        }
     };
+    let window = Window { from_ns, to_ns };
     let strategy = cfg.strategy.builtin().build();
     let replayed = match replay(
         &cfg,
@@ -99,7 +103,10 @@ pub fn run(args: BacktestArgs) -> ExitCode {
     });
     let written = report.write(&out).and_then(|()| match &recorded {
         Some(r) => r.write(&out.join("recorded-run")),
-        None => Ok(()),
+        None => match std::fs::remove_dir_all(out.join("recorded-run")) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        },
     });
     if let Err(e) = written {
         eprintln!("error: cannot write the report into {}: {e}", out.display());
@@ -109,8 +116,14 @@ pub fn run(args: BacktestArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn ns(t: DateTime<Utc>) -> Option<u64> {
-    t.timestamp_nanos_opt().and_then(|n| u64::try_from(n).ok())
+/// An instant given as `flag`, in Unix ns; an error names an instant out of range.
+fn instant(t: Option<DateTime<Utc>>, flag: &str) -> Result<Option<u64>, String> {
+    t.map(|t| {
+        t.timestamp_nanos_opt()
+            .and_then(|n| u64::try_from(n).ok())
+            .ok_or_else(|| format!("{flag} {t}: out of range (1970 to 2262)"))
+    })
+    .transpose()
 }
 
 fn meta(cfg: &EngineFile, args: &BacktestArgs, r: &Replayed) -> RunMeta {

@@ -1,7 +1,9 @@
 //! The backtest's order manager: the live order manager's ledger ([`Ledger`], its state
 //! machine), positions ([`Positions`]) and admission checks ([`admission`]) on the virtual
-//! clock. An intent is admitted or refused exactly as live; an admitted one gets a client id
-//! from the same scheme and is `PendingNew` until the venue's answer comes back.
+//! clock. A placement is admitted or refused by the live checks (an amend by a copy of the
+//! live amend checks); an admitted one gets a client id from the same scheme and is
+//! `PendingNew` until the venue's answer comes back. The kill switch is modelled by the
+//! daily loss limit alone (`[orders] max_daily_loss_dollars`, with marks from the books).
 
 use chrono::{DateTime, Utc};
 use kalshi::{ClientOrderId, Count, rest::Market};
@@ -9,10 +11,10 @@ use tradewind_actors::orders::{
     OrderRecord, OrderSpec, OrdersConfig,
     admission::{self, OpenState},
     ids,
-    positions::{FillRecord, Positions},
+    positions::{FillRecord, Mark, Positions},
     refusal::Refusal,
     risk::{RateWindow, RiskLimits},
-    state::{Event, Ledger},
+    state::{Event, Ledger, OrderState},
 };
 
 use super::venue::{VenueFill, VenueOrder};
@@ -53,6 +55,24 @@ impl Desk {
     /// The position held in `ticker`.
     pub fn position(&self, ticker: &str) -> Count {
         self.positions.count(ticker)
+    }
+
+    /// `ticker` settled: nothing is held there any more (live, reconciliation adopts the
+    /// exchange's empty position).
+    pub fn settle(&mut self, ticker: &kalshi::Ticker) {
+        self.positions
+            .adopt(ticker, Count::ZERO, kalshi::Money::ZERO);
+    }
+
+    /// The market's best bid and ask now (for unrealised P&L, as live).
+    pub fn set_mark(&mut self, ticker: &kalshi::Ticker, mark: Mark) {
+        self.positions.set_mark(ticker, mark);
+    }
+
+    /// Whether today's P&L (realised − fees + unrealised) reached `−max_daily_loss` at
+    /// `now`: the live kill switch's condition.
+    pub fn loss_limit_hit(&self, now: DateTime<Utc>) -> bool {
+        self.positions.daily_pnl(now) <= -self.limits.max_daily_loss
     }
 
     /// An order by key.
@@ -144,8 +164,13 @@ impl Desk {
         let o = self
             .ledger
             .get(key)
-            .filter(|o| o.state.is_open())
             .ok_or_else(|| Refusal::NoSuchOrder(key.to_owned()))?;
+        if o.state != OrderState::Resting || o.order_id.is_none() {
+            return Err(Refusal::WrongState {
+                key: key.to_owned(),
+                state: o.state.as_str(),
+            });
+        }
         if !remaining.is_positive() {
             return Err(Refusal::Invalid {
                 field: "remaining",

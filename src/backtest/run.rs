@@ -68,7 +68,7 @@ pub fn replay(
         let warming = window.from_ns.is_some_and(|from| r.recv_ns < from);
         if !warming {
             first.get_or_insert(r.recv_ns);
-            last = r.recv_ns;
+            last = last.max(r.recv_ns);
         }
         replay.record(r.recv_ns, r.event, warming);
     }

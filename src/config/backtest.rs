@@ -78,6 +78,6 @@ impl BacktestConfig {
     pub fn balance(&self) -> Option<Money> {
         Money::parse(&self.balance_dollars)
             .ok()
-            .filter(|m| !m.is_negative())
+            .filter(|m| !m.is_negative() && *m != Money::ZERO)
     }
 }

@@ -7,7 +7,10 @@
 //! `1 − b` with fair `1 − p`: edge `b − p − fee(b)`, Kelly `(b − p) / b`. Prices come from the
 //! book and the grid, never from the `f64` probability directly.
 
-use std::collections::HashMap;
+use std::{
+    collections::{HashMap, hash_map::DefaultHasher},
+    hash::BuildHasherDefault,
+};
 
 use chrono::{DateTime, Utc};
 use kalshi::{
@@ -110,7 +113,9 @@ struct MarketState {
 pub struct FairValue {
     cfg: FairValueConfig,
     bankroll: f64,
-    markets: HashMap<Ticker, MarketState>,
+    /// Fixed-key hashing: the order of `on_blackout`'s cancels is the same in every process
+    /// (a backtest's report must not depend on it).
+    markets: HashMap<Ticker, MarketState, BuildHasherDefault<DefaultHasher>>,
     blackout: bool,
 }
 
@@ -121,7 +126,7 @@ impl FairValue {
         FairValue {
             cfg,
             bankroll,
-            markets: HashMap::new(),
+            markets: HashMap::default(),
             blackout: false,
         }
     }

@@ -51,6 +51,8 @@ impl Replay {
     /// or its tradability flipped), then `on_timer`.
     pub(super) fn timer(&mut self) {
         self.agenda.at(self.now_ns + self.timer_ns(), Due::Timer);
+        let reports = self.venue.tick(self.now());
+        self.answer_later(None, Ok(reports));
         let tradable = self.forecast_tradable();
         let flipped = tradable != self.tradable_seen;
         self.tradable_seen = tradable;
@@ -65,16 +67,30 @@ impl Replay {
         self.dispatch(intents);
     }
 
-    /// A forecast taken now: every market is priced under it.
-    pub(super) fn take_forecast(&mut self, f: Forecast) {
+    /// A forecast known from `at_ns` on, taken now: every market is priced under it (its age
+    /// counts from `at_ns`).
+    pub(super) fn take_forecast(&mut self, f: Forecast, at_ns: u64) {
         self.tally.forecasts += 1;
         self.forecast = f;
-        self.forecast_at = Some(self.now_ns);
+        self.forecast_at = Some(at_ns);
         self.repriced = true;
         for p in self.markets.values_mut() {
             p.fair = self
                 .forecast
                 .fair_probability(&p.market, self.strategy_cfg.bias_f);
+        }
+    }
+
+    /// The kill switch's condition, looked at after every mark and fill: the daily loss limit
+    /// reached halts new orders, and cancels the resting ones (`orders.cancel_on_halt`).
+    pub(super) fn check_loss(&mut self) {
+        if self.halted.is_some() || !self.desk.loss_limit_hit(self.now()) {
+            return;
+        }
+        self.halted = Some("max_daily_loss_dollars: today's P&L reached the limit".into());
+        self.tally.halted = true;
+        if self.orders_cfg.cancel_on_halt {
+            self.cancel_everything();
         }
     }
 
@@ -98,6 +114,9 @@ impl Replay {
         let was = self.blackout.is_some();
         self.blackout = block;
         if was != self.blackout.is_some() {
+            if self.blackout.is_some() && self.orders_cfg.cancel_on_blackout {
+                self.cancel_everything();
+            }
             let intents = self.strategy.on_blackout(self.blackout.is_some());
             self.dispatch(intents);
         }

@@ -1,23 +1,16 @@
-//! A recorded frame in the replay: the feed's books (snapshots, deltas, sequence gaps), the
-//! public trades that reach the strategy's resting orders, lifecycle events (status, close,
-//! settlement), and the recording run's own fills (tallied, for comparison).
-
-use std::sync::Arc;
+//! A recorded frame in the replay, as the feed takes it: decoded, its books kept (snapshots,
+//! deltas, sequence gaps), a held market marked when its mid moves, the strategy asked about a
+//! fresh book; the other frames go to `market_events`.
 
 use kalshi::{
-    Count, Price, Ticker,
+    Price, Ticker,
     book::OrderBook,
-    rest::Market,
-    types::{BookSide, LifecycleEventType, OutcomeSide},
-    ws::{BookFrame, Incoming, MarketLifecycle, OrderbookDelta, Trade, decode},
+    ws::{BookFrame, Incoming, OrderbookDelta, decode},
 };
-use tradewind_actors::{
-    feed::books::Applied, market_data::StaleReason, orders::positions::FillRecord,
-    strategy::market_status::apply_lifecycle,
-};
+use tradewind_actors::{feed::books::Applied, market_data::StaleReason};
 
-use super::{Answer, Due, Op, Priced, Replay, Reports, ledger_fill};
-use crate::backtest::report::{LedgerEvent, Mark, Settlement};
+use super::{Due, Replay};
+use crate::backtest::report::{LedgerEvent, Mark};
 
 impl Replay {
     /// A recorded frame, as the feed would take it.
@@ -40,30 +33,6 @@ impl Replay {
             Incoming::Fill(f) => self.recorded_fill(&f.msg),
             _ => {}
         }
-    }
-
-    /// A market from the recorded metadata: the strategy may trade it from now on.
-    pub(super) fn market(&mut self, json: &str) {
-        let Ok(m) = serde_json::from_str::<Market>(json) else {
-            self.tally.bad_frames += 1;
-            return;
-        };
-        let now = self.now();
-        self.venue.list(&m, now);
-        self.books.watch(&m.ticker, now);
-        let fair = self.forecast.fair_probability(&m, self.strategy_cfg.bias_f);
-        let grid = Arc::new(m.price_grid());
-        self.markets.insert(
-            m.ticker.clone(),
-            Priced {
-                market: m,
-                grid,
-                fair,
-                position: Count::ZERO,
-                recorded_position: Count::ZERO,
-                marked: None,
-            },
-        );
     }
 
     fn snapshot(&mut self, sid: u64, seq: u64, snap: &kalshi::ws::OrderbookSnapshot<'_>) {
@@ -118,6 +87,9 @@ impl Replay {
             self.answer_later(None, Ok(reports));
         }
         self.mark(&ticker, &book);
+        if self.warming {
+            return;
+        }
         let fl = self.bt.feed_latency_ms * 1_000_000;
         if fl == 0 {
             self.evaluate(&ticker, epoch, book);
@@ -146,6 +118,14 @@ impl Replay {
             return;
         };
         p.marked = Some(price);
+        if held {
+            let mark = tradewind_actors::orders::positions::Mark {
+                yes_bid: book.best_yes_bid().map(|l| l.price),
+                yes_ask: book.best_yes_ask().map(|l| l.price),
+            };
+            self.desk.set_mark(ticker, mark);
+            self.check_loss();
+        }
         let mark = LedgerEvent::Mark(Mark {
             ns: self.now_ns,
             ticker: ticker.clone(),
@@ -158,101 +138,6 @@ impl Replay {
             self.out.push(mark);
         }
     }
-
-    /// A fill of the run that recorded (a trading run with `--record`): kept apart, to
-    /// compare the backtest with what that run did.
-    fn recorded_fill(&mut self, f: &kalshi::ws::Fill) {
-        let Some(fill) = FillRecord::from_ws(f, self.now()) else {
-            return;
-        };
-        self.tally.recorded_fills += 1;
-        self.tally.recorded_contracts += fill.count;
-        if let Some(p) = self.markets.get_mut(&fill.ticker) {
-            p.recorded_position += fill.signed_count();
-        }
-        self.recorded.push(ledger_fill(self.now_ns, &fill));
-    }
-
-    /// A public trade: where the strategy rests in that market, the tape takes it there.
-    fn trade(&mut self, t: &Trade) {
-        let Some(taker) = taker_side(t) else { return };
-        if !self.venue.resting(t.market_ticker.as_str()) {
-            return;
-        }
-        let Some(entry) = self.books.by_ticker(t.market_ticker.as_str()) else {
-            return;
-        };
-        let book = entry.book.clone();
-        self.tally.trades_replayed += 1;
-        let now = self.now();
-        let reports = self.venue.trade(
-            &t.market_ticker,
-            taker,
-            t.yes_price_dollars,
-            t.count_fp,
-            &book,
-            now,
-        );
-        self.answer_later(None, Ok(reports));
-    }
-
-    /// A lifecycle event: the market's status and close follow; a determination with its
-    /// value settles the market at the venue and in the report.
-    fn lifecycle(&mut self, e: &MarketLifecycle) {
-        let Some(p) = self.markets.get_mut(&e.market_ticker) else {
-            return;
-        };
-        apply_lifecycle(&mut p.market, e);
-        if e.event_type == LifecycleEventType::Determined
-            && let (Some(result), Some(value)) = (e.result.clone(), e.settlement_value)
-        {
-            let now = self.now();
-            let reports = self.venue.cancel_market(e.market_ticker.as_str(), now);
-            self.answer_later(None, Ok(reports));
-            self.venue
-                .settle(e.market_ticker.as_str(), result, value, now);
-            let settle = LedgerEvent::Settle(Settlement {
-                ns: self.now_ns,
-                ticker: e.market_ticker.clone(),
-                value,
-            });
-            self.recorded.push(settle.clone());
-            self.out.push(settle);
-        }
-        self.reevaluate(&e.market_ticker);
-    }
-
-    /// Sends the venue's `result` (to `op`, or news of its own) back to the engine, one order
-    /// latency from now.
-    pub(super) fn answer_later(&mut self, op: Option<Op>, result: Result<Reports, String>) {
-        if let Ok(r) = &result
-            && op.is_none()
-            && r.fills.is_empty()
-            && r.orders.is_empty()
-        {
-            return;
-        }
-        let at_ns = self.now_ns;
-        let answer = Answer { op, at_ns, result };
-        self.agenda
-            .at(self.now_ns + self.order_latency_ns(), Due::Answer(answer));
-    }
-}
-
-/// The taker's side of a public trade, from whichever field the frame has.
-fn taker_side(t: &Trade) -> Option<BookSide> {
-    let outcome = |o: OutcomeSide| match o {
-        OutcomeSide::Yes => BookSide::Bid,
-        OutcomeSide::No => BookSide::Ask,
-    };
-    t.taker_book_side
-        .or_else(|| t.taker_outcome_side.map(outcome))
-        .or_else(|| {
-            t.taker_side
-                .as_deref()
-                .and_then(OutcomeSide::from_wire)
-                .map(outcome)
-        })
 }
 
 /// The mid of the best YES bid and ask (or the one side there is).

@@ -57,6 +57,9 @@ impl Replay {
     }
 
     fn place(&mut self, p: &PlaceIntent) -> Result<Vec<OrderRecord>, Refusal> {
+        if let Some(why) = &self.halted {
+            return Err(Refusal::Halted(why.clone()));
+        }
         let ticker = &p.spec.ticker;
         let market = self
             .markets
@@ -86,6 +89,19 @@ impl Replay {
         let changed = self.desk.apply(key, &Event::CancelSent, now);
         self.send(Op::Cancel(key.to_owned()));
         Ok(changed)
+    }
+
+    /// Cancels every open order (a halt, a blackout with `orders.cancel_on_blackout`); the
+    /// strategy is told of each.
+    pub(super) fn cancel_everything(&mut self) {
+        let changed: Vec<OrderRecord> = self
+            .desk
+            .open_keys(None)
+            .iter()
+            .filter_map(|k| self.cancel(k).ok().flatten())
+            .collect();
+        let more = self.told(&changed);
+        self.dispatch(more);
     }
 
     fn cancel_market(&mut self, ticker: &Ticker) -> Vec<OrderRecord> {

@@ -5,12 +5,13 @@
 //!
 //! The engine's parts, used as the live engine uses them: the feed's books
 //! ([`tradewind_actors::feed::books::Books`]) fed by Kalshi's decoder; the strategy
-//! ([`Strategy`]) called with the same [`MarketView`]s and callbacks; the order manager's
+//! ([`Strategy`]) called with the same [`MarketView`](tradewind_actors::strategy::MarketView)s and callbacks; the order manager's
 //! admission checks, ledger and positions ([`Desk`]); the blackout schedule and gate. What
 //! differs is the glue: no actors, no network, and the venue is the simulator's core.
 //!
 //! # Layout
-//! - `feed`: a recorded frame — books, trades, lifecycle.
+//! - `feed`: a recorded frame — decoded, books kept, the strategy asked about fresh books.
+//! - `market_events`: markets, lifecycle, public trades, the recording run's own fills.
 //! - `ask`: the strategy asked (books, timer, forecasts, blackouts).
 //! - `intents`: the strategy's intents through the desk onto the agenda.
 //! - `venue_ops`: orders reaching the venue and the answers coming back.
@@ -18,6 +19,7 @@
 mod ask;
 mod feed;
 mod intents;
+mod market_events;
 mod venue_ops;
 
 use std::{collections::HashMap, hash::BuildHasherDefault, sync::Arc};
@@ -88,6 +90,8 @@ pub struct Tally {
     pub forecasts: u64,
     /// Sequence gaps found in the recording (their books waited for the next snapshot).
     pub gaps: u64,
+    /// Whether the daily loss limit halted the strategy's orders.
+    pub halted: bool,
     /// The recorded run's own fills (`fill` frames of the account that recorded).
     pub recorded_fills: u64,
     /// Their contracts.
@@ -103,8 +107,8 @@ enum Due {
     Answer(Answer),
     /// The strategy's timer.
     Timer,
-    /// A forecast from the forecasts file becomes known.
-    Forecast(Box<Forecast>),
+    /// A forecast from the forecasts file becomes known (at this instant, ns).
+    Forecast(Box<Forecast>, u64),
     /// A blackout starts or ends (look again at the schedule).
     Blackout,
     /// The strategy sees a book (`[backtest] feed_latency_ms` after it was recorded).
@@ -179,6 +183,9 @@ pub struct Replay {
     /// Before the window's start: books, markets and forecasts are taken, the strategy is
     /// not asked.
     warming: bool,
+    /// The kill switch: the daily loss limit was reached (new orders refused from then on).
+    halted: Option<String>,
+    orders_cfg: tradewind_actors::orders::OrdersConfig,
     /// The counts.
     pub tally: Tally,
 }
@@ -207,7 +214,7 @@ impl Replay {
         let mut agenda = Agenda::default();
         let recorded_forecasts = file_forecasts.is_none();
         for (ns, f) in file_forecasts.unwrap_or_default() {
-            agenda.at(ns, Due::Forecast(Box::new(f)));
+            agenda.at(ns, Due::Forecast(Box::new(f), ns));
         }
         Ok(Replay {
             bt: cfg.backtest.clone(),
@@ -225,13 +232,15 @@ impl Replay {
             schedule,
             blackout: None,
             desk: Desk::new(&cfg.orders),
-            venue: Venue::new(&cfg.backtest),
+            venue: Venue::new(&cfg.backtest, cfg.orders.self_trade_prevention.clone()),
             agenda,
             now_ns: 0,
             started: false,
             out: Vec::new(),
             recorded: Vec::new(),
             warming: false,
+            halted: None,
+            orders_cfg: cfg.orders.clone(),
             tally: Tally::default(),
         })
     }
@@ -251,7 +260,7 @@ impl Replay {
             crate::record::EventRef::Market(json) => self.market(json),
             crate::record::EventRef::Forecast(json) if self.recorded_forecasts => {
                 if let Ok(f) = Forecast::from_file_json(json) {
-                    self.take_forecast(f);
+                    self.take_forecast(f, ns);
                 }
             }
             crate::record::EventRef::Forecast(_) => {}
@@ -288,7 +297,8 @@ impl Replay {
     fn start(&mut self, ns: u64) {
         self.started = true;
         self.now_ns = ns;
-        self.agenda.at(ns, Due::Blackout);
+        // The gate's first verdict before anything the strategy does.
+        self.blackout_edge();
         self.agenda.at(ns + self.timer_ns(), Due::Timer);
         let intents = self
             .strategy
@@ -301,7 +311,7 @@ impl Replay {
             Due::Arrive(op) => self.arrive(op),
             Due::Answer(a) => self.answer(a),
             Due::Timer => self.timer(),
-            Due::Forecast(f) => self.take_forecast(*f),
+            Due::Forecast(f, at) => self.take_forecast(*f, at),
             Due::Blackout => self.blackout_edge(),
             Due::Evaluate {
                 ticker,

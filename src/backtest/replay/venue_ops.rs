@@ -3,12 +3,15 @@
 //! order manager applies the exchange's, fills are booked and reported, the strategy told.
 
 use kalshi::ClientOrderId;
-use tradewind_actors::orders::{
-    OrderRecord,
-    state::{Event, Failure},
+use tradewind_actors::{
+    orders::{
+        OrderRecord,
+        state::{Event, Failure},
+    },
+    strategy::{AmendIntent, Intent},
 };
 
-use super::{Answer, Op, Replay, ledger_fill};
+use super::{Answer, Due, Op, Replay, ledger_fill};
 use crate::backtest::venue::Reports;
 
 impl Replay {
@@ -54,7 +57,18 @@ impl Replay {
             (Some(Op::Cancel(key)), Err(why)) => {
                 changed.extend(self.desk.apply(key, &Event::CancelFailed(why), now));
             }
-            (Some(Op::Amend { .. }) | None, Err(_)) => {}
+            (Some(Op::Amend { key, price, total }), Err(why)) => {
+                self.tally.rejected += 1;
+                let remaining = self.desk.order(key).map_or(*total, |o| *total - o.filled());
+                let intent = Intent::Amend(AmendIntent {
+                    key: key.clone(),
+                    price: *price,
+                    remaining,
+                });
+                let more = self.strategy.on_refused(&intent, &why);
+                self.dispatch(more);
+            }
+            (None, Err(_)) => {}
             (op, Ok(reports)) => {
                 changed.extend(self.acknowledged(op.as_ref(), &reports));
                 changed.extend(self.booked(&reports, a.at_ns));
@@ -62,6 +76,23 @@ impl Replay {
         }
         let more = self.told(&changed);
         self.dispatch(more);
+        self.check_loss();
+    }
+
+    /// Sends the venue's `result` (to `op`, or news of its own) back to the engine, one order
+    /// latency from now.
+    pub(super) fn answer_later(&mut self, op: Option<Op>, result: Result<Reports, String>) {
+        if let Ok(r) = &result
+            && op.is_none()
+            && r.fills.is_empty()
+            && r.orders.is_empty()
+        {
+            return;
+        }
+        let at_ns = self.now_ns;
+        let answer = Answer { op, at_ns, result };
+        self.agenda
+            .at(self.now_ns + self.order_latency_ns(), Due::Answer(answer));
     }
 
     /// What a successful placement or amend says of its own order.

@@ -7,6 +7,7 @@
 //! The strategy's trades leave no mark on the recorded book: a level it took is whole again
 //! at the next synchronisation (the recording goes on as it happened).
 
+mod book_sync;
 pub mod listing;
 pub mod mirror;
 
@@ -20,10 +21,9 @@ use kalshi::{
     rest::Market,
     types::{BookSide, MarketResult, OrderStatus, SelfTradePrevention, TimeInForce},
 };
-use kalshi_sim::engine::{AccountIdx, Exchange, Notice, OrderRequest, modify::Decrease};
+use kalshi_sim::engine::{AccountIdx, Exchange, Notice, OrderRequest};
 use tradewind_actors::orders::OrderSpec;
 
-use self::mirror::{Queued, shrink_plan, target_levels};
 use crate::config::backtest::{BacktestConfig, QueueModel};
 
 /// Effectively unlimited cash for the book and the tape (they must never be refused).
@@ -85,14 +85,17 @@ pub struct Venue {
     fee_type: FeeType,
     /// Levels where the book has (had) orders, per market (`true`: bids).
     levels: HashMap<Ticker, BTreeSet<(bool, Price)>>,
+    /// `[orders] self_trade_prevention` of the strategy's orders.
+    stp: SelfTradePrevention,
     /// Markets where the strategy has an order resting (kept after every operation: asked
     /// at every recorded delta).
     resting: HashSet<String>,
 }
 
 impl Venue {
-    /// An empty venue under `cfg`, its ids drawn from `cfg.seed`.
-    pub fn new(cfg: &BacktestConfig) -> Venue {
+    /// An empty venue under `cfg`, its ids drawn from `cfg.seed`; the strategy's orders carry
+    /// `stp` (`[orders] self_trade_prevention`).
+    pub fn new(cfg: &BacktestConfig, stp: SelfTradePrevention) -> Venue {
         let mut ex = Exchange::new(cfg.seed);
         let balance = cfg.balance().unwrap_or(Money::ZERO);
         let me = ex.add_account("basic", balance, false);
@@ -106,19 +109,37 @@ impl Venue {
             conservative: cfg.queue == QueueModel::Conservative,
             fee_type: cfg.fee_type,
             levels: HashMap::new(),
+            stp,
             resting: HashSet::new(),
         }
     }
 
-    /// Lists `m` (once) and opens it, as its metadata says, at `now`.
-    pub fn list(&mut self, m: &Market, now: DateTime<Utc>) {
+    /// Lists `m` (once) and brings the venue's clock to `now` ([`Venue::tick`]).
+    pub fn list(&mut self, m: &Market, now: DateTime<Utc>) -> Reports {
         if self.ex.market(m.ticker.as_str()).is_none()
             && let Some(info) = listing::market_info(m, self.fee_type)
         {
             self.ex.add_market(info);
-            self.ex.tick(now);
-            self.ex.drain_notices();
         }
+        self.tick(now)
+    }
+
+    /// Brings the venue's clock to `now`: markets open at their open time and close at their
+    /// close time (the strategy's orders there are cancelled, as Kalshi does).
+    pub fn tick(&mut self, now: DateTime<Utc>) -> Reports {
+        self.ex.tick(now);
+        self.reports(None)
+    }
+
+    /// Pauses (`true`) or reactivates `ticker`, as a recorded lifecycle event says.
+    pub fn pause(&mut self, ticker: &str, paused: bool, now: DateTime<Utc>) -> Reports {
+        // Refused when the market is not in a state to change: nothing to do then.
+        let _ = if paused {
+            self.ex.pause_market(ticker, now)
+        } else {
+            self.ex.unpause_market(ticker, now)
+        };
+        self.reports(Some(ticker))
     }
 
     /// Whether the strategy has an order resting in `ticker`.
@@ -157,12 +178,12 @@ impl Venue {
             time_in_force: spec.time_in_force,
             post_only: spec.post_only,
             reduce_only: spec.reduce_only,
-            self_trade_prevention: SelfTradePrevention::TakerAtCross,
+            self_trade_prevention: self.stp.clone(),
             client_order_id: Some(cid),
             ..OrderRequest::limit(spec.ticker.clone(), spec.side, spec.price, spec.count)
         };
         match self.ex.create_order(self.me, req, now) {
-            Ok(_) => Ok(self.reports(&spec.ticker)),
+            Ok(_) => Ok(self.reports(Some(&spec.ticker))),
             Err(r) => {
                 self.ex.drain_notices();
                 Err(r.describe())
@@ -187,7 +208,7 @@ impl Venue {
     pub fn cancel(&mut self, cid: &ClientOrderId, now: DateTime<Utc>) -> Result<Reports, String> {
         let order_id = self.order_id(cid)?;
         match self.ex.cancel_order(self.me, order_id.as_str(), now) {
-            Ok((o, _)) => Ok(self.reports(&o.ticker)),
+            Ok((o, _)) => Ok(self.reports(Some(&o.ticker))),
             Err(r) => Err(r.describe()),
         }
     }
@@ -214,7 +235,7 @@ impl Venue {
             updated_client_order_id: None,
         };
         match self.ex.amend_order(self.me, order_id.as_str(), req, now) {
-            Ok(_) => Ok(self.reports(&spec.ticker)),
+            Ok(_) => Ok(self.reports(Some(&spec.ticker))),
             Err(r) => {
                 self.ex.drain_notices();
                 Err(r.describe())
@@ -241,7 +262,7 @@ impl Venue {
         };
         // A refusal (the market closed) means the trade reaches nothing of ours.
         let _ = self.ex.create_order(self.tape, req, now);
-        self.reports(ticker)
+        self.reports(Some(ticker))
     }
 
     /// Settles `ticker` on `result` at `value` a YES contract: the strategy's orders there end.
@@ -257,7 +278,7 @@ impl Venue {
     /// Cancels every order of the strategy in `ticker` (the market paused or ended).
     pub fn cancel_market(&mut self, ticker: &str, now: DateTime<Utc>) -> Reports {
         self.ex.cancel_all(self.me, Some(ticker), now);
-        self.reports(ticker)
+        self.reports(Some(ticker))
     }
 
     /// Brings the book's orders in `ticker` to the recorded `book`, and answers what that did
@@ -269,97 +290,13 @@ impl Venue {
         now: DateTime<Utc>,
     ) -> Reports {
         self.sync(ticker, book, now);
-        self.reports(ticker)
+        self.reports(Some(ticker))
     }
 
-    /// Brings the book's orders in `ticker` to the recorded `book`: shrinks first, then grows.
-    fn sync(&mut self, ticker: &Ticker, book: &OrderBook, now: DateTime<Utc>) {
-        let target = target_levels(book);
-        let levels = self.levels.entry(ticker.clone()).or_default();
-        levels.extend(target.iter().map(|(s, p, _)| (*s == BookSide::Bid, *p)));
-        let keys: Vec<(BookSide, Price)> = levels
-            .iter()
-            .map(|(bid, p)| (if *bid { BookSide::Bid } else { BookSide::Ask }, *p))
-            .collect();
-        let want = |side, price| {
-            target
-                .iter()
-                .find(|(s, p, _)| *s == side && *p == price)
-                .map_or(Count::ZERO, |t| t.2)
-        };
-        let mut grow = Vec::new();
-        for (side, price) in keys {
-            let have = self.mirror_size(ticker, side, price);
-            let want = want(side, price);
-            if want < have {
-                self.shrink(ticker, side, price, have - want, now);
-            } else if want > have {
-                grow.push((side, price, want - have));
-            }
-        }
-        for (side, price, n) in grow {
-            let req = OrderRequest::limit(ticker.clone(), side, price, n);
-            // Refused (a closed market): the level stays as it is.
-            let _ = self.ex.create_order(self.book, req, now);
-        }
-    }
-
-    fn queue(&self, ticker: &str, side: BookSide, price: Price) -> Vec<(OrderId, Queued)> {
-        let Some(q) = self
-            .ex
-            .market(ticker)
-            .and_then(|m| m.book.queue(side, price))
-        else {
-            return Vec::new();
-        };
-        q.iter()
-            .filter_map(|k| self.ex.order(*k))
-            .map(|o| {
-                let queued = Queued {
-                    mirror: o.account == self.book,
-                    remaining: o.remaining_count,
-                };
-                (o.order_id.clone(), queued)
-            })
-            .collect()
-    }
-
-    fn mirror_size(&self, ticker: &str, side: BookSide, price: Price) -> Count {
-        self.queue(ticker, side, price)
-            .iter()
-            .filter(|(_, q)| q.mirror)
-            .map(|(_, q)| q.remaining)
-            .sum()
-    }
-
-    fn shrink(
-        &mut self,
-        ticker: &str,
-        side: BookSide,
-        price: Price,
-        by: Count,
-        now: DateTime<Utc>,
-    ) {
-        let queue = self.queue(ticker, side, price);
-        let plain: Vec<Queued> = queue.iter().map(|(_, q)| *q).collect();
-        for (i, n) in shrink_plan(&plain, by, self.conservative) {
-            let (id, q) = &queue[i];
-            // The book's own orders: a refusal would mean the order is gone already.
-            let _ = if n >= q.remaining {
-                self.ex
-                    .cancel_order(self.book, id.as_str(), now)
-                    .map(|_| ())
-            } else {
-                self.ex
-                    .decrease_order(self.book, id.as_str(), Decrease::By(n), now)
-                    .map(|_| ())
-            };
-        }
-    }
-
-    /// What the operations since the last call (on `ticker`) did to the strategy's orders.
-    fn reports(&mut self, ticker: &str) -> Reports {
-        self.refresh_resting(ticker);
+    /// What the operations since the last call (on `ticker`, and wherever the strategy's
+    /// orders changed) did to the strategy's orders.
+    fn reports(&mut self, ticker: Option<&str>) -> Reports {
+        let mut touched: BTreeSet<String> = ticker.map(str::to_owned).into_iter().collect();
         let mut out = Reports::default();
         for n in self.ex.drain_notices() {
             match n {
@@ -376,6 +313,7 @@ impl Venue {
                     });
                 }
                 Notice::OrderUpdate { account, order } if account == self.me => {
+                    touched.insert(order.ticker.to_string());
                     out.orders.push(VenueOrder {
                         order_id: order.order_id.clone(),
                         client_order_id: order.client_order_id.clone(),
@@ -386,6 +324,9 @@ impl Venue {
                 }
                 _ => {}
             }
+        }
+        for t in touched {
+            self.refresh_resting(&t);
         }
         out
     }

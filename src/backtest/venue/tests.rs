@@ -4,7 +4,7 @@ use kalshi::{
     book::OrderBook,
     level::PriceLevel,
     rest::Market,
-    types::{BookSide, MarketStatus, TimeInForce},
+    types::{BookSide, MarketStatus, SelfTradePrevention, TimeInForce},
 };
 use kalshi_sim::{
     catalogue::{self, CatalogueConfig},
@@ -50,7 +50,7 @@ fn venue(queue: QueueModel) -> (Venue, Market) {
         queue,
         ..BacktestConfig::default()
     };
-    let mut v = Venue::new(&cfg);
+    let mut v = Venue::new(&cfg, SelfTradePrevention::TakerAtCross);
     let m = market();
     v.list(&m, now());
     (v, m)
@@ -156,4 +156,23 @@ fn a_recorded_order_crossing_a_resting_one_trades_with_it_and_cancels_work_by_cl
     assert_eq!(filled(&r), c(4), "a recorded 0.45 bid takes the 0.44 ask");
     assert_eq!((r.fills[0].price, r.fills[0].maker), (p("0.44"), true));
     assert!(!v.resting(m.ticker.as_str()));
+}
+
+#[test]
+fn size_kept_ahead_by_the_conservative_model_does_not_block_a_recorded_order_across() {
+    let (mut v, m) = venue(QueueModel::Conservative);
+    let mut asks = OrderBook::new();
+    asks.apply_snapshot(&[], &[PriceLevel::new(p("0.45"), c(30))]);
+    let ask = spec(&m, BookSide::Ask, "0.55", 4, TimeInForce::GoodTillCanceled);
+    v.place(&ask, cid(1), &asks, now()).unwrap();
+    let r = v.sync_reports(&m.ticker, &OrderBook::new(), now());
+    assert_eq!(filled(&r), Count::ZERO, "the 30 ahead stay (conservative)");
+    let mut bid = OrderBook::new();
+    bid.apply_snapshot(&[PriceLevel::new(p("0.55"), c(10))], &[]);
+    let r = v.sync_reports(&m.ticker, &bid, now());
+    assert_eq!(
+        filled(&r),
+        c(4),
+        "a recorded 0.55 bid reaches the strategy's 0.55 ask"
+    );
 }

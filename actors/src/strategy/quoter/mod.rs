@@ -28,7 +28,10 @@ pub mod pricing;
 pub mod pulls;
 pub mod slots;
 
-use std::collections::{BTreeMap, HashMap};
+use std::{
+    collections::{BTreeMap, HashMap, hash_map::DefaultHasher},
+    hash::BuildHasherDefault,
+};
 
 use chrono::{DateTime, Utc};
 use kalshi::{
@@ -85,7 +88,9 @@ pub struct Quoter {
     cfg: QuoterConfig,
     slots: Slots,
     pace: Pace,
-    markets: HashMap<Ticker, Market>,
+    /// Fixed-key hashing: the order of `on_timer`'s intents is the same in every process (a
+    /// backtest's report must not depend on it).
+    markets: HashMap<Ticker, Market, BuildHasherDefault<DefaultHasher>>,
     blackout: bool,
     /// The engine's time at the last book or timer.
     now: DateTime<Utc>,
@@ -103,7 +108,7 @@ impl Quoter {
             ),
             cfg,
             slots: Slots::default(),
-            markets: HashMap::new(),
+            markets: HashMap::default(),
             blackout: false,
             now: DateTime::UNIX_EPOCH,
             counts: QuoterCounts::default(),
