@@ -124,6 +124,7 @@ impl Orders {
         &mut self,
         msg: &Submit,
         market: Result<Result<kalshi::rest::Market, MetadataError>, MailboxError>,
+        ctx: &mut Context<Self>,
     ) -> Result<(String, PathStamps), Refusal> {
         let market = match market {
             Ok(Ok(m)) => m,
@@ -159,8 +160,9 @@ impl Orders {
             reduce_only: msg.spec.reduce_only,
         };
         risk::check(&self.limits, &exposure, &proposal)?;
+        self.check_backlog()?;
         let stamps = msg.stamps.with(Stamp::Admitted, self.clock.monotonic_ns());
-        let key = self.record_intent(msg)?;
+        let key = self.record_intent(msg, ctx)?;
         Ok((
             key,
             stamps.with(Stamp::Journaled, self.clock.monotonic_ns()),
@@ -168,8 +170,9 @@ impl Orders {
     }
 
     /// Gives the intent its client order id (a reserved sequence number) and queues its rows
-    /// to the journal; the ledger holds it from here on.
-    fn record_intent(&mut self, msg: &Submit) -> Result<String, Refusal> {
+    /// to the journal without waking the writer (see `journal_queue`); the ledger holds it
+    /// from here on.
+    fn record_intent(&mut self, msg: &Submit, ctx: &mut Context<Self>) -> Result<String, Refusal> {
         let seq = self.take_seq()?;
         let cid = ids::client_order_id(&self.cfg.strategy_id, &msg.spec.ticker, seq)
             .map_err(|e| invalid("ticker", e.to_string()))?;
@@ -191,14 +194,15 @@ impl Orders {
             cancel_requested: false,
         };
         let label = ids::label(&self.cfg.strategy_id, &msg.spec.ticker, seq);
-        if !self.commit(&[
+        let rows = [
             Write::Intent {
                 order: &order,
                 label: &label,
             },
             Write::Order(&order),
             Write::Event(&order, None),
-        ]) {
+        ];
+        if !self.commit_deferred(&rows, ctx) {
             return Err(Refusal::Journal(
                 "the intent could not be queued to the journal; not sent".into(),
             ));
@@ -344,11 +348,11 @@ impl Handler<Submit> for Orders {
         let lookup = self.peers.markets.send(LookupMarket {
             ticker: msg.spec.ticker.clone(),
         });
-        Box::pin(lookup.into_actor(self).then(
-            move |market, act, _ctx| match act.admit(&msg, market) {
+        Box::pin(lookup.into_actor(self).then(move |market, act, ctx| {
+            match act.admit(&msg, market, ctx) {
                 Ok((key, stamps)) => act.place(key, stamps),
                 Err(r) => act.refuse(r),
-            },
-        ))
+            }
+        }))
     }
 }
