@@ -1,6 +1,7 @@
 //! The order manager fails closed: a placement whose book goes stale while it waits in the
 //! gateway's queue is taken back and never sent, and an intent journaled before a restart
-//! that lands inside a blackout waits — unsent — until the window ends.
+//! that lands inside a blackout waits — unsent — until the window ends; a stalled journal
+//! refuses new placements once its queue is full, and loses none of the rows it holds.
 
 mod common;
 mod orders_support;
@@ -21,7 +22,8 @@ use tradewind_actors::{
     gateway::{GatewayConfig, GetMarkets},
     market_data::{BookStale, StaleReason},
     orders::{
-        GetTrackedOrders, OrderSpec, OrderState, Refusal, ids,
+        FlushJournal, GetMetrics, GetTrackedOrders, HoldJournal, OrderSpec, OrderState,
+        OrdersConfig, Refusal, ids,
         journal::{Journal, Synchronous, Write},
         state::{OrderRecord, Origin},
     },
@@ -216,4 +218,56 @@ async fn starting_inside_a_blackout_a_journaled_intent_waits_for_the_window_to_e
         "sent at {} inside the window ending {window_end}",
         sent[0].arrival_time
     );
+}
+
+#[actix::test]
+async fn a_stalled_journal_refuses_placements_past_its_bound_and_loses_no_row() {
+    let sim = common::quiet_sim();
+    let ticker = common::ny_market(&sim);
+    let (signer, account) = common::ed25519_account(&sim, "prime");
+    let dir = TempDir::new("orders-backlog");
+    let setup = Setup {
+        orders: OrdersConfig {
+            journal_queue_max: 3,
+            ..Setup::default().orders
+        },
+        ..Setup::default()
+    };
+    let bot = start_bot(&sim, signer, &account, &dir, setup).await;
+    // The disk stalls: every batch from here on waits in the writer's queue.
+    bot.orders.send(HoldJournal { held: true }).await.unwrap();
+    // Each placement queues its intent's rows, then its answer's: the bound of 3 batches is
+    // reached after one or two orders.
+    let mut accepted = 0;
+    let refusal = loop {
+        match bot
+            .orders
+            .send(gtc(&ticker, BookSide::Bid, 2 + accepted, 1))
+            .await
+            .unwrap()
+        {
+            Ok(_) => accepted += 1,
+            Err(r) => break r,
+        }
+        assert!(accepted <= 3, "never refused past the bound");
+    };
+    assert!(accepted >= 1, "the first placement fits");
+    assert_eq!(refusal.reason(), "journal_backlog", "{refusal}");
+    let refused = bot.orders.send(GetMetrics).await.unwrap().counters.refused;
+    assert_eq!(refused.get("journal_backlog"), Some(&1), "{refused:?}");
+    // Nothing refused was sent.
+    assert_eq!(
+        sim.control().order_log(Some(&account)).len(),
+        accepted as usize
+    );
+    // The disk comes back: every row of every order sent is committed; placements pass again.
+    bot.orders.send(HoldJournal { held: false }).await.unwrap();
+    assert!(bot.orders.send(FlushJournal).await.unwrap());
+    let journal = Journal::open_read_only(&bot.journal).unwrap();
+    assert_eq!(journal.intent_outcomes().unwrap().len(), accepted as usize);
+    bot.orders
+        .send(gtc(&ticker, BookSide::Bid, 10, 1))
+        .await
+        .unwrap()
+        .expect("placements pass once the backlog drained");
 }

@@ -42,6 +42,8 @@ pub struct LiquidityConfig {
     pub drift_f_per_sqrt_hour: f64,
     /// Seconds after close before a market is determined.
     pub determine_after_s: i64,
+    /// Markets the makers leave alone (a benchmark that posts its own quotes there).
+    pub skip: Vec<String>,
 }
 
 impl Default for LiquidityConfig {
@@ -55,6 +57,7 @@ impl Default for LiquidityConfig {
             take_share: 0.15,
             drift_f_per_sqrt_hour: 1.0,
             determine_after_s: 60,
+            skip: Vec::new(),
         }
     }
 }
@@ -160,6 +163,7 @@ impl World {
         let active: Vec<Ticker> = exchange
             .markets()
             .filter(|m| m.status == MarketStatus::Active)
+            .filter(|m| !self.cfg.skip.iter().any(|s| s == m.info.ticker.as_str()))
             .map(|m| m.info.ticker.clone())
             .collect();
         if active.is_empty() {

@@ -6,8 +6,9 @@
 //! - [`feed`], [`gateway`], [`metadata`], [`tick`], [`reconnect`], [`memory`], [`external`],
 //!   [`backtest`]: one scenario each, with its own `run`; [`backtest_data`]: the recording the
 //!   backtest scenario generates.
-//! - [`floor`]: the bare reactor tick-to-order measures the engine against; [`tick_outcome`]:
-//!   what tick-to-order reports.
+//! - [`floor`]: the bare reactor tick-to-order measures the engine against; [`tick_edges`]:
+//!   the edges it posts; [`tick_makers`]: the other markets' makers, quiet or busy;
+//!   [`tick_outcome`]: what tick-to-order reports.
 //! - [`setup`]: set-up the scenarios (and the soak) share.
 
 mod backtest;
@@ -21,6 +22,8 @@ mod metadata;
 mod reconnect;
 pub(crate) mod setup;
 mod tick;
+mod tick_edges;
+mod tick_makers;
 mod tick_outcome;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -50,6 +53,11 @@ pub struct BenchArgs {
     /// The key type the tick-to-order engine and its floor sign with.
     #[arg(long, value_enum, default_value_t = tick::KeyType::Ed25519)]
     key: tick::KeyType,
+    /// Maker actions a second on every other market during tick-to-order's busy passes
+    /// (each re-quote moves a few levels: some thousands of deltas a second); 0 = quiet
+    /// passes only.
+    #[arg(long, default_value_t = 1_500.0)]
+    busy_actions_per_s: f64,
     /// Round trips in the external-strategy scenario.
     #[arg(long, default_value_t = 5_000)]
     round_trips: usize,
@@ -133,9 +141,12 @@ pub fn run(args: BenchArgs) -> ExitCode {
             Scenario::Gateway => gateway::run(args.reads, args.orders),
             Scenario::Metadata => metadata::run(),
             Scenario::TickToOrder => tick::run(
-                args.events,
+                tick::Edges {
+                    count: args.events,
+                    interval: std::time::Duration::from_millis(args.edge_interval_ms),
+                },
                 args.key,
-                std::time::Duration::from_millis(args.edge_interval_ms),
+                args.busy_actions_per_s,
             ),
             Scenario::Reconnect => reconnect::run(),
             Scenario::Memory => memory::run(),

@@ -17,53 +17,33 @@
 //! p99 is reported as a multiple of it. Engine and floor sign with the same key type
 //! (`--key ed25519|rsa`).
 
-use std::{
-    path::Path,
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{path::Path, sync::Arc, time::Duration};
 
-use actix::{Actor, Addr, Context, Handler};
+use actix::Actor;
 use kalshi::{
-    ClientOrderId, Count, Price, Ticker,
-    rest::CreateOrderV2Request,
+    Ticker,
     sign::{Signer, SigningKey},
-    types::BookSide,
 };
-use kalshi_sim::{SimClock, SimConfig, SimHandle, SimServer};
+use kalshi_sim::{SimClock, SimHandle, SimServer};
 use tokio::sync::mpsc;
 use tradewind_actors::{
     clock::LiveClock,
-    feed::FeedConfig,
-    gateway::{Gateway, GatewayConfig, GetMetrics, PlaceOrder},
+    feed::{self, FeedConfig},
+    gateway::{Gateway, GatewayConfig, GetMetrics},
     metadata::MetadataConfig,
-    orders::{OrderEvent, OrdersConfig, journal::Synchronous},
+    orders::{OrdersConfig, journal::Synchronous},
     root::{Engine, EngineSpec, Observers},
     stamps::OrderPath,
     strategy::{ForecastSource, StrategyConfig},
 };
 
+pub use super::tick_edges::Edges;
 use super::{
     floor::Floor,
-    tick_outcome::{Outcome, Summary, latencies, orders_of, ratio},
+    tick_edges::{Forward, take_edges},
+    tick_makers::{Load, Makers},
+    tick_outcome::{Outcome, Report, Summary, latencies, orders_of, print_side_by_side, ratio},
 };
-
-/// Tells the bench loop of each fill of the engine's orders.
-struct Forward(mpsc::UnboundedSender<()>);
-
-impl Actor for Forward {
-    type Context = Context<Self>;
-}
-
-impl Handler<OrderEvent> for Forward {
-    type Result = ();
-
-    fn handle(&mut self, msg: OrderEvent, _: &mut Context<Self>) {
-        if matches!(msg, OrderEvent::Filled { .. }) {
-            let _ = self.0.send(());
-        }
-    }
-}
 
 /// The key type the engine and the floor sign with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -98,43 +78,42 @@ impl KeyType {
     }
 }
 
-/// Runs `events` edges through the engine, once with the journal fsyncing every commit
+/// Runs `edges` through the engine, once with the journal fsyncing every commit
 /// (`synchronous = "full"`, the default) and once with `normal` (safe against a process
-/// kill, not a power loss), each followed by the floor on the same simulator; answers the JSON
-/// of both outcomes.
-pub fn run(events: usize, key: KeyType, interval: Duration) -> Result<String, String> {
-    let mut outcomes = Vec::new();
-    let edges = Edges {
-        count: events,
-        interval,
-    };
+/// kill, not a power loss), each with the other markets' makers quiet and then busy
+/// (`busy_actions_per_s` maker actions a second; 0 = no busy run), each pass followed by the
+/// floor on the same simulator. Answers the JSON: one entry per `synchronous` setting, the
+/// quiet pass's fields at its top level and both passes under `runs`.
+pub fn run(edges: Edges, key: KeyType, busy_actions_per_s: f64) -> Result<String, String> {
+    let mut reports = Vec::new();
     for sync in [Synchronous::Full, Synchronous::Normal] {
-        outcomes.push(run_once(edges, sync, key)?);
+        let quiet = run_once(edges, sync, key, Makers::Quiet)?;
+        let busy = if busy_actions_per_s > 0.0 {
+            Some(run_once(
+                edges,
+                sync,
+                key,
+                Makers::Busy(busy_actions_per_s),
+            )?)
+        } else {
+            None
+        };
+        reports.push(Report::new(quiet, busy));
     }
-    serde_json::to_string_pretty(&outcomes).map_err(|e| e.to_string())
+    print_side_by_side(&reports);
+    serde_json::to_string_pretty(&reports).map_err(|e| e.to_string())
 }
 
-/// The pause after the warm-up edge of a paced pass: a Prime account's write bucket (8,000
-/// tokens at 4,000 a second) fills in two seconds.
-const WARM_UP_PAUSE: Duration = Duration::from_secs(2);
-
-/// How many edges a pass times, and the least time from one edge's ask to the next.
-#[derive(Debug, Clone, Copy)]
-pub struct Edges {
-    /// Edges to time (after the warm-up one).
-    pub count: usize,
-    /// Least time from one ask to the next: the pace keeps the takers' write budget from
-    /// binding, so a latency is not a wait for rate-limit tokens (which the floor, ignoring
-    /// the budget, never does).
-    pub interval: Duration,
-}
-
-fn run_once(edges: Edges, sync: Synchronous, key: KeyType) -> Result<Outcome, String> {
-    let mut cfg = SimConfig::default();
-    cfg.liquidity.actions_per_second = 0.0;
-    let sim = SimServer::start_with_clock(cfg, SimClock::Real).map_err(|e| e.to_string())?;
+fn run_once(
+    edges: Edges,
+    sync: Synchronous,
+    key: KeyType,
+    makers: Makers,
+) -> Result<Outcome, String> {
     let date = kalshi_sim::catalogue::date_code(chrono::Utc::now().date_naive());
     let ticker = Ticker::new(format!("KXHIGHNY-{date}-B50.5")).map_err(|e| e.to_string())?;
+    let sim = SimServer::start_with_clock(makers.sim_config(&ticker), SimClock::Real)
+        .map_err(|e| e.to_string())?;
     let dir = std::env::temp_dir().join(format!("tradewind-tick-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let forecast = dir.join("forecast.json");
@@ -156,8 +135,9 @@ fn run_once(edges: Edges, sync: Synchronous, key: KeyType) -> Result<Outcome, St
         forecast: &forecast,
         sync,
         edges,
+        makers,
     }));
-    let (missed, elapsed, synchronous, stages) = result?;
+    let (missed, elapsed, synchronous, stages, load) = result?;
     let engine = Summary::of(&latencies(&sim, &maker_id, &account_id));
     let floor = Floor {
         ws_url: sim.ws_url(),
@@ -189,6 +169,8 @@ fn run_once(edges: Edges, sync: Synchronous, key: KeyType) -> Result<Outcome, St
         floor_p50_us: floor_lat.p50_us,
         floor_p99_us: floor_lat.p99_us,
         p99_ratio_to_floor: ratio(engine.p99_us, floor_lat.p99_us),
+        makers: makers.name().to_owned(),
+        load,
     };
     outcome.print();
     Ok(outcome)
@@ -242,11 +224,23 @@ struct Pass<'a> {
     sync: Synchronous,
     /// Edges to time and their pace.
     edges: Edges,
+    /// The other markets' makers.
+    makers: Makers,
+}
+
+/// The `orderbook_delta` frames the engine's feed has received, and its books.
+async fn feed_deltas(feed: &actix::Addr<feed::Feed>) -> Result<(u64, usize), String> {
+    let m = feed
+        .send(feed::GetMetrics)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((m.counters.messages.get("orderbook_delta"), m.books))
 }
 
 /// Starts the engine and a maker, takes the edges and shuts the engine down. Answers the edges
-/// missed, the seconds the edges took and the journal's `synchronous` setting as shown.
-async fn drive(pass: Pass<'_>) -> Result<(usize, f64, String, OrderPath), String> {
+/// missed, the seconds the edges took, the journal's `synchronous` setting as shown, the
+/// order path's stages and the feed's load meanwhile.
+async fn drive(pass: Pass<'_>) -> Result<(usize, f64, String, OrderPath, Load), String> {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let forward = Forward(tx).start();
     let orders = OrdersConfig {
@@ -268,7 +262,7 @@ async fn drive(pass: Pass<'_>) -> Result<(usize, f64, String, OrderPath), String
         gateway: GatewayConfig::default(),
         feed: FeedConfig::default(),
         metadata: MetadataConfig {
-            series: vec!["KXHIGHNY".into()],
+            series: pass.makers.series(),
             ..MetadataConfig::default()
         },
         blackout: super::setup::no_scheduled_blackouts(),
@@ -290,7 +284,16 @@ async fn drive(pass: Pass<'_>) -> Result<(usize, f64, String, OrderPath), String
     )
     .map_err(|e| e.join("; "))?
     .start();
+    let (before, _) = feed_deltas(&engine.feed).await?;
     let (missed, elapsed) = take_edges(&maker, &mut rx, pass.ticker, pass.edges, "maker").await?;
+    let (after, books) = feed_deltas(&engine.feed).await?;
+    let load = Load::of(
+        pass.makers,
+        books,
+        after.saturating_sub(before),
+        pass.edges.count + 1,
+        elapsed,
+    );
     let stages = engine
         .gateway
         .send(GetMetrics)
@@ -298,7 +301,7 @@ async fn drive(pass: Pass<'_>) -> Result<(usize, f64, String, OrderPath), String
         .map_err(|e| e.to_string())?
         .order_path;
     engine.shutdown().await;
-    Ok((missed, elapsed, synchronous, stages))
+    Ok((missed, elapsed, synchronous, stages, load))
 }
 
 /// The strategy on the forecast file, with no cooldown and limits no edge reaches.
@@ -310,74 +313,4 @@ fn strategy(forecast: &Path) -> StrategyConfig {
     strategy.fair_value.max_position = 1_000_000;
     strategy.fair_value.bankroll_dollars = "1000000".into();
     strategy
-}
-
-/// Posts `edges.count + 1` asks from the maker (client ids `<tag>-<i>`), one at a time, each
-/// waiting for the taker (engine or floor) to say it took it and for `edges.interval` since
-/// the last ask; the first (a warm-up) is given 30 s, the others 5 s. Answers the edges missed
-/// and the seconds the loop took.
-async fn take_edges(
-    maker: &Addr<Gateway>,
-    rx: &mut mpsc::UnboundedReceiver<()>,
-    ticker: &Ticker,
-    edges: Edges,
-    tag: &str,
-) -> Result<(usize, f64), String> {
-    // Wait until the feed has the book and the strategy its forecast: a first edge.
-    let started = Instant::now();
-    let mut missed = 0;
-    let mut next = tokio::time::Instant::now();
-    for i in 0..edges.count + 1 {
-        // Pacing the load, not waiting for an outcome: the taker's answer is awaited below.
-        tokio::time::sleep_until(next).await;
-        // After the warm-up edge, time for the taker's write bucket (the gateway starts it
-        // empty: what Kalshi's holds is unknown) to fill before the timed edges.
-        let pause = if i == 0 && !edges.interval.is_zero() {
-            WARM_UP_PAUSE
-        } else {
-            edges.interval
-        };
-        next = tokio::time::Instant::now() + pause;
-        post_ask(maker, ticker, tag, i).await?;
-        let wait = if i == 0 { 30 } else { 5 };
-        let filled = tokio::time::timeout(Duration::from_secs(wait), async {
-            rx.recv().await.is_some()
-        })
-        .await
-        .unwrap_or(false);
-        if !filled {
-            if i == 0 {
-                return Err(format!("the {tag}'s taker never took the first edge"));
-            }
-            missed += 1;
-        }
-    }
-    Ok((missed, started.elapsed().as_secs_f64()))
-}
-
-/// The maker's `i`th one-contract YES ask at 0.50: an edge against the forecast's 0.80.
-async fn post_ask(
-    maker: &Addr<Gateway>,
-    ticker: &Ticker,
-    tag: &str,
-    i: usize,
-) -> Result<(), String> {
-    let mut req = CreateOrderV2Request::limit(
-        ticker.clone(),
-        BookSide::Ask,
-        Price::from_cents(50).ok_or("price")?,
-        Count::ONE,
-    );
-    req.client_order_id =
-        Some(ClientOrderId::new(format!("{tag}-{i}")).map_err(|e| e.to_string())?);
-    maker
-        .send(PlaceOrder {
-            request: req,
-            deadline: None,
-            stamps: Default::default(),
-        })
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| format!("maker order: {e}"))?;
-    Ok(())
 }

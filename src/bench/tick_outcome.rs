@@ -4,8 +4,10 @@
 //! p99s. Pure: built from the simulator's order log and the gateway's metrics.
 
 use kalshi_sim::SimHandle;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use tradewind_actors::stamps::OrderPath;
+
+use super::tick_makers::Load;
 
 /// One pass's result, as printed and written to `ticktoorder.json`.
 #[derive(Debug, Serialize)]
@@ -34,6 +36,75 @@ pub struct Outcome {
     pub floor_p99_us: f64,
     /// The engine's p99 over the floor's.
     pub p99_ratio_to_floor: f64,
+    /// The other markets' makers: `quiet` or `busy`.
+    pub makers: String,
+    /// What the engine's feed received during the timed edges.
+    pub load: Load,
+}
+
+/// One `synchronous` setting's passes: the quiet one's fields at the top level (as before
+/// there was a busy pass), and both under `runs`.
+#[derive(Debug)]
+pub struct Report {
+    pub quiet: Outcome,
+    pub busy: Option<Outcome>,
+}
+
+impl Report {
+    pub fn new(quiet: Outcome, busy: Option<Outcome>) -> Report {
+        Report { quiet, busy }
+    }
+}
+
+impl Serialize for Report {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Runs<'a> {
+            quiet: &'a Outcome,
+            busy: Option<&'a Outcome>,
+        }
+        #[derive(Serialize)]
+        struct Flat<'a> {
+            #[serde(flatten)]
+            top: &'a Outcome,
+            runs: Runs<'a>,
+        }
+        Flat {
+            top: &self.quiet,
+            runs: Runs {
+                quiet: &self.quiet,
+                busy: self.busy.as_ref(),
+            },
+        }
+        .serialize(s)
+    }
+}
+
+/// Prints the quiet and busy passes of each `synchronous` setting side by side.
+pub fn print_side_by_side(reports: &[Report]) {
+    println!("tick-to-order, quiet vs busy makers (p50 / p99 µs; floor p99 µs; ratio):");
+    for r in reports {
+        let line = |o: &Outcome| {
+            format!(
+                "{:>5.0} / {:>5.0}  floor {:>5.0}  {:.2}×",
+                o.p50_us, o.p99_us, o.floor_p99_us, o.p99_ratio_to_floor
+            )
+        };
+        let busy = r.busy.as_ref().map_or("no busy run".to_owned(), |b| {
+            format!(
+                "{}  ({:.0} deltas/s on other markets, {} books)",
+                line(b),
+                b.load.other_deltas_per_s,
+                b.load.books
+            )
+        });
+        println!(
+            "  {:<7} {:<9} quiet {}  |  busy {busy}",
+            r.quiet.journal_synchronous,
+            r.quiet.key,
+            line(&r.quiet)
+        );
+    }
 }
 
 /// Latencies of one client, µs percentiles.
@@ -113,8 +184,15 @@ impl Outcome {
     /// Prints the outcome: the engine's line, its stages, the floor and the ratio.
     pub fn print(&self) {
         println!(
-            "tick-to-order (journal synchronous = {}, key {}, an edge every ≥ {} ms): simulator writes the edge's delta → simulator receives the order",
-            self.journal_synchronous, self.key, self.edge_interval_ms
+            "tick-to-order (journal synchronous = {}, key {}, an edge every ≥ {} ms, makers {}): simulator writes the edge's delta → simulator receives the order",
+            self.journal_synchronous, self.key, self.edge_interval_ms, self.makers
+        );
+        println!(
+            "  engine's feed: {} books, {:.0} deltas/s ({:.0}/s on other markets; maker actions asked {:.0}/s)",
+            self.load.books,
+            self.load.deltas_per_s,
+            self.load.other_deltas_per_s,
+            self.load.maker_actions_per_s
         );
         println!(
             "  events {}  missed {}  p50 {:.0} µs  p90 {:.0} µs  p99 {:.0} µs  max {:.0} µs  ({:.1} s)",

@@ -9,6 +9,8 @@
 //! strategy_id = "fv"
 //! journal_path = "tradewind-journal.sqlite"
 //! id_block = 256               # intent ids reserved in the journal per synchronous commit
+//! journal_wake_ms = 5           # an intent's rows wait at most this long for the writer's wake
+//! journal_queue_max = 8192      # batches waiting for the disk before placements are refused
 //! max_contracts_per_order = 100
 //! max_position_per_market = 500
 //! max_total_exposure_dollars = "1000.00"
@@ -40,6 +42,13 @@ pub struct OrdersConfig {
     /// Intent sequence numbers reserved in the journal at a time (one synchronous commit per
     /// block; an intent inside a reserved block is sent before its rows are committed).
     pub id_block: u64,
+    /// An intent's journal rows are queued without waking the writer thread (no wake-up on
+    /// the order's path); the placement's answer wakes it, or a timer this many ms after the
+    /// rows were queued, whichever comes first (0 = wake at once).
+    pub journal_wake_ms: u64,
+    /// Journal batches that may wait for the writer (a stalled disk) before new placements
+    /// are refused (`journal_backlog`); rows of orders already sent are always queued.
+    pub journal_queue_max: usize,
     /// Largest order, whole contracts.
     pub max_contracts_per_order: u64,
     /// Largest position in one market if every resting order on its side filled, contracts.
@@ -91,6 +100,8 @@ impl Default for OrdersConfig {
             journal_path: "tradewind-journal.sqlite".into(),
             journal_synchronous: Synchronous::Full,
             id_block: 256,
+            journal_wake_ms: 5,
+            journal_queue_max: 8_192,
             max_contracts_per_order: 100,
             max_position_per_market: 500,
             max_total_exposure_dollars: Money::from_cents(100_000),
@@ -144,6 +155,7 @@ impl OrdersConfig {
             ("reconcile_retry_ms", self.reconcile_retry_ms),
             ("history_days", u64::from(self.history_days)),
             ("id_block", self.id_block),
+            ("journal_queue_max", self.journal_queue_max as u64),
         ] {
             if v == 0 {
                 errs.push(format!("orders.{name}: must be positive"));
@@ -154,6 +166,20 @@ impl OrdersConfig {
             errs.push(format!(
                 "orders.id_block: at most {MAX_ID_BLOCK}, got {}",
                 self.id_block
+            ));
+        }
+        const MAX_WAKE_MS: u64 = 1_000;
+        if self.journal_wake_ms > MAX_WAKE_MS {
+            errs.push(format!(
+                "orders.journal_wake_ms: at most {MAX_WAKE_MS}, got {}",
+                self.journal_wake_ms
+            ));
+        }
+        const MAX_QUEUE: usize = 1_000_000;
+        if self.journal_queue_max > MAX_QUEUE {
+            errs.push(format!(
+                "orders.journal_queue_max: at most {MAX_QUEUE}, got {}",
+                self.journal_queue_max
             ));
         }
         const MAX_CONTRACTS: u64 = 1_000_000_000;

@@ -15,8 +15,9 @@
 //! 2. The client order id is `tw-{strategy}-{seq}-{hash}` ([`super::ids`]): a pure function of
 //!    the number, so the exchange's record of the order names its number.
 //! 3. The order is in the in-memory ledger and sent at once; its intent, order and event rows
-//!    are queued to the journal writer thread ([`super::writer::JournalWriter`]), which
-//!    commits whatever is queued in one transaction, in queue order. Later changes of the
+//!    are queued to the journal writer thread ([`super::writer::JournalWriter`]) without
+//!    waking it (see the window below), which commits whatever is queued in one
+//!    transaction, in queue order. Later changes of the
 //!    order follow the same queue, so the journal always holds a *prefix* of what the order
 //!    manager did — in particular, the intents it holds are those numbered up to some `M`,
 //!    with no gap above the first number of the life's first block.
@@ -55,17 +56,39 @@
 //! sent, so nothing needs to be known about them.
 //!
 //! ## The window between a send and its journal rows
-//! While an order's rows wait in the writer's queue (normally well under a millisecond; as
-//! long as the disk stalls), the order manager's ledger knows the order — risk, cancels, fills
-//! and answers all work on it — and only the file lags. A crash in that window loses the
-//! rows, not the order: the next start recovers it from the exchange, with its number, in
-//! whatever state it reached (filled, cancelled or resting). What is lost is only local
-//! detail the exchange does not keep: the book epoch the intent was priced on, whether a
-//! cancel had been requested before the answer came, and the order's event history before
-//! the crash. A batch the writer cannot commit is reported as a `JournalFault`: it is
-//! counted, logged and sets the kill switch (no new orders), as a failed commit did before.
+//! An intent's rows are queued to the writer **without waking it**
+//! ([`super::writer::JournalWriter::write_deferred`]): a thread wake-up on the order's path
+//! cost the engine its tail on two cores. The writer takes them when something next wakes it —
+//! the placement's answer (its `Acked`/`Failed` change is queued with a wake), any other
+//! journal write, a call (a block reservation, a flush) — or, at the latest, when the order
+//! manager's timer fires `journal_wake_ms` (default 5 ms, at most 1 s) after the rows were
+//! queued; a writer already awake takes them without a wake. **The bound:** an intent's rows
+//! are handed to a commit at most `journal_wake_ms` after the order was handed to the gateway,
+//! plus whatever the writer is still committing then, plus the commit itself (the disk) — one
+//! timer interval more than before, never unbounded while the arbiter runs. A crash inside
+//! the window is the crash below: the order is on the exchange, not in the file.
+//!
+//! While an order's rows wait in the writer's queue (normally a few milliseconds; as long as
+//! the disk stalls), the order manager's ledger knows the order — risk, cancels, fills and
+//! answers all work on it — and only the file lags. A crash in that window loses the rows,
+//! not the order: the next start recovers it from the exchange, with its number, in whatever
+//! state it reached (filled, cancelled or resting). What is lost is only local detail the
+//! exchange does not keep: the book epoch the intent was priced on, whether a cancel had been
+//! requested before the answer came, and the order's event history before the crash. A batch
+//! the writer cannot commit is reported as a `JournalFault`: it is counted, logged and sets
+//! the kill switch (no new orders), as a failed commit did before.
+//!
+//! The queue is bounded for placements: when `journal_queue_max` batches (default 8,192) wait
+//! for the writer (a stalled disk), a new intent is refused (`journal_backlog`, counted by
+//! reason, logged when it starts and ends) **before** it takes a number or is sent. Rows of
+//! orders already sent — their answers, fills, cancels — are always queued, never dropped:
+//! past the bound the queue grows only by the changes of orders already out, which the
+//! exchange's own limits bound. (A block reservation, a synchronous call, waits behind a
+//! stalled disk and blocks the arbiter meanwhile, as before.)
 //!
 //! Tests: `tests/orders_crash.rs` (SIGKILL at random points, ≥ 20 per run; no duplicate, no
 //! unknown order, positions equal), `tests/orders_window.rs` (the writer held so the order is
 //! on the exchange and not in the journal; SIGKILL; the restart recovers it with its number
-//! and the next intent gets a higher one), and the unit tests of `id_blocks` and `reconcile`.
+//! and the next intent gets a higher one), `tests/orders_fail_closed.rs` (a held writer's
+//! backlog refuses placements, and every row is committed on release), and the unit tests
+//! of `id_blocks`, `reconcile`, `journal_queue` and the writer.

@@ -29,7 +29,8 @@
 //!   [`id_blocks`]: their sequence numbers, from reserved blocks (all pure).
 //! - [`spec`]: an order's terms ([`OrderSpec`]) and its create request; [`event`]: what
 //!   listeners are told ([`OrderEvent`]); [`journal`]: the SQLite journal; [`writer`]: the
-//!   thread that writes it; [`durability`]: the crash-safety argument (documentation only).
+//!   thread that writes it; [`journal_queue`]: the order path's use of its queue (bound,
+//!   deferred wake); [`durability`]: the crash-safety argument (documentation only).
 //! - `submit`, `cancel`: the intent handlers; `account_events`: fills, order updates,
 //!   connection events and books from the feed; `sync`: reconciliations and `fetch` their
 //!   REST reads; `bookkeeping`: journaling, adoption, exposure, the kill switch and the
@@ -48,6 +49,7 @@ pub mod gate;
 pub mod id_blocks;
 pub mod ids;
 pub mod journal;
+pub mod journal_queue;
 mod lifecycle;
 pub mod metrics;
 pub mod peers;
@@ -250,6 +252,10 @@ pub struct Orders {
     /// Markets paused or ended since (cleared when one is activated again).
     paused: HashSet<Ticker>,
     counters: Counters,
+    /// A timer will wake the journal writer for rows queued without a wake.
+    wake_armed: bool,
+    /// The last placement was refused for the journal's backlog.
+    backlogged: bool,
 }
 
 impl Orders {
@@ -297,6 +303,8 @@ impl Orders {
             stale_books: HashMap::new(),
             paused: HashSet::new(),
             counters: Counters::default(),
+            wake_armed: false,
+            backlogged: false,
         })
     }
 

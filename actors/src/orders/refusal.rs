@@ -92,6 +92,14 @@ pub enum Refusal {
     /// The journal write failed: nothing was sent.
     #[error("journal write failed: {0}")]
     Journal(String),
+    /// Too many journal batches wait for the disk (`journal_queue_max`): nothing was sent.
+    #[error("journal backlog: {queued} batches wait for the disk (limit {limit}); not sent")]
+    JournalBacklog {
+        /// Batches waiting.
+        queued: usize,
+        /// `journal_queue_max`.
+        limit: usize,
+    },
 }
 
 impl Refusal {
@@ -114,6 +122,7 @@ impl Refusal {
             Refusal::WrongState { .. } => "wrong_state".into(),
             Refusal::Metadata(_) => "metadata".into(),
             Refusal::Journal(_) => "journal".into(),
+            Refusal::JournalBacklog { .. } => "journal_backlog".into(),
         }
     }
 
@@ -127,6 +136,7 @@ impl Refusal {
             | Refusal::MarketPaused(_)
             | Refusal::Metadata(_)
             | Refusal::Journal(_)
+            | Refusal::JournalBacklog { .. }
             | Refusal::Risk(_) => true,
             Refusal::NotSent { error, .. } | Refusal::Exchange { error, .. } => {
                 error.is_retryable()

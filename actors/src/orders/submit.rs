@@ -92,6 +92,7 @@ impl Orders {
         &mut self,
         msg: &Submit,
         market: Result<Result<kalshi::rest::Market, MetadataError>, MailboxError>,
+        ctx: &mut Context<Self>,
     ) -> Result<(String, PathStamps), Refusal> {
         let market = match market {
             Ok(Ok(m)) => m,
@@ -112,8 +113,9 @@ impl Orders {
             now: self.now(),
         };
         admission::check_open(&msg.spec, &open)?;
+        self.check_backlog()?;
         let stamps = msg.stamps.with(Stamp::Admitted, self.clock.monotonic_ns());
-        let key = self.record_intent(msg)?;
+        let key = self.record_intent(msg, ctx)?;
         Ok((
             key,
             stamps.with(Stamp::Journaled, self.clock.monotonic_ns()),
@@ -121,22 +123,24 @@ impl Orders {
     }
 
     /// Gives the intent its client order id (a reserved sequence number) and queues its rows
-    /// to the journal; the ledger holds it from here on.
-    fn record_intent(&mut self, msg: &Submit) -> Result<String, Refusal> {
+    /// to the journal without waking the writer (see `journal_queue`); the ledger holds it
+    /// from here on.
+    fn record_intent(&mut self, msg: &Submit, ctx: &mut Context<Self>) -> Result<String, Refusal> {
         let seq = self.take_seq()?;
         let cid = ids::client_order_id(&self.cfg.strategy_id, &msg.spec.ticker, seq)
             .map_err(|e| invalid("ticker", e.to_string()))?;
         let now = self.now();
         let order = OrderRecord::intent(cid, seq, msg.spec.clone(), msg.book_epoch, now);
         let label = ids::label(&self.cfg.strategy_id, &msg.spec.ticker, seq);
-        if !self.commit(&[
+        let rows = [
             Write::Intent {
                 order: &order,
                 label: &label,
             },
             Write::Order(&order),
             Write::Event(&order, None),
-        ]) {
+        ];
+        if !self.commit_deferred(&rows, ctx) {
             return Err(Refusal::Journal(
                 "the intent could not be queued to the journal; not sent".into(),
             ));
@@ -282,11 +286,11 @@ impl Handler<Submit> for Orders {
         let lookup = self.peers.markets.send(LookupMarket {
             ticker: msg.spec.ticker.clone(),
         });
-        Box::pin(lookup.into_actor(self).then(
-            move |market, act, _ctx| match act.admit(&msg, market) {
+        Box::pin(lookup.into_actor(self).then(move |market, act, ctx| {
+            match act.admit(&msg, market, ctx) {
                 Ok((key, stamps)) => act.place(key, stamps),
                 Err(r) => act.refuse(r),
-            },
-        ))
+            }
+        }))
     }
 }

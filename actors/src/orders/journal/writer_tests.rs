@@ -65,6 +65,44 @@ fn held_rows_are_not_committed_until_released_and_dropping_while_held_loses_them
 }
 
 #[test]
+fn rows_queued_without_a_wake_are_committed_by_the_next_wake_or_call() {
+    let dir = TempPath::new();
+    let w = JournalWriter::start(Journal::open(&dir.file(), Synchronous::Normal).unwrap()).unwrap();
+    let outside = Journal::open_read_only(&dir.file()).unwrap();
+    let seen = |j: &Journal| j.count("intents").unwrap();
+    for seq in 1..=50 {
+        // Whether a wake is owed depends on whether the writer sleeps at that instant.
+        let _owed = w.write_deferred(now(), &intent_rows(&intent(seq))).unwrap();
+    }
+    w.wake();
+    // The rows are committed in order with a later call (which always wakes the writer).
+    assert_eq!(intents(&w), (1..=50).collect::<Vec<_>>());
+    assert_eq!(seen(&outside), 50);
+    // With the writer idle: the explicit wake commits it.
+    w.flush().unwrap();
+    w.write_deferred(now(), &intent_rows(&intent(51))).unwrap();
+    w.wake();
+    w.flush().unwrap();
+    assert_eq!(seen(&outside), 51);
+}
+
+#[test]
+fn a_held_writer_counts_what_waits_and_drops_no_row() {
+    let dir = TempPath::new();
+    let w = JournalWriter::start(Journal::open(&dir.file(), Synchronous::Normal).unwrap()).unwrap();
+    w.hold(true).unwrap();
+    for seq in 1..=20 {
+        w.write_deferred(now(), &intent_rows(&intent(seq))).unwrap();
+    }
+    w.write(now(), &intent_rows(&intent(21))).unwrap();
+    // Held: nothing is taken, so every batch is counted as waiting.
+    assert_eq!(w.queued(), 21);
+    w.hold(false).unwrap();
+    assert_eq!(intents(&w), (1..=21).collect::<Vec<_>>());
+    assert_eq!(w.queued(), 0);
+}
+
+#[test]
 fn blocks_are_reserved_and_read_back() {
     let dir = TempPath::new();
     let w = JournalWriter::start(Journal::open(&dir.file(), Synchronous::Full).unwrap()).unwrap();

@@ -2,49 +2,53 @@
 //! SQLite commit (nor its fsync) runs on the arbiter thread that decodes the feed, runs the
 //! strategy and sends orders.
 //!
-//! [`JournalWriter::write`] queues a batch and returns at once. The thread takes whatever is
-//! queued — up to [`MAX_GROUP`] batches — and commits it in **one** transaction (group
-//! commit) with the configured `synchronous`; batches are written in the order they were
-//! queued, so one order's rows are never reordered. When a group's transaction fails, each of
-//! its batches is retried in a transaction of its own, and every batch that still fails is
-//! reported as a [`JournalFault`] (to the recipient [`JournalWriter::attach`]ed; kept until
-//! then). [`JournalWriter::call`] runs a function on the connection after everything queued
-//! before it is committed, and waits for its answer: the reads of a restart, the reservation
-//! of a block of ids, a flush. Dropping the writer commits what is queued and joins the thread.
+//! [`JournalWriter::write`] queues a batch and wakes the thread; [`JournalWriter::write_deferred`]
+//! queues one **without** waking it — the order manager queues an intent's rows that way, so
+//! that no thread wake-up lies between the strategy's decision and the order on the wire —
+//! and answers whether a wake is owed, which the caller pays with [`JournalWriter::wake`]
+//! within its bound (`[orders] journal_wake_ms`; the placement's answer, journaled with
+//! [`JournalWriter::write`], usually wakes it first). A writer already awake takes deferred
+//! rows with the rest. The thread takes whatever is queued — up to [`MAX_GROUP`] batches —
+//! and commits it in **one** transaction (group commit) with the configured `synchronous`;
+//! batches are written in the order they were queued, so one order's rows are never
+//! reordered. When a group's transaction fails, each of its batches is retried in a
+//! transaction of its own, and every batch that still fails is reported as a
+//! [`JournalFault`] (to the recipient [`JournalWriter::attach`]ed; kept until then).
+//! [`JournalWriter::call`] runs a function on the connection after everything queued before
+//! it is committed, and waits for its answer: the reads of a restart, the reservation of a
+//! block of ids, a flush. Dropping the writer commits what is queued and joins the thread.
+//!
+//! The queue itself never refuses a batch (a journal row is never dropped);
+//! [`JournalWriter::queued`] tells the order manager how many wait, and it refuses new
+//! placements past `[orders] journal_queue_max` — so a stalled disk grows the queue only by
+//! the changes of orders already sent.
 //!
 //! [`JournalWriter::hold`] is a fault switch for tests: while held, nothing is committed (as
 //! if the disk stalled), which opens the window between a send and its journal rows as wide
-//! as a test needs; a [`JournalWriter::call`] made meanwhile waits for the release. The queue
-//! is unbounded: a disk that stalls for long grows it in memory rather than blocking a send.
+//! as a test needs; a [`JournalWriter::call`] made meanwhile waits for the release.
 
 use std::{
-    collections::VecDeque,
-    sync::{
-        Arc, Mutex,
-        mpsc::{self, Receiver, Sender},
-    },
+    sync::{Arc, Mutex, mpsc},
     thread::JoinHandle,
 };
 
-use actix::{Message, Recipient};
+use actix::Recipient;
 use chrono::{DateTime, Utc};
 
 mod entry;
+mod queue;
+mod thread;
 
-pub use self::entry::Entry;
+pub use self::{
+    entry::Entry,
+    queue::Wake,
+    thread::{JournalFault, MAX_GROUP},
+};
+use self::{
+    queue::{Job, Queue},
+    thread::Faults,
+};
 use super::journal::{Journal, Write};
-
-/// Most batches committed in one transaction.
-pub const MAX_GROUP: usize = 512;
-
-/// A batch the writer could not commit: the journal no longer holds everything the order
-/// manager did.
-#[derive(Debug, Clone, Message)]
-#[rtype(result = "()")]
-pub struct JournalFault {
-    /// What failed.
-    pub reason: String,
-}
 
 /// The writer thread has ended (it panicked, or could not be started): nothing more can be
 /// journaled.
@@ -52,33 +56,9 @@ pub struct JournalFault {
 #[error("the journal writer has stopped")]
 pub struct WriterGone;
 
-type Call = Box<dyn FnOnce(&mut Journal) + Send>;
-
-enum Job {
-    Batch(DateTime<Utc>, Vec<Entry>),
-    Call(Call),
-    Hold(bool),
-}
-
-/// Where faults go: to the recipient once attached, kept until then.
-#[derive(Default)]
-struct Faults {
-    pending: Vec<String>,
-    to: Option<Recipient<JournalFault>>,
-}
-
-impl Faults {
-    fn report(&mut self, reason: String) {
-        match &self.to {
-            Some(to) => to.do_send(JournalFault { reason }),
-            None => self.pending.push(reason),
-        }
-    }
-}
-
 /// The handle the order manager keeps.
 pub struct JournalWriter {
-    tx: Option<Sender<Job>>,
+    queue: Arc<Queue>,
     faults: Arc<Mutex<Faults>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -92,14 +72,14 @@ impl std::fmt::Debug for JournalWriter {
 impl JournalWriter {
     /// Starts the thread, which owns `journal` from now on.
     pub fn start(journal: Journal) -> std::io::Result<JournalWriter> {
-        let (tx, rx) = mpsc::channel();
+        let queue = Arc::new(Queue::default());
         let faults = Arc::new(Mutex::new(Faults::default()));
-        let sink = faults.clone();
+        let (q, sink) = (queue.clone(), faults.clone());
         let thread = std::thread::Builder::new()
             .name("journal-writer".into())
-            .spawn(move || run(journal, &rx, &sink))?;
+            .spawn(move || thread::run(journal, &q, &sink))?;
         Ok(JournalWriter {
-            tx: Some(tx),
+            queue,
             faults,
             thread: Some(thread),
         })
@@ -112,18 +92,38 @@ impl JournalWriter {
         std::mem::take(&mut f.pending)
     }
 
-    fn send(&self, job: Job) -> Result<(), WriterGone> {
-        self.tx
-            .as_ref()
-            .ok_or(WriterGone)?
-            .send(job)
-            .map_err(|_| WriterGone)
+    /// Queues `job`; answers whether a wake is owed.
+    fn send(&self, job: Job, wake: Wake) -> Result<bool, WriterGone> {
+        self.queue.push(job, wake).ok_or(WriterGone)
     }
 
     /// Queues `writes` (stamped `at` where a row needs a time of its own) to be committed in
-    /// order after everything queued before; returns at once.
+    /// order after everything queued before, and wakes the writer; returns at once.
     pub fn write(&self, at: DateTime<Utc>, writes: &[Write<'_>]) -> Result<(), WriterGone> {
-        self.send(Job::Batch(at, writes.iter().map(Entry::of).collect()))
+        let batch = Job::Batch(at, writes.iter().map(Entry::of).collect());
+        self.send(batch, Wake::Now).map(|_| ())
+    }
+
+    /// [`JournalWriter::write`] without waking a sleeping writer: answers whether it sleeps
+    /// (then the rows wait for the next wake — [`JournalWriter::wake`], any `write` or
+    /// `call` — which the caller owes within its bound).
+    pub fn write_deferred(
+        &self,
+        at: DateTime<Utc>,
+        writes: &[Write<'_>],
+    ) -> Result<bool, WriterGone> {
+        let batch = Job::Batch(at, writes.iter().map(Entry::of).collect());
+        self.send(batch, Wake::Deferred)
+    }
+
+    /// Wakes the writer if rows wait for it (no cost when none do or it is awake).
+    pub fn wake(&self) {
+        self.queue.wake();
+    }
+
+    /// Batches queued and not yet taken by the writer thread.
+    pub fn queued(&self) -> usize {
+        self.queue.batches()
     }
 
     /// Runs `f` on the journal once everything queued before is committed; waits for it.
@@ -132,9 +132,10 @@ impl JournalWriter {
         f: impl FnOnce(&mut Journal) -> T + Send + 'static,
     ) -> Result<T, WriterGone> {
         let (tx, rx) = mpsc::sync_channel(1);
-        self.send(Job::Call(Box::new(move |j| {
+        let call = Job::Call(Box::new(move |j| {
             let _ = tx.send(f(j));
-        })))?;
+        }));
+        self.send(call, Wake::Now)?;
         rx.recv().map_err(|_| WriterGone)
     }
 
@@ -145,80 +146,15 @@ impl JournalWriter {
 
     /// Holds (`true`) or releases commits — a fault switch for tests; see the module doc.
     pub fn hold(&self, held: bool) -> Result<(), WriterGone> {
-        self.send(Job::Hold(held))
+        self.send(Job::Hold(held), Wake::Now).map(|_| ())
     }
 }
 
 impl Drop for JournalWriter {
     fn drop(&mut self) {
-        self.tx.take();
+        self.queue.close();
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
     }
-}
-
-/// The thread: group commits until every sender is gone.
-fn run(mut journal: Journal, rx: &Receiver<Job>, faults: &Mutex<Faults>) {
-    let mut backlog: VecDeque<Job> = VecDeque::new();
-    let mut group: Vec<(DateTime<Utc>, Vec<Entry>)> = Vec::new();
-    loop {
-        let Some(first) = backlog.pop_front().or_else(|| rx.recv().ok()) else {
-            break;
-        };
-        let mut next = Some(first);
-        while let Some(job) = next.take() {
-            match job {
-                Job::Batch(at, entries) => group.push((at, entries)),
-                Job::Call(f) => {
-                    commit(&mut journal, &mut group, faults);
-                    f(&mut journal);
-                }
-                Job::Hold(true) => match held(rx) {
-                    Some(jobs) => backlog.extend(jobs),
-                    None => return, // dropped while held: the held rows are never written
-                },
-                Job::Hold(false) => {}
-            }
-            if group.len() < MAX_GROUP {
-                next = backlog.pop_front().or_else(|| rx.try_recv().ok());
-            }
-        }
-        commit(&mut journal, &mut group, faults);
-    }
-    commit(&mut journal, &mut group, faults);
-}
-
-/// While held: collects every job until released (`None`: every sender is gone).
-fn held(rx: &Receiver<Job>) -> Option<Vec<Job>> {
-    let mut jobs = Vec::new();
-    loop {
-        match rx.recv().ok()? {
-            Job::Hold(false) => return Some(jobs),
-            job => jobs.push(job),
-        }
-    }
-}
-
-/// Commits `group` in one transaction; if that fails, each batch alone, reporting those
-/// that fail again. Empties `group`.
-fn commit(
-    journal: &mut Journal,
-    group: &mut Vec<(DateTime<Utc>, Vec<Entry>)>,
-    faults: &Mutex<Faults>,
-) {
-    let writes: Vec<(DateTime<Utc>, Vec<Write<'_>>)> = group
-        .iter()
-        .map(|(at, entries)| (*at, entries.iter().map(Entry::as_write).collect()))
-        .collect();
-    if !writes.is_empty() && journal.commit_group(&writes).is_err() {
-        for (at, batch) in &writes {
-            if let Err(e) = journal.commit(*at, batch) {
-                let mut f = faults.lock().unwrap_or_else(|p| p.into_inner());
-                f.report(format!("a write failed: {e}"));
-            }
-        }
-    }
-    drop(writes);
-    group.clear();
 }
