@@ -333,3 +333,6 @@ impl Replay {
         self.bt.order_latency_ms * 1_000_000
     }
 }
+
+#[cfg(test)]
+mod tests;
