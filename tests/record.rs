@@ -29,6 +29,8 @@ struct ReadBack {
     frames: Vec<(u64, serde_json::Value)>,
     markets: BTreeSet<String>,
     market_lines: u64,
+    /// Forecasts the strategy actor took (it loads them with the strategy off too).
+    forecasts: u64,
     in_order: bool,
     damage: usize,
 }
@@ -54,7 +56,14 @@ fn read_back(dir: &Path) -> ReadBack {
                     .insert(v["ticker"].as_str().unwrap().to_owned());
                 back.market_lines += 1;
             }
-            Event::Forecast(_) => panic!("a watch-only recording takes no forecast"),
+            Event::Forecast(json) => {
+                let v: serde_json::Value = serde_json::from_str(&json).expect("a forecast");
+                assert!(
+                    v.get("ensembles").is_some(),
+                    "the forecast file's format: {v}"
+                );
+                back.forecasts += 1;
+            }
         }
     }
     back.damage = reader.damage().len();
@@ -103,6 +112,11 @@ fn a_timed_recording_holds_every_frame_the_feed_received_in_order_with_its_marke
     assert!(!idx.files.is_empty());
     let frames: u64 = idx.files.iter().map(|e| e.frames).sum();
     assert_eq!(frames, recorded);
+    let forecasts: u64 = idx.files.iter().map(|e| e.forecasts).sum();
+    assert_eq!(
+        forecasts, back.forecasts,
+        "the index counts the forecasts read back"
+    );
     let (first, last) = (back.frames[0].0, back.frames.last().unwrap().0);
     assert_eq!(
         (
