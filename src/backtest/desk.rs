@@ -1,7 +1,6 @@
 //! The backtest's order manager: the live order manager's ledger ([`Ledger`], its state
 //! machine), positions ([`Positions`]) and admission checks ([`admission`]) on the virtual
-//! clock. A placement is admitted or refused by the live checks (an amend by a copy of the
-//! live amend checks); an admitted one gets a client id from the same scheme and is
+//! clock. Placements and amends are admitted or refused by the live checks; an admitted one gets a client id from the same scheme and is
 //! `PendingNew` until the venue's answer comes back. The kill switch is modelled by the
 //! daily loss limit alone (`[orders] max_daily_loss_dollars`, with marks from the books).
 
@@ -9,12 +8,12 @@ use chrono::{DateTime, Utc};
 use kalshi::{ClientOrderId, Count, rest::Market};
 use tradewind_actors::orders::{
     OrderRecord, OrderSpec, OrdersConfig,
-    admission::{self, OpenState},
+    admission::{self, AmendKind, OpenState},
     ids,
     positions::{FillRecord, Mark, Positions},
     refusal::Refusal,
     risk::{RateWindow, RiskLimits},
-    state::{Event, Ledger, OrderState},
+    state::{Event, Ledger},
 };
 
 use super::venue::{VenueFill, VenueOrder};
@@ -146,9 +145,9 @@ impl Desk {
         Ok(order)
     }
 
-    /// The live amend checks for order `key` to `price` and `remaining` resting: answers the
-    /// new total (filled + resting). A decrease at the same price always passes; anything
-    /// else needs the price on the grid, no blackout, and the risk limits.
+    /// The live amend checks ([`admission::amend_kind`], [`admission::check_amend_open`]) for
+    /// order `key` to `price` and `remaining` resting: answers the new total (filled +
+    /// resting). A decrease at the same price always passes.
     ///
     /// # Errors
     /// The refusal, as the live order manager words it.
@@ -165,48 +164,19 @@ impl Desk {
             .ledger
             .get(key)
             .ok_or_else(|| Refusal::NoSuchOrder(key.to_owned()))?;
-        if o.state != OrderState::Resting || o.order_id.is_none() {
-            return Err(Refusal::WrongState {
-                key: key.to_owned(),
-                state: o.state.as_str(),
-            });
-        }
-        if !remaining.is_positive() {
-            return Err(Refusal::Invalid {
-                field: "remaining",
-                reason: format!("must be at least 0.01 (cancel instead), got {remaining}"),
-            });
-        }
-        let total = o.filled() + remaining;
-        if price == o.spec.price && remaining < o.remaining() {
-            return Ok(total);
-        }
-        market
-            .price_grid()
-            .validate(price)
-            .map_err(|e| Refusal::Invalid {
-                field: "price",
-                reason: e.to_string(),
-            })?;
-        if let Some(why) = blackout {
-            return Err(Refusal::Blackout(why.to_owned()));
-        }
+        let total = match admission::amend_kind(o, price, remaining)? {
+            (_, AmendKind::Decrease { .. }) => return Ok(o.filled() + remaining),
+            (_, AmendKind::Amend { total }) => total,
+        };
         let open = OpenState {
             ledger: &self.ledger,
             positions: &self.positions,
             limits: &self.limits,
-            blackout: None,
+            blackout,
             orders_last_minute: 0,
             now,
         };
-        let x = admission::exposure(&open, o.spec.ticker.as_str(), Some(key));
-        let p = tradewind_actors::orders::risk::Proposal {
-            side: o.spec.side,
-            price,
-            count: remaining,
-            reduce_only: false,
-        };
-        tradewind_actors::orders::risk::check(&self.limits, &x, &p)?;
+        admission::check_amend_open(o, price, remaining, market, &open)?;
         Ok(total)
     }
 

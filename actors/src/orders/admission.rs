@@ -5,14 +5,14 @@
 //! backtest refuses exactly what the live engine would.
 
 use chrono::{DateTime, Utc};
-use kalshi::{Count, Price, rest::Market, types::BookSide, types::TimeInForce};
+use kalshi::{Count, OrderId, Price, rest::Market, types::BookSide, types::TimeInForce};
 
 use super::{
     positions::Positions,
     refusal::Refusal,
     risk::{self, Exposure, Proposal, RiskLimits, order_cost},
     spec::OrderSpec,
-    state::Ledger,
+    state::{Ledger, OrderRecord, OrderState},
 };
 
 fn invalid(field: &'static str, reason: String) -> Refusal {
@@ -109,6 +109,81 @@ pub fn check_open(spec: &OrderSpec, s: &OpenState<'_>) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// What an amend of a resting order is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmendKind {
+    /// Same price, smaller: reduce the resting size `by` (keeps the queue position; passes
+    /// blackouts and limits, as a cancel does).
+    Decrease {
+        /// Contracts taken off.
+        by: Count,
+    },
+    /// A new price or a larger size: `total` is filled + the new resting size.
+    Amend {
+        /// The order's new total count.
+        total: Count,
+    },
+}
+
+/// The amend's own checks — the order rests and its exchange id is known, the new resting size
+/// is positive — and what kind of amend it is, with the order's id.
+pub fn amend_kind(
+    o: &OrderRecord,
+    price: Price,
+    remaining: Count,
+) -> Result<(OrderId, AmendKind), Refusal> {
+    let order_id = match (&o.order_id, o.state) {
+        (Some(id), OrderState::Resting) => id.clone(),
+        (_, state) => {
+            return Err(Refusal::WrongState {
+                key: o.key.clone(),
+                state: state.as_str(),
+            });
+        }
+    };
+    if !remaining.is_positive() {
+        return Err(invalid(
+            "remaining",
+            format!("must be at least 0.01 (cancel instead), got {remaining}"),
+        ));
+    }
+    if price == o.spec.price && remaining < o.remaining() {
+        let by = o.remaining() - remaining;
+        return Ok((order_id, AmendKind::Decrease { by }));
+    }
+    let total = o.filled() + remaining;
+    Ok((order_id, AmendKind::Amend { total }))
+}
+
+/// What a full amend ([`AmendKind::Amend`]) must pass: the price on the market's grid, the
+/// blackout gate (closed whenever its state is not known for sure), and the risk limits with
+/// the order itself set aside (an amend is no new order: the per-minute count does not apply).
+pub fn check_amend_open(
+    o: &OrderRecord,
+    price: Price,
+    remaining: Count,
+    market: &Market,
+    s: &OpenState<'_>,
+) -> Result<(), Refusal> {
+    market
+        .price_grid()
+        .validate(price)
+        .map_err(|e| invalid("price", e.to_string()))?;
+    if let Some(why) = s.blackout {
+        return Err(Refusal::Blackout(why.to_owned()));
+    }
+    let mut x = exposure(s, o.spec.ticker.as_str(), Some(&o.key));
+    x.orders_last_minute = 0;
+    let p = Proposal {
+        side: o.spec.side,
+        price,
+        count: remaining,
+        reduce_only: false,
+    };
+    risk::check(s.limits, &x, &p)?;
+    Ok(())
+}
+
 /// What is open now, for a proposed order on `ticker` (`exclude`: an order being amended).
 pub fn exposure(s: &OpenState<'_>, ticker: &str, exclude: Option<&str>) -> Exposure {
     let mut x = Exposure {
@@ -131,3 +206,7 @@ pub fn exposure(s: &OpenState<'_>, ticker: &str, exclude: Option<&str>) -> Expos
     }
     x
 }
+
+#[cfg(test)]
+#[path = "admission_tests.rs"]
+mod tests;

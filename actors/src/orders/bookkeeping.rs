@@ -12,10 +12,10 @@ use kalshi::{
 use tracing::warn;
 
 use super::{
-    OrderEvent, Orders, admission, ids,
+    OrderEvent, Orders, ids,
     journal::Write,
     metrics::{OrdersMetrics, PositionMetric},
-    risk::{Exposure, order_cost},
+    risk::order_cost,
     spec::OrderSpec,
     state::{Change, Event, OrderRecord, OrderState, Origin},
 };
@@ -154,19 +154,6 @@ impl Orders {
         self.ledger.insert(order.clone());
         self.emit(OrderEvent::Updated(Box::new(order)));
         key
-    }
-
-    /// What is open now, for a proposed order on `ticker` (`exclude`: an order being amended).
-    pub(super) fn exposure(&mut self, ticker: &str, exclude: Option<&str>) -> Exposure {
-        let open = admission::OpenState {
-            ledger: &self.ledger,
-            positions: &self.positions,
-            limits: &self.limits,
-            blackout: None,
-            orders_last_minute: self.rate.count(self.clock.monotonic_ns()),
-            now: self.now(),
-        };
-        admission::exposure(&open, ticker, exclude)
     }
 
     /// Sets the kill switch (journaled) and cancels resting orders if configured.

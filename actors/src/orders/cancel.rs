@@ -14,8 +14,8 @@ use tracing::{info, warn};
 
 use super::{
     Amend, Cancel, CancelAll, Orders, Placed, Refusal,
+    admission::{self, AmendKind},
     journal::Write,
-    risk::{self, Proposal},
     state::{Event, OrderState},
 };
 use crate::{
@@ -154,8 +154,9 @@ impl Handler<CancelAll> for Orders {
 }
 
 impl Orders {
-    /// Checks an amend against the order, the market, the gates and the limits; answers the
-    /// decrease or amend request to send.
+    /// Checks an amend against the order, the market, the gates and the limits
+    /// ([`admission::amend_kind`], [`admission::check_amend_open`]); answers the decrease or
+    /// amend request to send.
     fn check_amend(
         &mut self,
         msg: &Amend,
@@ -166,61 +167,35 @@ impl Orders {
             .get(&msg.key)
             .cloned()
             .ok_or_else(|| Refusal::NoSuchOrder(msg.key.clone()))?;
-        let order_id = match (&o.order_id, o.state) {
-            (Some(id), OrderState::Resting) => id.clone(),
-            (_, state) => {
-                return Err(Refusal::WrongState {
-                    key: msg.key.clone(),
-                    state: state.as_str(),
-                });
-            }
+        let (order_id, total) = match admission::amend_kind(&o, msg.price, msg.remaining)? {
+            (id, AmendKind::Decrease { by }) => return Ok(AmendPlan::Decrease(id, by)),
+            (id, AmendKind::Amend { total }) => (id, total),
         };
-        if !msg.remaining.is_positive() {
-            return Err(Refusal::Invalid {
-                field: "remaining",
-                reason: format!(
-                    "must be at least 0.01 (cancel instead), got {}",
-                    msg.remaining
-                ),
-            });
-        }
-        if msg.price == o.spec.price && msg.remaining < o.remaining() {
-            return Ok(AmendPlan::Decrease(order_id, o.remaining() - msg.remaining));
-        }
         let market = match market {
             Ok(Ok(m)) => m,
             Ok(Err(e)) => return Err(Refusal::Metadata(e.to_string())),
             Err(e) => return Err(Refusal::Metadata(e.to_string())),
         };
-        market
-            .price_grid()
-            .validate(msg.price)
-            .map_err(|e| Refusal::Invalid {
-                field: "price",
-                reason: e.to_string(),
-            })?;
         if let Some(why) = &self.halted {
             return Err(Refusal::Halted(why.clone()));
         }
-        if let Some(b) = self.blackout.as_ref().filter(|b| b.active) {
-            return Err(Refusal::Blackout(b.to_string()));
-        }
-        let mut x = self.exposure(&o.spec.ticker, Some(&o.key));
-        x.orders_last_minute = 0;
-        let p = Proposal {
-            side: o.spec.side,
-            price: msg.price,
-            count: msg.remaining,
-            reduce_only: false,
+        let blackout = self.blackout_block();
+        let open = admission::OpenState {
+            ledger: &self.ledger,
+            positions: &self.positions,
+            limits: &self.limits,
+            blackout: blackout.as_deref(),
+            orders_last_minute: 0,
+            now: self.now(),
         };
-        risk::check(&self.limits, &x, &p)?;
+        admission::check_amend_open(&o, msg.price, msg.remaining, &market, &open)?;
         Ok(AmendPlan::Amend(
             order_id,
             AmendOrderV2Request {
                 ticker: o.spec.ticker.clone(),
                 side: o.spec.side,
                 price: msg.price,
-                count: o.filled() + msg.remaining,
+                count: total,
                 client_order_id: o.client_order_id.clone(),
                 updated_client_order_id: None,
                 expiration_time: None,

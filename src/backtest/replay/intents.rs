@@ -112,6 +112,9 @@ impl Replay {
     }
 
     fn amend(&mut self, a: &AmendIntent) -> Result<(), Refusal> {
+        if let Some(why) = &self.halted {
+            return Err(Refusal::Halted(why.clone()));
+        }
         let ticker = self
             .desk
             .order(&a.key)
