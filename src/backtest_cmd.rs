@@ -157,6 +157,10 @@ fn print_summary(r: &Replayed, report: &Report, recorded: Option<&Report>, out: 
     println!("recorded trades replayed     {}", t.trades_replayed);
     println!("sequence gaps in recording   {}", t.gaps);
     println!(
+        "kill switch (daily loss)     {}",
+        if t.halted { "halted" } else { "not reached" }
+    );
+    println!(
         "the recorded run's own fills {} ({} contracts)",
         t.recorded_fills, t.recorded_contracts
     );

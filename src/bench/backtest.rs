@@ -27,6 +27,8 @@ struct Outcome {
     replay_to_bare_decode: f64,
     fills: u64,
     books_evaluated: u64,
+    intents_refused: u64,
+    halted: bool,
 }
 
 /// Reads and decodes every record of `dir`: the floor. Answers records and seconds.
@@ -85,11 +87,17 @@ pub fn run() -> Result<String, String> {
         replay_to_bare_decode: best_bare / best_full,
         fills: tally.fills,
         books_evaluated: tally.books_evaluated,
+        intents_refused: tally.refused,
+        halted: tally.halted,
     };
     println!("backtest: {written} recorded events (one core, best of 3, fair_value)");
     println!(
-        "  replay: {:.0} events/s ({} books evaluated, {} fills)",
-        o.replay_events_per_s, o.books_evaluated, o.fills
+        "  replay: {:.0} events/s ({} books evaluated, {} fills, {} intents refused, kill switch {})",
+        o.replay_events_per_s,
+        o.books_evaluated,
+        o.fills,
+        o.intents_refused,
+        if o.halted { "on" } else { "off" }
     );
     println!(
         "  bare read + decode of the same file: {:.0} events/s; replay/bare {:.2}",
