@@ -23,7 +23,9 @@ pub struct MarketRow {
     pub archived: bool,
 }
 
-/// `markets`: identity, lifecycle times, result and settlement, last prices and volume.
+/// `markets`: identity, lifecycle times, result and settlement, last prices and volume, and
+/// the market whole as the exchange answered it (`market_json`: strike, price grid, rules —
+/// what a backtest of this history lists its markets from).
 ///
 /// # Errors
 /// Arrow's error (a number beyond its decimal's precision).
@@ -57,6 +59,7 @@ pub fn markets(rows: &[MarketRow]) -> Result<RecordBatch, ArrowError> {
         "notional_value_dollars",
         m().map(|m| Some(m.notional_value_dollars)),
     )?;
+    c.text("market_json", m().map(|m| serde_json::to_string(m).ok()));
     c.finish()
 }
 
