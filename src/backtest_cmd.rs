@@ -1,4 +1,4 @@
-//! `tradewind backtest`: a recording replayed through the config's strategy (`[strategy]
+//! `tradewind backtest`: a recording (or a history download) replayed through the config's strategy (`[strategy]
 //! kind`), the order manager's checks and the simulator's matching engine on a virtual clock
 //! (`tradewind::backtest`); the report written as `report.json` and `report.html`.
 //!
@@ -17,7 +17,7 @@ use tradewind::{
     backtest::{
         report::{Report, RunMeta},
         report_of,
-        run::{Replayed, Window, replay},
+        run::{Input, Replayed, Window, replay},
     },
     config::EngineFile,
 };
@@ -32,7 +32,8 @@ pub struct BacktestArgs {
     /// Default: the built-in config/default.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// The recording directory (`tradewind record` or `tradewind run --record`).
+    /// The data: a recording directory (`tradewind record` or `tradewind run --record`) or a
+    /// `tradewind history fetch` download (trades with candlestick quotes).
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
     /// Replay from this instant (RFC 3339); earlier records only warm the books up.
@@ -42,7 +43,8 @@ pub struct BacktestArgs {
     #[arg(long, value_name = "TIME")]
     pub to: Option<DateTime<Utc>>,
     /// Forecasts file (JSON lines `{"at": TIME, "forecast": {…}}`), replacing the
-    /// recording's own.
+    /// recording's own (a history download has none: without it, `fair_value` prices
+    /// nothing).
     #[arg(long, value_name = "FILE")]
     pub forecasts: Option<PathBuf>,
     /// Where `report.json` and `report.html` go. Default: `DIR/backtest`.
@@ -144,6 +146,7 @@ fn meta(cfg: &EngineFile, args: &BacktestArgs, r: &Replayed) -> RunMeta {
 fn print_summary(r: &Replayed, report: &Report, recorded: Option<&Report>, out: &Path) {
     let t = &r.tally;
     println!("== backtest ==");
+    print_input(&r.input);
     println!("records replayed             {}", t.records);
     println!(
         "frames (bad, skipped)        {} ({})",
@@ -165,18 +168,47 @@ fn print_summary(r: &Replayed, report: &Report, recorded: Option<&Report>, out: 
         t.recorded_fills, t.recorded_contracts
     );
     for d in &r.damage {
-        println!(
-            "damaged recording            {} at offset {}: {} (rest of file skipped)",
-            d.file.display(),
-            d.offset,
-            d.reason
-        );
+        match r.input {
+            Input::Recording => println!(
+                "damaged recording            {} at offset {}: {} (rest of file skipped)",
+                d.file.display(),
+                d.offset,
+                d.reason
+            ),
+            Input::History { .. } => println!(
+                "damaged history file         {}: {} (file skipped)",
+                d.file.display(),
+                d.reason
+            ),
+        }
     }
     print_pnl("backtest", report);
     if let Some(rec) = recorded {
         print_pnl("the recording run (same marks)", rec);
     }
     println!("report                       {}", out.display());
+}
+
+fn print_input(input: &Input) {
+    let Input::History {
+        rows: (markets, trades, candles),
+        files,
+        crossed_candles,
+        orphans,
+        duplicate_trades,
+    } = input
+    else {
+        println!("data                         recording");
+        return;
+    };
+    println!(
+        "data                         history download: {markets} markets, {trades} trades, \
+         {candles} candles ({files} files)"
+    );
+    println!(
+        "left out                     {crossed_candles} crossed candles, {orphans} rows of \
+         unlisted markets, {duplicate_trades} duplicate trades"
+    );
 }
 
 fn print_pnl(who: &str, r: &Report) {

@@ -3,7 +3,8 @@
 //! as the venue; [`report`] is what a run produces.
 //!
 //! # Layout
-//! - [`run`]: a whole backtest over a recording directory; [`replay`]: the replay itself.
+//! - [`run`]: a whole backtest over a recording directory or a history download
+//!   ([`history`]); [`replay`]: the replay itself.
 //! - [`venue`]: the simulator's exchange core holding the recorded book, the recorded takers
 //!   and the strategy's orders; [`desk`]: the order manager's checks, ledger and positions.
 //! - [`agenda`]: the virtual clock's agenda; [`forecasts`]: forecasts known from an instant on.
@@ -12,10 +13,14 @@
 pub mod agenda;
 pub mod desk;
 pub mod forecasts;
+pub mod history;
 pub mod replay;
 pub mod report;
 pub mod run;
 pub mod venue;
+
+#[cfg(test)]
+mod test_support;
 
 use crate::config::{EngineFile, render_masked};
 

@@ -1,19 +1,22 @@
 //! A whole backtest: a recording directory read in order (damage skipped with a warning, as
-//! [`crate::record::Reader`] does), the records before the window warming the books up, the
-//! window replayed ([`Replay`]), and the answers still in flight at its end let in.
+//! [`crate::record::Reader`] does) or a history download made into records
+//! ([`super::history`]), the records before the window warming the books up, the window
+//! replayed ([`Replay`]), and the answers still in flight at its end let in.
 
 use std::path::Path;
 
 use tradewind_actors::strategy::Strategy;
 
+use kalshi::Count;
+
 use super::{
-    forecasts,
+    forecasts, history,
     replay::{Replay, Tally},
     report::LedgerEvent,
 };
 use crate::{
     config::EngineFile,
-    record::{Damage, Reader},
+    record::{Damage, EventRef, Reader},
 };
 
 /// The part of the recording replayed: receive times, Unix ns (inclusive; `None`: open).
@@ -39,12 +42,36 @@ pub struct Replayed {
     pub first_ns: u64,
     /// Receive time of the last record replayed, Unix ns.
     pub last_ns: u64,
-    /// Where the recording was damaged (the rest of those files was skipped).
+    /// Where the recording was damaged (the rest of those files was skipped), or the history
+    /// part files that did not read.
     pub damage: Vec<Damage>,
+    /// What was replayed.
+    pub input: Input,
 }
 
-/// Replays `data` through `strategy` under `cfg`, with forecasts from `forecasts_file` when
-/// given (else the recording's).
+/// What was replayed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A recording (`tradewind record`, `run --record`).
+    Recording,
+    /// A `tradewind history fetch` download.
+    History {
+        /// Markets, trades and candles read.
+        rows: (usize, usize, usize),
+        /// Parquet part files read.
+        files: usize,
+        /// Candles whose quotes were crossed (no book made of them).
+        crossed_candles: u64,
+        /// Trades and candles of markets the markets table does not hold.
+        orphans: u64,
+        /// Trades read twice.
+        duplicate_trades: u64,
+    },
+}
+
+/// Replays `data` (a recording, or a `tradewind history fetch` download: see
+/// [`super::history`]) through `strategy` under `cfg`, with forecasts from `forecasts_file`
+/// when given (else the recording's).
 ///
 /// # Errors
 /// The directory cannot be listed, holds no record in the window, the forecasts file does not
@@ -57,36 +84,82 @@ pub fn replay(
     strategy: Box<dyn Strategy>,
 ) -> Result<Replayed, String> {
     let file_forecasts = forecasts_file.map(forecasts::read).transpose()?;
-    let mut replay = Replay::new(cfg, strategy, file_forecasts)?;
-    let mut reader =
-        Reader::open(data).map_err(|e| format!("recording {}: {e}", data.display()))?;
-    let (mut first, mut last) = (None, 0);
-    while let Some(r) = reader.next_ref() {
-        if window.to_ns.is_some_and(|to| r.recv_ns > to) {
-            break;
+    let mut feeder = Feeder {
+        replay: Replay::new(cfg, strategy, file_forecasts)?,
+        window,
+        first: None,
+        last: 0,
+    };
+    let (input, damage) = if history::is_history(data) {
+        let depth = Count::from_whole(i64::from(cfg.backtest.history_depth));
+        let loaded = history::load(data, depth)?;
+        for (ns, event) in &loaded.timeline.records {
+            if !feeder.take(*ns, event.as_ref()) {
+                break;
+            }
         }
-        let warming = window.from_ns.is_some_and(|from| r.recv_ns < from);
-        if !warming {
-            first.get_or_insert(r.recv_ns);
-            last = last.max(r.recv_ns);
+        (history_input(&loaded), loaded.damage)
+    } else {
+        let mut reader =
+            Reader::open(data).map_err(|e| format!("recording {}: {e}", data.display()))?;
+        while let Some(r) = reader.next_ref() {
+            if !feeder.take(r.recv_ns, r.event) {
+                break;
+            }
         }
-        replay.record(r.recv_ns, r.event, warming);
-    }
-    let Some(first_ns) = first else {
+        (Input::Recording, reader.damage().to_vec())
+    };
+    let Some(first_ns) = feeder.first else {
         return Err(format!(
-            "recording {}: no record in the window replayed",
+            "{}: no record in the window replayed",
             data.display()
         ));
     };
+    let last = feeder.last;
     let bt = &cfg.backtest;
     let in_flight = (2 * bt.order_latency_ms + bt.feed_latency_ms) * 1_000_000 + 1;
-    let done = replay.finish(last + in_flight);
+    let done = feeder.replay.finish(last + in_flight);
     Ok(Replayed {
         outcomes: done.outcomes,
         recorded: done.recorded,
         tally: done.tally,
         first_ns,
         last_ns: last,
-        damage: reader.damage().to_vec(),
+        damage,
+        input,
     })
+}
+
+fn history_input(l: &history::Loaded) -> Input {
+    Input::History {
+        rows: l.rows,
+        files: l.files,
+        crossed_candles: l.timeline.crossed_candles,
+        orphans: l.timeline.orphans,
+        duplicate_trades: l.timeline.duplicate_trades,
+    }
+}
+
+/// Records into the replay, the window applied.
+struct Feeder {
+    replay: Replay,
+    window: Window,
+    first: Option<u64>,
+    last: u64,
+}
+
+impl Feeder {
+    /// Takes one record; `false` once past the window's end (nothing more is read).
+    fn take(&mut self, ns: u64, event: EventRef<'_>) -> bool {
+        if self.window.to_ns.is_some_and(|to| ns > to) {
+            return false;
+        }
+        let warming = self.window.from_ns.is_some_and(|from| ns < from);
+        if !warming {
+            self.first.get_or_insert(ns);
+            self.last = self.last.max(ns);
+        }
+        self.replay.record(ns, event, warming);
+        true
+    }
 }

@@ -38,6 +38,9 @@ pub struct BacktestConfig {
     /// The fee model of the recorded markets (Kalshi keeps it on the series, which a
     /// recording does not hold): `quadratic`, `quadratic_with_maker_fees` or `free`.
     pub fee_type: FeeType,
+    /// Contracts assumed at the best bid and at the best ask of a `tradewind history fetch`
+    /// download's candles (history has top-of-book prices, not their size).
+    pub history_depth: u32,
 }
 
 impl Default for BacktestConfig {
@@ -49,6 +52,7 @@ impl Default for BacktestConfig {
             balance_dollars: "100000.00".into(),
             seed: 1,
             fee_type: FeeType::Quadratic,
+            history_depth: 100,
         }
     }
 }
@@ -64,6 +68,12 @@ impl BacktestConfig {
             if v > 60_000 {
                 errs.push(format!("backtest.{name}: at most 60000, got {v}"));
             }
+        }
+        if !(1..=1_000_000).contains(&self.history_depth) {
+            errs.push(format!(
+                "backtest.history_depth: 1 to 1000000 contracts, got {}",
+                self.history_depth
+            ));
         }
         if self.balance().is_none() {
             errs.push(format!(
