@@ -74,11 +74,13 @@ fn forecasts(
     std::fs::write(file, format!("{line}\n")).unwrap();
 }
 
-/// The shipped config without scheduled blackouts, `fair_value` also resting quotes (which
-/// the downloaded trades fill).
+/// The shipped config without scheduled blackouts, `fair_value` also resting quotes a cent
+/// from its fair value (which the downloaded trades, around that value, reach).
 fn backtest_config(file: &Path) {
     let default = include_str!("../config/default.toml");
-    let cfg = default.replace("quote = false ", "quote = true  ");
+    let cfg = default
+        .replace("quote = false ", "quote = true  ")
+        .replace("quote_edge = 0.04", "quote_edge = 0.01");
     assert_ne!(cfg, default, "fair_value's quote setting moved");
     std::fs::write(file, common::without_scheduled_blackouts(&cfg)).unwrap();
 }

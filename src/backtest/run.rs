@@ -10,7 +10,8 @@ use tradewind_actors::strategy::Strategy;
 use kalshi::Count;
 
 use super::{
-    forecasts, history,
+    forecasts,
+    history::{self, timeline::Record},
     replay::{Replay, Tally},
     report::LedgerEvent,
 };
@@ -92,20 +93,27 @@ pub fn replay(
     };
     let (input, damage) = if history::is_history(data) {
         let depth = Count::from_whole(i64::from(cfg.backtest.history_depth));
-        let loaded = history::load(data, depth)?;
-        for (ns, event) in &loaded.timeline.records {
-            if !feeder.take(*ns, event.as_ref()) {
+        let loaded = history::load(data)?;
+        for (ns, record) in loaded.records(depth) {
+            let Some(warming) = feeder.admit(ns) else {
                 break;
+            };
+            let r = &mut feeder.replay;
+            match record {
+                Record::Market(json) => r.record(ns, EventRef::Market(&json), warming),
+                Record::Frame(frame) => r.decoded(ns, &frame, warming),
+                Record::Bad => r.record(ns, EventRef::Frame(""), warming),
             }
         }
-        (history_input(&loaded), loaded.damage)
+        (history_input(&loaded), loaded.history.damage.clone())
     } else {
         let mut reader =
             Reader::open(data).map_err(|e| format!("recording {}: {e}", data.display()))?;
         while let Some(r) = reader.next_ref() {
-            if !feeder.take(r.recv_ns, r.event) {
+            let Some(warming) = feeder.admit(r.recv_ns) else {
                 break;
-            }
+            };
+            feeder.replay.record(r.recv_ns, r.event, warming);
         }
         (Input::Recording, reader.damage().to_vec())
     };
@@ -131,9 +139,10 @@ pub fn replay(
 }
 
 fn history_input(l: &history::Loaded) -> Input {
+    let h = &l.history;
     Input::History {
-        rows: l.rows,
-        files: l.files,
+        rows: (h.markets.len(), h.trades.len(), h.candles.len()),
+        files: h.files,
         crossed_candles: l.timeline.crossed_candles,
         orphans: l.timeline.orphans,
         duplicate_trades: l.timeline.duplicate_trades,
@@ -149,17 +158,17 @@ struct Feeder {
 }
 
 impl Feeder {
-    /// Takes one record; `false` once past the window's end (nothing more is read).
-    fn take(&mut self, ns: u64, event: EventRef<'_>) -> bool {
+    /// A record at `ns`: `Some(warming)` to replay it (`true` before the window's start),
+    /// `None` once past the window's end (nothing more is read).
+    fn admit(&mut self, ns: u64) -> Option<bool> {
         if self.window.to_ns.is_some_and(|to| ns > to) {
-            return false;
+            return None;
         }
         let warming = self.window.from_ns.is_some_and(|from| ns < from);
         if !warming {
             self.first.get_or_insert(ns);
             self.last = self.last.max(ns);
         }
-        self.replay.record(ns, event, warming);
-        true
+        Some(warming)
     }
 }

@@ -1,7 +1,8 @@
 //! The backtest scenario: a generated recording of 1,000,000 deltas over the simulator's
 //! catalogue (`backtest_data`) replayed by `tradewind backtest`'s engine with the fair-value
 //! strategy, one core — against a bare read and decode of the same file in the same run
-//! (the floor: reading the recording and decoding every frame, no book, no strategy).
+//! (the floor: reading the recording and decoding every frame, no book, no strategy); then
+//! the same for a generated history download (`backtest_history`).
 
 use std::{path::Path, time::Instant};
 
@@ -14,7 +15,10 @@ use tradewind::{
     record::{EventRef, Reader},
 };
 
-use super::backtest_data;
+use super::{
+    backtest_data,
+    backtest_history::{self, HistoryOutcome},
+};
 
 /// Deltas in the generated recording.
 const DELTAS: u64 = 1_000_000;
@@ -29,6 +33,7 @@ struct Outcome {
     books_evaluated: u64,
     intents_refused: u64,
     halted: bool,
+    history: HistoryOutcome,
 }
 
 /// Reads and decodes every record of `dir`: the floor. Answers records and seconds.
@@ -80,6 +85,7 @@ pub fn run() -> Result<String, String> {
     }
     let _ = std::fs::remove_dir_all(&dir);
     let tally = tally.ok_or("no pass")?;
+    let history = backtest_history::run(&dir, start)?;
     let o = Outcome {
         records: written,
         replay_events_per_s: written as f64 / best_full,
@@ -89,6 +95,7 @@ pub fn run() -> Result<String, String> {
         books_evaluated: tally.books_evaluated,
         intents_refused: tally.refused,
         halted: tally.halted,
+        history,
     };
     println!("backtest: {written} recorded events (one core, best of 3, fair_value)");
     println!(
@@ -103,5 +110,6 @@ pub fn run() -> Result<String, String> {
         "  bare read + decode of the same file: {:.0} events/s; replay/bare {:.2}",
         o.bare_decode_events_per_s, o.replay_to_bare_decode
     );
+    backtest_history::print(&o.history);
     serde_json::to_string_pretty(&o).map_err(|e| e.to_string())
 }

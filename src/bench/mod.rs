@@ -13,6 +13,8 @@
 
 mod backtest;
 mod backtest_data;
+mod backtest_history;
+mod backtest_history_data;
 mod external;
 mod feed;
 mod floor;

@@ -18,11 +18,11 @@
 mod checkpoint;
 mod columns;
 mod listing;
-mod parts;
-mod plan;
+pub(crate) mod parts;
+pub(crate) mod plan;
 mod progress;
 mod session;
-mod tables;
+pub(crate) mod tables;
 mod tally;
 mod units;
 

@@ -1,17 +1,17 @@
 //! What a live feed would have carried, made from downloaded history — pure: the market as it
 //! was listed (nothing it ended with: no result, no settlement, no traded volume), a book
 //! snapshot of a candle's closing quotes with an assumed depth, a public trade, and the
-//! market's determination and settlement. Frames are the exchange's own JSON, so the replay
-//! takes them through Kalshi's decoder as it takes a recording's.
+//! market's determination and settlement. Frames are the `kalshi` crate's own frame types,
+//! decoded already: the replay takes them where it takes a recording's after decoding.
 
 use std::borrow::Cow;
 
 use kalshi::{
-    Count, Price,
+    Count, Price, Ticker,
     level::PriceLevel,
     rest::Market,
-    types::{MarketResult, MarketStatus},
-    ws::OrderbookSnapshot,
+    types::{BookSide, MarketResult, MarketStatus, OutcomeSide},
+    ws::{BookFrame, DataFrame, Incoming, OrderbookSnapshot, Trade},
 };
 use serde_json::json;
 
@@ -72,9 +72,9 @@ pub fn snapshot_frame(
     (sid, seq): (u64, u64),
     (bid, ask): (Option<Price>, Option<Price>),
     depth: Count,
-) -> String {
-    let snap = OrderbookSnapshot {
-        market_ticker: Cow::Borrowed(ticker),
+) -> Incoming<'static> {
+    let msg = OrderbookSnapshot {
+        market_ticker: Cow::Owned(ticker.to_owned()),
         market_id: Cow::Borrowed(""),
         yes_dollars_fp: bid.map(|p| PriceLevel::new(p, depth)).into_iter().collect(),
         no_dollars_fp: ask
@@ -82,29 +82,35 @@ pub fn snapshot_frame(
             .into_iter()
             .collect(),
     };
-    json!({"type": "orderbook_snapshot", "sid": sid, "seq": seq, "msg": snap}).to_string()
+    Incoming::OrderbookSnapshot(BookFrame {
+        sid,
+        seq,
+        sending_ts_ms: None,
+        msg,
+    })
 }
 
-/// A public `trade` frame.
-pub fn trade_frame(t: &TradeRow, sid: u64) -> String {
-    let mut msg = json!({
-        "trade_id": t.trade_id,
-        "market_ticker": t.ticker,
-        "yes_price_dollars": t.yes_price,
-        "no_price_dollars": t.yes_price.complement(),
-        "count_fp": t.count,
-        "ts": t.at_us.div_euclid(1_000_000),
-        "ts_ms": t.at_us.div_euclid(1_000),
-    });
-    for (key, v) in [
-        ("taker_outcome_side", &t.taker_outcome_side),
-        ("taker_book_side", &t.taker_book_side),
-    ] {
-        if let Some(v) = v {
-            msg[key] = json!(v);
-        }
-    }
-    json!({"type": "trade", "sid": sid, "msg": msg}).to_string()
+/// A public `trade` frame (`None`: a ticker that is not one).
+pub fn trade_frame(t: &TradeRow, sid: u64) -> Option<Incoming<'static>> {
+    let market_ticker = Ticker::new(t.ticker.as_str()).ok()?;
+    Some(Incoming::Trade(DataFrame::new(
+        sid,
+        Trade {
+            trade_id: t.trade_id.clone(),
+            market_ticker,
+            yes_price_dollars: t.yes_price,
+            no_price_dollars: Some(t.yes_price.complement()),
+            count_fp: t.count,
+            taker_side: None,
+            taker_outcome_side: t
+                .taker_outcome_side
+                .as_deref()
+                .and_then(OutcomeSide::from_wire),
+            taker_book_side: t.taker_book_side.as_deref().and_then(BookSide::from_wire),
+            ts: Some(t.at_us.div_euclid(1_000_000)),
+            ts_ms: Some(t.at_us.div_euclid(1_000)),
+        },
+    )))
 }
 
 /// The YES value `m` settled at: its recorded value, else what its result implies (`yes`
@@ -123,7 +129,11 @@ pub fn settlement_value(m: &Market) -> Option<(MarketResult, Price)> {
 
 /// `market_lifecycle_v2` frames of `m`'s determination at `ts` (Unix s) with `result` and
 /// `value`, then its settlement.
-pub fn outcome_frames(m: &Market, ts: i64, (result, value): (MarketResult, Price)) -> [String; 2] {
+pub fn outcome_frames(
+    m: &Market,
+    ts: i64,
+    (result, value): (MarketResult, Price),
+) -> [Option<Incoming<'static>>; 2] {
     let determined = json!({
         "event_type": "determined",
         "market_ticker": m.ticker,
@@ -136,6 +146,8 @@ pub fn outcome_frames(m: &Market, ts: i64, (result, value): (MarketResult, Price
         "market_ticker": m.ticker,
         "settled_ts": ts,
     });
-    [determined, settled]
-        .map(|msg| json!({"type": "market_lifecycle_v2", "sid": 0, "msg": msg}).to_string())
+    [determined, settled].map(|msg| {
+        let e = serde_json::from_value(msg).ok()?;
+        Some(Incoming::MarketLifecycle(DataFrame::new(0, e)))
+    })
 }

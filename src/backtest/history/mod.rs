@@ -2,7 +2,7 @@
 //! ([`read`]) and turned into the records a recording would hold ([`timeline`]) — markets as
 //! listed, each candle's closing quotes as a book snapshot `[backtest] history_depth`
 //! contracts deep, public trades, results — which the replay then takes exactly as it takes a
-//! recording's, through Kalshi's decoder and the feed's books.
+//! recording's once decoded: the feed's books, the strategy, the desk, the venue.
 //!
 //! # Layout
 //! - [`parquet_rows`]: part files, batches and typed columns; [`read`]: the three tables as
@@ -19,8 +19,10 @@ use std::path::Path;
 
 use kalshi::Count;
 
-use self::{read::History, timeline::Timeline};
-use crate::record::Damage;
+use self::{
+    read::History,
+    timeline::{Record, Timeline},
+};
 
 /// Whether `dir` holds a history download (a `markets/` table) rather than a recording.
 pub fn is_history(dir: &Path) -> bool {
@@ -30,28 +32,27 @@ pub fn is_history(dir: &Path) -> bool {
 /// A download, ready to replay.
 #[derive(Debug)]
 pub struct Loaded {
-    /// Its records.
+    /// Its rows.
+    pub history: History,
+    /// The order of its records.
     pub timeline: Timeline,
-    /// Markets, trades and candles read.
-    pub rows: (usize, usize, usize),
-    /// Part files read.
-    pub files: usize,
-    /// Part files skipped (they did not read).
-    pub damage: Vec<Damage>,
 }
 
-/// Reads the download in `dir`, its quotes `depth` contracts deep.
+impl Loaded {
+    /// Its records in time order, each candle's quotes `depth` contracts deep.
+    pub fn records(&self, depth: Count) -> impl Iterator<Item = (u64, Record)> + '_ {
+        self.timeline.records(&self.history, depth)
+    }
+}
+
+/// Reads the download in `dir`.
 ///
 /// # Errors
 /// A table cannot be listed, or no market reads.
-pub fn load(dir: &Path, depth: Count) -> Result<Loaded, String> {
-    let h: History = read::read(dir)?;
-    Ok(Loaded {
-        timeline: timeline::timeline(&h, depth),
-        rows: (h.markets.len(), h.trades.len(), h.candles.len()),
-        files: h.files,
-        damage: h.damage,
-    })
+pub fn load(dir: &Path) -> Result<Loaded, String> {
+    let history = read::read(dir)?;
+    let timeline = timeline::timeline(&history);
+    Ok(Loaded { history, timeline })
 }
 
 #[cfg(test)]

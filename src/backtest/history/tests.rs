@@ -13,13 +13,13 @@ use kalshi::{
     Count, Price,
     rest::Market,
     types::{MarketResult, MarketStatus},
-    ws::{Incoming, decode},
+    ws::Incoming,
 };
 
 use super::{
     frames::{as_listed, quotes},
     read::{CandleRow, History, TradeRow},
-    timeline::timeline,
+    timeline::{Record, timeline},
 };
 use crate::{
     backtest::{
@@ -27,7 +27,7 @@ use crate::{
         report::LedgerEvent,
         test_support::{Buyer, T0, config, market},
     },
-    record::Event,
+    record::EventRef,
 };
 
 fn cents(c: u32) -> Price {
@@ -121,24 +121,23 @@ fn a_listed_market_knows_nothing_of_how_it_ended() {
     );
 }
 
-fn kinds(records: &[(u64, Event)]) -> Vec<String> {
+fn kinds(records: &[(u64, Record)]) -> Vec<String> {
     records
         .iter()
         .map(|(ns, e)| {
             let at = (*ns - T0) / 1_000_000_000;
             match e {
-                Event::Market(_) => format!("{at} market"),
-                Event::Frame(f) => match decode(f).unwrap() {
-                    Incoming::OrderbookSnapshot(s) => format!(
-                        "{at} book {:?}/{:?}",
-                        s.msg.yes_dollars_fp.first().map(|l| l.price.to_string()),
-                        s.msg.no_dollars_fp.first().map(|l| l.price.to_string())
-                    ),
-                    Incoming::Trade(t) => format!("{at} trade {}", t.msg.trade_id),
-                    Incoming::MarketLifecycle(l) => format!("{at} {}", l.msg.event_type),
-                    other => format!("{at} {other:?}"),
-                },
-                Event::Forecast(_) => format!("{at} forecast"),
+                Record::Market(_) => format!("{at} market"),
+                Record::Frame(Incoming::OrderbookSnapshot(s)) => format!(
+                    "{at} book {:?}/{:?}",
+                    s.msg.yes_dollars_fp.first().map(|l| l.price.to_string()),
+                    s.msg.no_dollars_fp.first().map(|l| l.price.to_string())
+                ),
+                Record::Frame(Incoming::Trade(t)) => format!("{at} trade {}", t.msg.trade_id),
+                Record::Frame(Incoming::MarketLifecycle(l)) => {
+                    format!("{at} {}", l.msg.event_type)
+                }
+                other => format!("{at} {other:?}"),
             }
         })
         .collect()
@@ -146,9 +145,11 @@ fn kinds(records: &[(u64, Event)]) -> Vec<String> {
 
 #[test]
 fn a_download_becomes_records_in_time_order() {
-    let t = timeline(&history(), Count::from_whole(100));
+    let h = history();
+    let t = timeline(&h);
+    let records: Vec<_> = t.records(&h, Count::from_whole(100)).collect();
     assert_eq!(
-        kinds(&t.records),
+        kinds(&records),
         [
             "0 market",
             "60 book Some(\"0.4000\")/Some(\"0.5500\")",
@@ -174,8 +175,13 @@ fn a_replayed_download_fills_at_the_candle_and_settles_at_the_result() {
         None,
     )
     .unwrap();
-    for (ns, e) in &timeline(&history(), Count::from_whole(100)).records {
-        r.record(*ns, e.as_ref(), false);
+    let h = history();
+    for (ns, e) in timeline(&h).records(&h, Count::from_whole(100)) {
+        match e {
+            Record::Market(json) => r.record(ns, EventRef::Market(&json), false),
+            Record::Frame(f) => r.decoded(ns, &f, false),
+            Record::Bad => panic!("a bad record at {ns}"),
+        }
     }
     let done = r.finish(T0 + 3_600_000_000_000);
     let fills: Vec<_> = done

@@ -20,9 +20,14 @@ impl Replay {
             self.tally.bad_frames += 1;
             return;
         };
+        self.incoming(&frame);
+    }
+
+    /// A decoded frame, as the feed would take it.
+    pub(super) fn incoming(&mut self, frame: &Incoming<'_>) {
         match frame {
             Incoming::OrderbookSnapshot(f) => self.snapshot(f.sid, f.seq, &f.msg),
-            Incoming::OrderbookDelta(f) => self.delta(&f),
+            Incoming::OrderbookDelta(f) => self.delta(f),
             Incoming::Ok(ok) => {
                 if let (Some(sid), Some(seq)) = (ok.sid, ok.seq) {
                     self.last_seq.insert(sid, seq);

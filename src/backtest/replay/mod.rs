@@ -248,13 +248,7 @@ impl Replay {
     /// Takes one recorded record received at `ns` (records must come in receive order);
     /// `warming`: before the replayed window (the strategy is not asked yet).
     pub fn record(&mut self, ns: u64, event: crate::record::EventRef<'_>, warming: bool) {
-        self.warming = warming;
-        if !warming {
-            self.advance(ns);
-        } else {
-            self.now_ns = self.now_ns.max(ns);
-        }
-        self.tally.records += 1;
+        self.take_at(ns, warming);
         match event {
             crate::record::EventRef::Frame(text) => self.frame(text),
             crate::record::EventRef::Market(json) => self.market(json),
@@ -265,6 +259,25 @@ impl Replay {
             }
             crate::record::EventRef::Forecast(_) => {}
         }
+    }
+
+    /// Takes one frame already decoded, at `ns` (as [`Replay::record`] takes one recorded as
+    /// text): a history download's records are made as frames, never written as text.
+    pub fn decoded(&mut self, ns: u64, frame: &kalshi::ws::Incoming<'_>, warming: bool) {
+        self.take_at(ns, warming);
+        self.tally.frames += 1;
+        self.incoming(frame);
+    }
+
+    /// A record is taken at `ns`: the clock moves there (running the agenda, unless warming).
+    fn take_at(&mut self, ns: u64, warming: bool) {
+        self.warming = warming;
+        if !warming {
+            self.advance(ns);
+        } else {
+            self.now_ns = self.now_ns.max(ns);
+        }
+        self.tally.records += 1;
     }
 
     /// Runs what is left on the agenda up to `end_ns` and answers what happened, in time
