@@ -24,6 +24,8 @@ pub struct Snapshot {
     pub budget: Budget,
     /// Read refill rate, tokens/s.
     pub rate: u64,
+    /// Read bucket capacity, tokens.
+    pub burst: u64,
     /// Seconds since the gateway started.
     pub elapsed_s: f64,
 }
@@ -41,6 +43,7 @@ impl Snapshot {
             ),
             budget: Budget::from_counts(&m.counters.by_endpoint),
             rate: m.rates.0,
+            burst: m.read_burst,
             elapsed_s: started.elapsed().as_secs_f64(),
         }
     }
@@ -74,6 +77,13 @@ impl Snapshot {
         let _ = writeln!(s, "read tokens         {}", b.read_tokens);
         let use_pct = b.read_use(self.rate, self.elapsed_s) * 100.0;
         let _ = writeln!(s, "read budget used    {use_pct:.1}% of {}/s", self.rate);
+        let burst_pct = b.read_use_with_burst(self.rate, self.burst, self.elapsed_s) * 100.0;
+        let _ = writeln!(
+            s,
+            "  with the burst    {burst_pct:.1}% of {} + {}/s (the gateway starts empty and never \
+             spends the initial burst)",
+            self.burst, self.rate
+        );
         let _ = write!(s, "elapsed             {:.2} s", self.elapsed_s);
         s
     }
