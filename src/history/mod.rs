@@ -10,6 +10,9 @@
 //! is counted in the checkpoint ([`checkpoint`]) only once written, so a rerun with the same
 //! arguments continues where the last one stopped and never writes a row twice.
 //!
+//! A download that finds no market of its series closed in the window completes with empty
+//! tables and a warning on stderr saying so (exit 0: nothing failed).
+//!
 //! Exit codes: 0 complete, 1 failed (a request failed after the gateway's retries, or a
 //! file could not be written; the checkpoint is kept, a rerun continues), 2 bad arguments
 //! or config (or `--out` holds a download of other arguments), 130 interrupted by SIGINT
@@ -123,9 +126,21 @@ fn fetch(a: FetchArgs) -> ExitCode {
     };
     let system = actix_rt::System::new();
     let s = (a.out, a.page_size);
-    let (outcome, summary) = system.block_on(download(s, gateway, &target, checkpoint));
+    let (outcome, summary, markets) = system.block_on(download(s, gateway, &target, checkpoint));
     println!("{summary}");
     match outcome {
+        Ok(()) if markets == 0 => {
+            let window = Window {
+                from: a.from,
+                to: a.to,
+            };
+            let embedded = target.sim.is_some();
+            eprintln!(
+                "{}",
+                progress::nothing_matched(&a.series, &window, embedded)
+            );
+            ExitCode::SUCCESS
+        }
         Ok(()) => ExitCode::SUCCESS,
         Err(Halt::Interrupted) => ExitCode::from(INTERRUPTED),
         Err(Halt::Failed(e)) => {
@@ -166,18 +181,19 @@ fn prepare(a: &FetchArgs) -> Result<(GatewayConfig, Target, Checkpoint), (u8, St
     Ok((cfg.gateway, target, checkpoint))
 }
 
-/// Starts the gateway and downloads; answers the outcome and the summary.
+/// Starts the gateway and downloads; answers the outcome, the summary and the markets
+/// listed.
 async fn download(
     (out, page_size): (PathBuf, u32),
     gateway: GatewayConfig,
     target: &Target,
     checkpoint: Checkpoint,
-) -> (Result<(), Halt>, String) {
+) -> (Result<(), Halt>, String, u64) {
     let started = Instant::now();
     let signer = target.signer.clone();
     let gateway = match Gateway::new(gateway, &target.rest_url, signer, LiveClock::shared()) {
         Ok(g) => g.start(),
-        Err(e) => return (Err(Halt::Failed(e.join("; "))), String::new()),
+        Err(e) => return (Err(Halt::Failed(e.join("; "))), String::new(), 0),
     };
     let s = Session {
         gateway,
@@ -200,8 +216,8 @@ async fn download(
         Err(Halt::Interrupted) => "interrupted; rerun with the same arguments to continue",
         Err(Halt::Failed(_)) => "failed; rerun with the same arguments to continue",
     };
-    let summary = progress::snapshot(&s, started).await.summary(label);
-    (outcome, summary)
+    let snapshot = progress::snapshot(&s, started).await;
+    (outcome, snapshot.summary(label), snapshot.tally.0)
 }
 
 /// Raises the stop flag at SIGINT.
