@@ -3,9 +3,11 @@
 //! closed recently (live lists), and trades on both sides of the cutoff. The simulator runs
 //! on a manual clock, moved hours ahead to build the history and then in step with real time
 //! (its rate buckets refill on that clock). Checks: zero 429s, the read budget used ≥ 95 %
-//! (measured on the simulator's request log: no gaps in the gateway's pacing), the Parquet
-//! tables read back and agree with the markets' volumes, and an interrupted download resumes
-//! without asking again for what it had and ends equal to a download never interrupted.
+//! (measured on the simulator's request log: no gaps in the gateway's pacing; printed also
+//! counting the bucket's initial burst, which the gateway does not spend), the Parquet
+//! tables read back and agree with the markets' volumes, an interrupted download resumes
+//! without asking again for what it had and ends equal to a download never interrupted, and
+//! so does one whose historical cutoff moved past unread live trades while it was stopped.
 
 mod common;
 #[path = "history_support/mod.rs"]
@@ -18,7 +20,9 @@ use std::{
 };
 
 use common::run::row;
-use history_support::{Pump, SERIES, TempDir, remote_config, tables::rows, wait_for, world};
+use history_support::{
+    Pump, SERIES, TempDir, remote_config, tables::rows, trades_cutoff, wait_for, world,
+};
 use kalshi_sim::server::state::RequestRecord;
 
 /// Trade page size: small, so trade lists take several pages.
@@ -46,10 +50,15 @@ fn fetch_cmd(cfg: &Path, out: &Path, day0: chrono::NaiveDate) -> Command {
     c
 }
 
+/// Basic tier's read bucket: 200 tokens/s, 200 tokens.
+const RATE: f64 = 200.0;
+const BURST: f64 = 200.0;
+
 /// The read budget `account`'s requests in `log` used, as `tradewind bench gateway`
 /// measures it: tokens ÷ (rate × span), the span from the first request's arrival to the
-/// last one's answer (Basic tier: 200 tokens/s).
-fn budget_use(log: &[RequestRecord], account: &str) -> (f64, usize, f64) {
+/// last one's answer; and counting the bucket's initial burst, tokens ÷ (burst + rate ×
+/// span).
+fn budget_use(log: &[RequestRecord], account: &str) -> (f64, f64, usize, f64) {
     let mine: Vec<&RequestRecord> = log
         .iter()
         .filter(|r| r.account_id.as_deref() == Some(account))
@@ -58,7 +67,43 @@ fn budget_use(log: &[RequestRecord], account: &str) -> (f64, usize, f64) {
     let last = mine.iter().map(|r| r.done_ns).max().unwrap();
     let span = (last - first) as f64 / 1e9;
     let tokens = 10.0 * mine.len() as f64; // every read costs 10 (the documented default)
-    (tokens / (200.0 * span), mine.len(), span)
+    let with_burst = tokens / (BURST + RATE * span);
+    (tokens / (RATE * span), with_burst, mine.len(), span)
+}
+
+/// Runs a download and stops it with SIGINT once five markets are complete.
+fn interrupted(cfg: &Path, out: &Path, day0: chrono::NaiveDate) -> String {
+    let child = fetch_cmd(cfg, out, day0).spawn().unwrap();
+    wait_for("five complete markets", || complete_markets(out).len() >= 5);
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let stopped = child.wait_with_output().unwrap();
+    let summary = String::from_utf8_lossy(&stopped.stdout).into_owned();
+    assert_eq!(stopped.status.code(), Some(130), "{summary}");
+    assert!(
+        complete_markets(out).len() < 24,
+        "stopped before the end: {summary}"
+    );
+    summary
+}
+
+/// The catch-up lists in a checkpoint: (lists, rows).
+fn catch_ups(out: &Path) -> (usize, u64) {
+    let text = std::fs::read_to_string(out.join("checkpoint.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut found = (0, 0);
+    for s in v["series"].as_object().unwrap().values() {
+        for m in s["markets"].as_object().unwrap().values() {
+            for c in m["catch_up"].as_array().into_iter().flatten() {
+                found.0 += 1;
+                found.1 += c["stream"]["rows"].as_u64().unwrap();
+            }
+        }
+    }
+    found
 }
 
 /// Markets whose lists are all complete in a checkpoint.
@@ -109,10 +154,12 @@ fn downloads_at_the_full_budget_and_resumes_after_sigint() {
     );
     assert_eq!(row(&summary, "429s"), 0, "{summary}");
     assert_eq!(sim.control().stats().sent_429, 0);
-    let (used, requests, span) = budget_use(&sim.control().request_log(), &account_a);
+    let (used, with_burst, requests, span) = budget_use(&sim.control().request_log(), &account_a);
     eprintln!(
-        "download A: {requests} requests in {span:.2} s, read budget used {:.1}%\n{summary}",
-        used * 100.0
+        "download A: {requests} requests in {span:.2} s, read budget used {:.1}% \
+         ({:.1}% counting the initial burst)\n{summary}",
+        used * 100.0,
+        with_burst * 100.0
     );
     assert!(
         used >= 0.95,
@@ -147,20 +194,8 @@ fn downloads_at_the_full_budget_and_resumes_after_sigint() {
     // B: interrupted once some markets are complete; C: the rerun.
     let (cfg_b, _) = remote_config(&sim, &dir.sub("b"));
     let out_b = dir.0.join("out-b");
-    let child = fetch_cmd(&cfg_b, &out_b, day0).spawn().unwrap();
-    wait_for("five complete markets", || {
-        complete_markets(&out_b).len() >= 5
-    });
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let interrupted = child.wait_with_output().unwrap();
-    let summary_b = String::from_utf8_lossy(&interrupted.stdout).into_owned();
-    assert_eq!(interrupted.status.code(), Some(130), "{summary_b}");
+    let summary_b = interrupted(&cfg_b, &out_b, day0);
     let had = complete_markets(&out_b);
-    assert!(had.len() < 24, "interrupted before the end: {summary_b}");
     let before = sim.control().request_log().len();
     let rerun = fetch_cmd(&cfg_b, &out_b, day0).output().unwrap();
     let summary_c = String::from_utf8_lossy(&rerun.stdout).into_owned();
@@ -179,15 +214,27 @@ fn downloads_at_the_full_budget_and_resumes_after_sigint() {
         "asked again for complete markets: {again:?}"
     );
     assert!(
-        !log[before..]
-            .iter()
-            .any(|r| r.path.ends_with("/historical/cutoff") || r.path.ends_with("/markets")),
+        !log[before..].iter().any(|r| r.path.ends_with("/markets")),
         "listed again"
     );
-    // Both runs together asked what the uninterrupted one did, plus the gateway's own
-    // start-up reads (`/account/limits`, `/account/endpoint_costs`) of the second process.
+    let cutoffs = log[before..].iter();
+    let cutoffs = cutoffs.filter(|r| r.path.ends_with("/historical/cutoff"));
+    assert_eq!(cutoffs.count(), 1, "the rerun reads the cutoff once");
+    // The simulator's cutoff moves with its clock, so the rerun found it a few seconds on
+    // and read each unfinished live list's trades of those seconds from /historical/trades:
+    // one empty page each (the world has no trade there).
+    let (lists, caught) = catch_ups(&out_b);
+    assert_eq!(caught, 0, "no trade between the two cutoffs");
+    // Both runs together asked what the uninterrupted one did, plus the second process's
+    // gateway start-up reads (`/account/limits`, `/account/endpoint_costs`), its cutoff and
+    // the catch-up pages.
     let asked = row(&summary_b, "requests") + row(&summary_c, "requests");
-    assert_eq!(asked, row(&summary, "requests") + 2, "nothing asked twice");
+    let extra = 3 + lists as u64;
+    assert_eq!(
+        asked,
+        row(&summary, "requests") + extra,
+        "nothing asked twice"
+    );
     assert_eq!(
         rows(&out_b),
         full,
@@ -195,4 +242,32 @@ fn downloads_at_the_full_budget_and_resumes_after_sigint() {
     );
     let ids: BTreeSet<&String> = full.1.iter().map(|t| &t.0).collect();
     assert_eq!(ids.len(), full.1.len(), "no duplicate trade");
+
+    // D: interrupted; the cutoff then moves past half of the live trades (the simulator's
+    // clock jumps); E: the rerun reads them from /historical/trades and ends equal to A.
+    let (cfg_d, _) = remote_config(&sim, &dir.sub("d"));
+    let out_d = dir.0.join("out-d");
+    interrupted(&cfg_d, &out_d, day0);
+    let now = trades_cutoff(&sim).timestamp_micros();
+    let live: Vec<i64> = full.1.iter().map(|t| t.2).filter(|at| *at >= now).collect();
+    let (first, last) = (live.iter().min().unwrap(), live.iter().max().unwrap());
+    let jump = (first + last) / 2 - now;
+    sim.control()
+        .advance_clock(chrono::Duration::microseconds(jump));
+    let rerun = fetch_cmd(&cfg_d, &out_d, day0).output().unwrap();
+    let summary_e = String::from_utf8_lossy(&rerun.stdout).into_owned();
+    assert_eq!(rerun.status.code(), Some(0), "{summary_e}");
+    let (lists, caught) = catch_ups(&out_d);
+    eprintln!(
+        "cutoff moved {:.0} s: {lists} catch-up lists, {caught} trades\n{summary_e}",
+        jump as f64 / 1e6
+    );
+    assert!(caught > 0, "the moved cutoff left live trades to catch up");
+    let (had, now) = (row(&summary, "trades rows"), row(&summary_e, "trades rows"));
+    assert_eq!(now, had, "trades after the moved cutoff");
+    assert_eq!(
+        rows(&out_d),
+        full,
+        "the moved cutoff lost or doubled nothing"
+    );
 }

@@ -1,9 +1,12 @@
 //! The checkpoint of a download (`DIR/checkpoint.json`): the arguments it was started with,
 //! the historical cutoff it planned by, and per series whether its markets are listed and,
-//! per market, how far each list (trades live and archived, candles) has been written — the
-//! part files written and the cursor of the next trade page. A part file is written before
+//! per market, how far each list (trades live and archived, catch-up lists of trades that
+//! moved to `/historical/trades` while a live list was unfinished ([`split`]), candles) has
+//! been written — the part files written and the cursor of the next trade page. A part file is written before
 //! the checkpoint counts it, so a rerun never reads a page the checkpoint calls written, and
 //! a page written but not yet counted is read again under the same file name (no duplicate).
+//!
+//! [`split`]: super::split
 
 use std::{collections::BTreeMap, path::Path};
 
@@ -41,6 +44,46 @@ pub struct Stream {
     pub rows: u64,
     /// Complete.
     pub done: bool,
+    /// The oldest trade written so far (live lists, which come newest first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest: Option<Oldest>,
+}
+
+/// The oldest trade time a live list has written, and the ids written at exactly that time
+/// (a page may end between trades of the same instant).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Oldest {
+    /// Trade time.
+    pub at: DateTime<Utc>,
+    /// Trade ids written with that time.
+    pub ids: Vec<String>,
+}
+
+/// Trades that left the live list for `/historical/trades` because the cutoff moved while
+/// the live list was unfinished: those made in `[from, to)` that the live list had not
+/// written (older than `written`, or at its instant with another id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatchUp {
+    /// Made at or after.
+    pub from: DateTime<Utc>,
+    /// Made before.
+    pub to: DateTime<Utc>,
+    /// What the live list had written when the cutoff was found moved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written: Option<Oldest>,
+    /// How far it is written.
+    pub stream: Stream,
+}
+
+/// One list of a market, as the checkpoint keys it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum List {
+    /// Its trades from one source.
+    Trades(Source),
+    /// Its `n`th catch-up list of trades.
+    CatchUp(usize),
+    /// Its candles.
+    Candles,
 }
 
 /// One market: its plan and its lists.
@@ -52,6 +95,41 @@ pub struct MarketState {
     pub trades: BTreeMap<Source, Stream>,
     /// Its candles.
     pub candles: Stream,
+    /// Where its live trade list starts (the planned trades cutoff until it moved).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live_from: Option<DateTime<Utc>>,
+    /// Trades that moved from the live list to `/historical/trades` meanwhile.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub catch_up: Vec<CatchUp>,
+}
+
+impl MarketState {
+    /// A market's lists, none started.
+    pub fn new(job: MarketJob, sources: Vec<Source>) -> MarketState {
+        MarketState {
+            job,
+            trades: sources
+                .into_iter()
+                .map(|s| (s, Stream::default()))
+                .collect(),
+            candles: Stream::default(),
+            live_from: None,
+            catch_up: Vec::new(),
+        }
+    }
+
+    /// Whether every list is complete.
+    pub fn done(&self) -> bool {
+        self.candles.done
+            && self.trades.values().all(|t| t.done)
+            && self.catch_up.iter().all(|c| c.stream.done)
+    }
+
+    /// Trade rows written.
+    pub fn trade_rows(&self) -> u64 {
+        let rows = self.trades.values().map(|t| t.rows).sum::<u64>();
+        rows + self.catch_up.iter().map(|c| c.stream.rows).sum::<u64>()
+    }
 }
 
 /// One series.
@@ -122,16 +200,22 @@ impl Checkpoint {
         parts::write_text(path, &text)
     }
 
-    /// The state of a market's list (`None` for candles).
-    pub fn stream_mut(&mut self, job: &MarketJob, trades: Option<Source>) -> Option<&mut Stream> {
+    /// A market's state.
+    pub fn market(&self, job: &MarketJob) -> Option<&MarketState> {
+        self.series.get(&job.series)?.markets.get(&job.ticker)
+    }
+
+    /// The state of a market's list.
+    pub fn stream_mut(&mut self, job: &MarketJob, list: List) -> Option<&mut Stream> {
         let m = self
             .series
             .get_mut(&job.series)?
             .markets
             .get_mut(&job.ticker)?;
-        match trades {
-            Some(s) => m.trades.get_mut(&s),
-            None => Some(&mut m.candles),
+        match list {
+            List::Trades(s) => m.trades.get_mut(&s),
+            List::CatchUp(n) => m.catch_up.get_mut(n).map(|c| &mut c.stream),
+            List::Candles => Some(&mut m.candles),
         }
     }
 }
@@ -163,15 +247,14 @@ mod tests {
             archived: false,
             start_ts: 0,
             end_ts: 60,
+            settled_ts: None,
         };
-        let state = MarketState {
-            job: job.clone(),
-            trades: [(Source::Live, Stream::default())].into(),
-            candles: Stream::default(),
-        };
+        let state = MarketState::new(job.clone(), vec![Source::Live]);
         let series = c.series.entry("KXHIGHNY".into()).or_default();
         series.markets.insert(job.ticker.clone(), state);
-        c.stream_mut(&job, Some(Source::Live)).unwrap().cursor = Some("abc".into());
+        c.stream_mut(&job, List::Trades(Source::Live))
+            .unwrap()
+            .cursor = Some("abc".into());
         c.save(&path).unwrap();
         assert_eq!(Checkpoint::load_or_new(&path, request()).unwrap(), c);
         let other = Request {

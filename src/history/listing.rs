@@ -1,6 +1,7 @@
-//! The plan of a download: `GET /historical/cutoff` once, then per series its markets that
-//! closed in the window — the live list (`status=settled`, then `status=closed`) and, when
-//! the window reaches before the cutoff, `/historical/markets` — written as
+//! The plan of a download: `GET /historical/cutoff` (kept in the checkpoint, read again by a
+//! rerun to see whether it moved), then per series its markets that closed in the window —
+//! the live lists (`status=settled`, `status=closed`) and, when the window reaches before
+//! the cutoff, `/historical/markets`, the three at once — written as
 //! `markets/<SERIES>.parquet`, and each market's lists entered in the checkpoint.
 
 use std::{collections::BTreeMap, future::Future};
@@ -14,7 +15,7 @@ use kalshi::{
 use tradewind_actors::gateway::{GetHistoricalCutoff, GetHistoricalMarkets, GetMarkets};
 
 use super::{
-    checkpoint::{MarketState, SeriesState, Stream},
+    checkpoint::{MarketState, SeriesState},
     parts,
     plan::{MarketJob, Window},
     session::{Halt, Session},
@@ -24,20 +25,27 @@ use super::{
 /// Most pages of one market list.
 const MAX_PAGES: usize = 10_000;
 
-/// The cutoff planned by: the checkpoint's, or asked now (and kept).
+/// A cutoff: `market_settled_ts`, `trades_created_ts`.
+pub type Cutoff = (DateTime<Utc>, DateTime<Utc>);
+
+/// The cutoff planned by (the checkpoint's, or asked now and kept) and the exchange's now:
+/// a rerun asks again, so that lists the cutoff moved past meanwhile are re-planned
+/// ([`super::split`]).
 ///
 /// # Errors
 /// The request fails or is interrupted.
-pub async fn cutoff(s: &Session) -> Result<(DateTime<Utc>, DateTime<Utc>), Halt> {
-    if let Some(c) = s.checkpoint.borrow().cutoff {
-        return Ok(c);
-    }
+pub async fn cutoffs(s: &Session) -> Result<(Cutoff, Cutoff), Halt> {
+    let planned = s.checkpoint.borrow().cutoff;
     let c = s
         .ask("GET /historical/cutoff", GetHistoricalCutoff {})
         .await?;
-    let pair = (c.market_settled_ts, c.trades_created_ts);
-    s.checkpoint.borrow_mut().cutoff = Some(pair);
-    Ok(pair)
+    let now = (c.market_settled_ts, c.trades_created_ts);
+    let planned = *s
+        .checkpoint
+        .borrow_mut()
+        .cutoff
+        .get_or_insert(planned.unwrap_or(now));
+    Ok((planned, now))
 }
 
 /// Every page of a market list: `page(cursor)` answers one page.
@@ -108,11 +116,21 @@ async fn markets_of(
             rows.entry(row.market.ticker.to_string()).or_insert(row);
         }
     };
-    if w.from < settled_cut {
-        add(archived(s, series).await?, true);
-    }
-    add(live(s, series, MarketStatusFilter::Settled).await?, false);
-    add(live(s, series, MarketStatusFilter::Closed).await?, false);
+    let old = async {
+        if w.from < settled_cut {
+            archived(s, series).await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let (old, settled, closed) = futures_util::try_join!(
+        old,
+        live(s, series, MarketStatusFilter::Settled),
+        live(s, series, MarketStatusFilter::Closed)
+    )?;
+    add(old, true);
+    add(settled, false);
+    add(closed, false);
     Ok(rows)
 }
 
@@ -121,11 +139,7 @@ async fn markets_of(
 ///
 /// # Errors
 /// A request or the write fails, or the download is interrupted.
-pub async fn list_series(
-    s: &Session,
-    series: &str,
-    cut: (DateTime<Utc>, DateTime<Utc>),
-) -> Result<(), Halt> {
+pub async fn list_series(s: &Session, series: &str, cut: Cutoff) -> Result<(), Halt> {
     if s.checkpoint
         .borrow()
         .series
@@ -149,19 +163,10 @@ pub async fn list_series(
     };
     for r in &rows {
         let job = MarketJob::new(&r.market, series, r.archived, &w);
-        let trades = job
-            .trade_sources(cut.1)
-            .into_iter()
-            .map(|src| (src, Stream::default()))
-            .collect();
-        state.markets.insert(
-            job.ticker.clone(),
-            MarketState {
-                job,
-                trades,
-                candles: Stream::default(),
-            },
-        );
+        let sources = job.trade_sources(cut.1);
+        state
+            .markets
+            .insert(job.ticker.clone(), MarketState::new(job, sources));
     }
     s.tally.borrow_mut().markets += rows.len() as u64;
     s.checkpoint

@@ -4,11 +4,15 @@
 //!
 //! The exchange is the config's (`--config F`; without it the built-in config: the embedded
 //! simulator with a fresh account, as `tradewind run`). `GET /historical/cutoff` decides
-//! which endpoint holds what ([`plan`]); the markets are listed per series ([`listing`]),
-//! then every market's lists are downloaded, [`CONCURRENCY`] at a time so the gateway's read
-//! bucket always has work queued ([`units`]). Each page is its own part file ([`parts`]) and
+//! which endpoint holds what ([`plan`]; a rerun reads it again and re-plans what it moved
+//! past, [`split`]); the markets are listed per series, all at once ([`listing`]), and each
+//! series' markets' lists are downloaded as soon as it is listed, [`CONCURRENCY`] at a time
+//! so the gateway's read bucket always has work queued ([`units`]). Each page is its own part file ([`parts`]) and
 //! is counted in the checkpoint ([`checkpoint`]) only once written, so a rerun with the same
 //! arguments continues where the last one stopped and never writes a row twice.
+//!
+//! A download that finds no market of its series closed in the window completes with empty
+//! tables and a warning on stderr saying so (exit 0: nothing failed).
 //!
 //! Exit codes: 0 complete, 1 failed (a request failed after the gateway's retries, or a
 //! file could not be written; the checkpoint is kept, a rerun continues), 2 bad arguments
@@ -22,6 +26,7 @@ pub(crate) mod parts;
 pub(crate) mod plan;
 mod progress;
 mod session;
+mod split;
 pub(crate) mod tables;
 mod tally;
 mod units;
@@ -123,9 +128,21 @@ fn fetch(a: FetchArgs) -> ExitCode {
     };
     let system = actix_rt::System::new();
     let s = (a.out, a.page_size);
-    let (outcome, summary) = system.block_on(download(s, gateway, &target, checkpoint));
+    let (outcome, summary, markets) = system.block_on(download(s, gateway, &target, checkpoint));
     println!("{summary}");
     match outcome {
+        Ok(()) if markets == 0 => {
+            let window = Window {
+                from: a.from,
+                to: a.to,
+            };
+            let embedded = target.sim.is_some();
+            eprintln!(
+                "{}",
+                progress::nothing_matched(&a.series, &window, embedded)
+            );
+            ExitCode::SUCCESS
+        }
         Ok(()) => ExitCode::SUCCESS,
         Err(Halt::Interrupted) => ExitCode::from(INTERRUPTED),
         Err(Halt::Failed(e)) => {
@@ -166,18 +183,19 @@ fn prepare(a: &FetchArgs) -> Result<(GatewayConfig, Target, Checkpoint), (u8, St
     Ok((cfg.gateway, target, checkpoint))
 }
 
-/// Starts the gateway and downloads; answers the outcome and the summary.
+/// Starts the gateway and downloads; answers the outcome, the summary and the markets
+/// listed.
 async fn download(
     (out, page_size): (PathBuf, u32),
     gateway: GatewayConfig,
     target: &Target,
     checkpoint: Checkpoint,
-) -> (Result<(), Halt>, String) {
+) -> (Result<(), Halt>, String, u64) {
     let started = Instant::now();
     let signer = target.signer.clone();
     let gateway = match Gateway::new(gateway, &target.rest_url, signer, LiveClock::shared()) {
         Ok(g) => g.start(),
-        Err(e) => return (Err(Halt::Failed(e.join("; "))), String::new()),
+        Err(e) => return (Err(Halt::Failed(e.join("; "))), String::new(), 0),
     };
     let s = Session {
         gateway,
@@ -200,8 +218,8 @@ async fn download(
         Err(Halt::Interrupted) => "interrupted; rerun with the same arguments to continue",
         Err(Halt::Failed(_)) => "failed; rerun with the same arguments to continue",
     };
-    let summary = progress::snapshot(&s, started).await.summary(label);
-    (outcome, summary)
+    let snapshot = progress::snapshot(&s, started).await;
+    (outcome, snapshot.summary(label), snapshot.tally.0)
 }
 
 /// Raises the stop flag at SIGINT.
@@ -220,24 +238,34 @@ fn count_done(s: &Session, rows_too: bool) {
     let (mut done, mut planned) = (0, 0);
     for m in markets {
         planned += 1;
-        done += u64::from(m.candles.done && m.trades.values().all(|t| t.done));
+        done += u64::from(m.done());
         if rows_too {
             t.markets += 1;
-            t.trades += m.trades.values().map(|t| t.rows).sum::<u64>();
+            t.trades += m.trade_rows();
             t.candles += m.candles.rows;
         }
     }
     t.markets_done = (done, planned);
 }
 
-/// The lists not yet complete, a market's together.
-fn pending(s: &Session) -> Vec<Unit> {
+/// The lists of `series` not yet complete, a market's together.
+fn pending(s: &Session, series: &str) -> Vec<Unit> {
     let c = s.checkpoint.borrow();
     let mut out = Vec::new();
-    for m in c.series.values().flat_map(|st| st.markets.values()) {
+    for m in c
+        .series
+        .get(series)
+        .into_iter()
+        .flat_map(|st| st.markets.values())
+    {
         for (src, st) in &m.trades {
             if !st.done {
                 out.push(Unit::Trades(m.job.clone(), *src));
+            }
+        }
+        for (n, c) in m.catch_up.iter().enumerate() {
+            if !c.stream.done {
+                out.push(Unit::CatchUp(m.job.clone(), n));
             }
         }
         if !m.candles.done {
@@ -247,15 +275,34 @@ fn pending(s: &Session) -> Vec<Unit> {
     out
 }
 
-/// Lists every series, then downloads every pending list, [`CONCURRENCY`] at a time.
+/// Lists `series` (unless listed) and answers its pending lists.
+async fn list_then_pending(
+    s: &Session,
+    series: String,
+    cut: listing::Cutoff,
+) -> Vec<Result<Unit, Halt>> {
+    match listing::list_series(s, &series, cut).await {
+        Ok(()) => pending(s, &series).into_iter().map(Ok).collect(),
+        Err(e) => vec![Err(e)],
+    }
+}
+
+/// Reads the cutoff (re-planning what it moved past, on a rerun), lists every series at
+/// once and downloads each listed series' pending lists, [`CONCURRENCY`] at a time, while
+/// the other series are still being listed.
 async fn work(s: &Session) -> Result<(), Halt> {
-    let cut = listing::cutoff(s).await?;
+    let (cut, now) = listing::cutoffs(s).await?;
+    let replanned = split::replan_all(&mut s.checkpoint.borrow_mut(), now);
+    if replanned {
+        s.save()?;
+    }
     let series = s.checkpoint.borrow().request.series.clone();
-    let listed = series.iter().map(|name| listing::list_series(s, name, cut));
-    futures_util::future::try_join_all(listed).await?;
-    count_done(s, false);
-    let mut running = stream::iter(pending(s))
-        .map(|u| async move { units::run(s, &u).await })
+    let lists = series.len().max(1);
+    let mut running = stream::iter(series)
+        .map(|name| list_then_pending(s, name, cut))
+        .buffer_unordered(lists)
+        .flat_map(stream::iter)
+        .map(|u| async move { units::run(s, &u?).await })
         .buffer_unordered(CONCURRENCY);
     let mut failure = None;
     while let Some(r) = running.next().await {
@@ -269,7 +316,13 @@ async fn work(s: &Session) -> Result<(), Halt> {
         return Err(Halt::Failed(e));
     }
     let (done, planned) = s.tally.borrow().markets_done;
-    if done < planned {
+    let c = s.checkpoint.borrow();
+    let listed = c
+        .request
+        .series
+        .iter()
+        .all(|n| c.series.get(n).is_some_and(|st| st.listed));
+    if done < planned || !listed {
         return Err(Halt::Interrupted);
     }
     Ok(())

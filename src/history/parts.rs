@@ -4,7 +4,8 @@
 //!
 //! Layout of `DIR`: `markets/<SERIES>.parquet`, `trades/<TICKER>/<source>-<page>.parquet`,
 //! `candlesticks/<TICKER>/<source>-<window>.parquet` (`source` is `live` or `historical`,
-//! page and window numbered from 0), `checkpoint.json`.
+//! page and window numbered from 0; a catch-up list's pages are
+//! `trades/<TICKER>/historical-catchup<k>-<page>.parquet`), `checkpoint.json`.
 
 use std::{
     fs::{self, File},
@@ -26,6 +27,14 @@ pub fn part_path(table: &str, ticker: &str, source: Source, n: u32) -> PathBuf {
     Path::new(table)
         .join(ticker)
         .join(format!("{}-{n:05}.parquet", source.as_str()))
+}
+
+/// The file of a market's trade page `n` of the list named `list` (`live`, `historical`,
+/// `historical-catchup<k>`).
+pub fn trade_part(ticker: &str, list: &str, n: u32) -> PathBuf {
+    Path::new("trades")
+        .join(ticker)
+        .join(format!("{list}-{n:05}.parquet"))
 }
 
 /// Writes `bytes` to `path` through a temporary file and a rename (and syncs it first).

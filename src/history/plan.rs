@@ -75,6 +75,9 @@ pub struct MarketJob {
     pub start_ts: i64,
     /// To (Unix s, inclusive): the earlier of its close time and the window's end.
     pub end_ts: i64,
+    /// When it settled (Unix s), if it had when listed (absent in older checkpoints).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled_ts: Option<i64>,
 }
 
 impl MarketJob {
@@ -86,6 +89,7 @@ impl MarketJob {
             archived,
             start_ts: m.open_time.max(w.from).timestamp(),
             end_ts: (m.close_time.min(w.to).timestamp()).max(m.open_time.timestamp()),
+            settled_ts: m.settlement_ts.map(|t| t.timestamp()),
         }
     }
 
@@ -164,6 +168,7 @@ mod tests {
             archived,
             start_ts,
             end_ts,
+            settled_ts: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! The progress line on stderr: markets listed and done, trade and candle rows, requests/s
 //! and read-budget use — redrawn in place every second on a terminal, a plain line every
-//! 5 s otherwise — and the summary on stdout at the end.
+//! 5 s otherwise — the summary on stdout at the end, and the warning of a download that
+//! found no market.
 
 use std::{
     fmt::Write as _,
@@ -8,9 +9,11 @@ use std::{
     time::{Duration, Instant},
 };
 
+use chrono::SecondsFormat;
 use tradewind_actors::gateway::{GatewayMetrics, GetMetrics};
 
 use super::{
+    plan::Window,
     session::Session,
     tally::{Budget, Tally},
 };
@@ -24,6 +27,8 @@ pub struct Snapshot {
     pub budget: Budget,
     /// Read refill rate, tokens/s.
     pub rate: u64,
+    /// Read bucket capacity, tokens.
+    pub burst: u64,
     /// Seconds since the gateway started.
     pub elapsed_s: f64,
 }
@@ -41,6 +46,7 @@ impl Snapshot {
             ),
             budget: Budget::from_counts(&m.counters.by_endpoint),
             rate: m.rates.0,
+            burst: m.read_burst,
             elapsed_s: started.elapsed().as_secs_f64(),
         }
     }
@@ -74,9 +80,35 @@ impl Snapshot {
         let _ = writeln!(s, "read tokens         {}", b.read_tokens);
         let use_pct = b.read_use(self.rate, self.elapsed_s) * 100.0;
         let _ = writeln!(s, "read budget used    {use_pct:.1}% of {}/s", self.rate);
+        let burst_pct = b.read_use_with_burst(self.rate, self.burst, self.elapsed_s) * 100.0;
+        let _ = writeln!(
+            s,
+            "  with the burst    {burst_pct:.1}% of {} + {}/s (the gateway starts empty and never \
+             spends the initial burst)",
+            self.burst, self.rate
+        );
         let _ = write!(s, "elapsed             {:.2} s", self.elapsed_s);
         s
     }
+}
+
+/// The warning of a complete download that found no market: the series and window, and for
+/// the embedded simulator (no `--config`) why and what to do instead.
+pub fn nothing_matched(series: &[String], w: &Window, embedded: bool) -> String {
+    let mut s = format!(
+        "warning: no market of {} closed in [{}, {}); the tables are empty",
+        series.join(", "),
+        w.from.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+        w.to.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+    );
+    if embedded {
+        s.push_str(
+            "\n  (no --config: this was the embedded simulator, whose world has only just \
+             started and has settled nothing yet; point --config at a `tradewind sim` or at \
+             Kalshi)",
+        );
+    }
+    s
 }
 
 /// Asks the gateway for a snapshot.
@@ -106,5 +138,30 @@ pub async fn draw(s: Session, started: Instant, done: std::rc::Rc<std::cell::Cel
     }
     if tty {
         eprintln!();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_empty_warning_names_series_and_window_and_the_embedded_simulator() {
+        let w = Window {
+            from: chrono::DateTime::from_timestamp(1_764_547_200, 0).unwrap(),
+            to: chrono::DateTime::from_timestamp(1_764_633_600, 0).unwrap(),
+        };
+        let series = ["KXHIGHNY".to_owned(), "KXHIGHCHI".to_owned()];
+        let remote = nothing_matched(&series, &w, false);
+        assert_eq!(
+            remote,
+            "warning: no market of KXHIGHNY, KXHIGHCHI closed in \
+             [2025-12-01T00:00:00Z, 2025-12-02T00:00:00Z); the tables are empty"
+        );
+        let embedded = nothing_matched(&series, &w, true);
+        assert!(
+            embedded.starts_with(&remote) && embedded.contains("--config"),
+            "{embedded}"
+        );
     }
 }

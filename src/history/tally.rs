@@ -1,8 +1,11 @@
-//! Counts of a download and the read-budget measure, pure: rows and part files per table,
+//! Counts of a download and the read-budget measures, pure: rows and part files per table,
 //! markets done, and from the gateway's answer counts the requests, 429s and read tokens
-//! spent. Read budget used = tokens spent ÷ (the bucket's capacity at start + refill rate ×
-//! elapsed): the most the exchange would have let through in that time, so a download that
-//! kept the bucket empty the whole time reads 100 %.
+//! spent. Read budget used = tokens spent ÷ (refill rate × elapsed), the measure of
+//! `tradewind bench gateway`: the gateway starts with its buckets empty (the exchange's may
+//! not be full) and paces at the refill rate, so 100 % is a download that kept it busy the
+//! whole time. Counting the bucket's initial burst too — tokens ÷ (burst + rate × elapsed),
+//! the most a full exchange bucket would have let through — gives the second, lower figure;
+//! the gap is the burst the gateway deliberately leaves unspent, largest on short runs.
 
 use std::collections::BTreeMap;
 
@@ -64,7 +67,13 @@ impl Budget {
 
     /// Share of the read budget used over `elapsed_s` at `rate` tokens/s.
     pub fn read_use(&self, rate: u64, elapsed_s: f64) -> f64 {
-        let most = rate as f64 * elapsed_s;
+        self.read_use_with_burst(rate, 0, elapsed_s)
+    }
+
+    /// Share of the read budget used over `elapsed_s` at `rate` tokens/s by a bucket that
+    /// held `burst` tokens at the start.
+    pub fn read_use_with_burst(&self, rate: u64, burst: u64, elapsed_s: f64) -> f64 {
+        let most = burst as f64 + rate as f64 * elapsed_s;
         if most > 0.0 {
             self.read_tokens as f64 / most
         } else {
@@ -88,5 +97,6 @@ mod tests {
         let b = Budget::from_counts(&counts);
         assert_eq!((b.requests, b.rate_limited, b.read_tokens), (20, 1, 200));
         assert!((b.read_use(100, 2.0) - 1.0).abs() < 1e-9);
+        assert!((b.read_use_with_burst(100, 200, 2.0) - 0.5).abs() < 1e-9);
     }
 }

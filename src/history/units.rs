@@ -1,7 +1,8 @@
 //! One market's lists, each downloaded page by page from where the checkpoint left it: a
 //! page (or candle window) is written as its own part file, then counted in the checkpoint
-//! with the next cursor. Trades come newest first, `limit` per page, within the window;
-//! candles at the period the span allows ([`plan::candle_period`]), window by window.
+//! with the next cursor. Trades come newest first, `limit` per page, within the window, each
+//! list keeping its side of the planned cutoff ([`split::filter`]); candles at the period
+//! the span allows ([`plan::candle_period`]), window by window.
 
 use kalshi::{
     SeriesTicker, Ticker,
@@ -12,10 +13,11 @@ use tradewind_actors::gateway::{
 };
 
 use super::{
-    checkpoint::Stream,
+    checkpoint::{List, Stream},
     parts,
     plan::{self, MarketJob, Source},
     session::{Halt, Session},
+    split::{self, Filter},
     tables::{self, Candle},
 };
 
@@ -24,6 +26,8 @@ use super::{
 pub enum Unit {
     /// Its trades from one source.
     Trades(MarketJob, Source),
+    /// Its `n`th catch-up list of trades (`/historical/trades`).
+    CatchUp(MarketJob, usize),
     /// Its candles.
     Candles(MarketJob),
 }
@@ -32,28 +36,31 @@ fn bad(what: &str, e: impl std::fmt::Display) -> Halt {
     Halt::Failed(format!("{what}: {e}"))
 }
 
-fn stream(s: &Session, job: &MarketJob, trades: Option<Source>) -> Stream {
+fn stream(s: &Session, job: &MarketJob, list: List) -> Stream {
     let mut c = s.checkpoint.borrow_mut();
-    c.stream_mut(job, trades)
+    c.stream_mut(job, list)
         .map(|st| st.clone())
         .unwrap_or_default()
 }
 
+/// The filter of a trade list, from the checkpoint (its planned cutoff and the market).
+fn trade_filter(s: &Session, job: &MarketJob, list: List) -> Filter {
+    let c = s.checkpoint.borrow();
+    match (c.cutoff, c.market(job)) {
+        (Some((_, planned)), Some(m)) => split::filter(planned, m, list),
+        _ => Filter::default(),
+    }
+}
+
 /// Counts a written part: the stream's new state, the tally, the checkpoint on disk.
-fn record(
-    s: &Session,
-    job: &MarketJob,
-    trades: Option<Source>,
-    next: Stream,
-    rows: u64,
-) -> Result<(), Halt> {
-    if let Some(st) = s.checkpoint.borrow_mut().stream_mut(job, trades) {
+fn record(s: &Session, job: &MarketJob, list: List, next: Stream, rows: u64) -> Result<(), Halt> {
+    if let Some(st) = s.checkpoint.borrow_mut().stream_mut(job, list) {
         *st = next;
     }
     let mut t = s.tally.borrow_mut();
-    match trades {
-        Some(_) => t.trades += rows,
-        None => t.candles += rows,
+    match list {
+        List::Candles => t.candles += rows,
+        _ => t.trades += rows,
     }
     t.parts += u64::from(rows > 0);
     drop(t);
@@ -66,39 +73,63 @@ fn record(
 /// A request or a write fails, or the download is interrupted.
 pub async fn run(s: &Session, unit: &Unit) -> Result<(), Halt> {
     match unit {
-        Unit::Trades(job, src) => trades(s, job, *src).await,
+        Unit::Trades(job, src) => trades(s, job, List::Trades(*src)).await,
+        Unit::CatchUp(job, n) => trades(s, job, List::CatchUp(*n)).await,
         Unit::Candles(job) => candles(s, job).await,
     }
 }
 
-async fn trades(s: &Session, job: &MarketJob, src: Source) -> Result<(), Halt> {
+/// The request span of a trade list (Unix s, inclusive): the market's, narrowed to a
+/// catch-up list's range.
+fn trade_span(job: &MarketJob, f: &Filter, list: List) -> (i64, i64) {
+    match (list, f.from, f.below) {
+        (List::CatchUp(_), Some(from), Some(below)) => (
+            job.start_ts.max(from.timestamp()),
+            job.end_ts.min(below.timestamp()),
+        ),
+        _ => (job.start_ts, job.end_ts),
+    }
+}
+
+async fn trades(s: &Session, job: &MarketJob, list: List) -> Result<(), Halt> {
     let ticker = Ticker::new(job.ticker.as_str()).map_err(|e| bad(&job.ticker, e))?;
-    let mut st = stream(s, job, Some(src));
+    let filter = trade_filter(s, job, list);
+    let (min_ts, max_ts) = trade_span(job, &filter, list);
+    let (src, part) = match list {
+        List::Trades(Source::Live) => (Source::Live, "live".to_owned()),
+        List::CatchUp(n) => (Source::Historical, format!("historical-catchup{n}")),
+        _ => (Source::Historical, "historical".to_owned()),
+    };
+    let mut st = stream(s, job, list);
     while !st.done {
         let params = GetTradesParams {
             limit: Some(s.page_size),
             cursor: st.cursor.clone(),
             ticker: Some(ticker.clone()),
-            min_ts: Some(job.start_ts),
-            max_ts: Some(job.end_ts),
+            min_ts: Some(min_ts),
+            max_ts: Some(max_ts),
             ..GetTradesParams::default()
         };
-        let what = format!("trades of {} ({})", job.ticker, src.as_str());
+        let what = format!("trades of {} ({part})", job.ticker);
         let page = match src {
             Source::Live => s.ask(&what, GetTrades { params }).await?,
             Source::Historical => s.ask(&what, GetHistoricalTrades { params }).await?,
         };
-        let rows = page.trades.len() as u64;
+        let kept = filter.apply(&page.trades);
+        let rows = kept.len() as u64;
         if rows > 0 {
-            let batch = tables::trades(&page.trades, src).map_err(|e| bad(&what, e))?;
-            let rel = parts::part_path("trades", &job.ticker, src, st.parts);
+            let batch = tables::trades(&kept, src).map_err(|e| bad(&what, e))?;
+            let rel = parts::trade_part(&job.ticker, &part, st.parts);
             parts::write_parquet(&s.out, &rel, &batch).map_err(Halt::Failed)?;
+        }
+        if src == Source::Live {
+            st.oldest = split::oldest(st.oldest.take(), &kept);
         }
         st.parts += u32::from(rows > 0);
         st.rows += rows;
-        st.done = page.cursor.is_empty() || rows == 0;
+        st.done = page.cursor.is_empty() || page.trades.is_empty();
         st.cursor = (!st.done).then_some(page.cursor);
-        record(s, job, Some(src), st.clone(), rows)?;
+        record(s, job, list, st.clone(), rows)?;
     }
     Ok(())
 }
@@ -147,7 +178,7 @@ async fn candles(s: &Session, job: &MarketJob) -> Result<(), Halt> {
     let period = plan::candle_period(job.start_ts, job.end_ts);
     let windows = plan::candle_windows(job.start_ts, job.end_ts, period);
     let src = job.candle_source();
-    let mut st = stream(s, job, None);
+    let mut st = stream(s, job, List::Candles);
     while !st.done {
         let Some(&window) = windows.get(st.cursor.as_deref().map_or(0, |c| c.parse().unwrap_or(0)))
         else {
@@ -167,7 +198,7 @@ async fn candles(s: &Session, job: &MarketJob) -> Result<(), Halt> {
         st.rows += n;
         st.done = next_window >= windows.len();
         st.cursor = (!st.done).then(|| next_window.to_string());
-        record(s, job, None, st.clone(), n)?;
+        record(s, job, List::Candles, st.clone(), n)?;
     }
     Ok(())
 }

@@ -124,6 +124,15 @@ pub fn wait_for(what: &str, done: impl Fn() -> bool) {
     }
 }
 
+/// The simulator's trades cutoff now (`GET /historical/cutoff`, unsigned).
+pub fn trades_cutoff(sim: &SimHandle) -> chrono::DateTime<chrono::Utc> {
+    let url = format!("{}/historical/cutoff", sim.rest_url());
+    let (status, body) = super::common::run::get(&url);
+    assert_eq!(status, 200, "{body}");
+    let c: kalshi::rest::GetHistoricalCutoffResponse = serde_json::from_str(&body).unwrap();
+    c.trades_created_ts
+}
+
 /// The world: 12 markets archived, 6 settled recently, 6 closed, trades on both sides of
 /// the cutoff (30 min).
 pub fn world() -> (SimHandle, chrono::NaiveDate) {

@@ -174,6 +174,11 @@ impl<T> Dispatcher<T> {
         self.buckets[bucket_index(bucket)].available(now_ns)
     }
 
+    /// A bucket's capacity as kept (the exchange's less the safety margin), tokens.
+    pub fn capacity(&self, bucket: Bucket) -> u64 {
+        self.buckets[bucket_index(bucket)].capacity()
+    }
+
     /// Whether a bucket is cooling down after a 429.
     pub fn cooling(&self, bucket: Bucket, now_ns: u128) -> bool {
         now_ns < self.cooldown_until[bucket_index(bucket)]

@@ -64,6 +64,10 @@ pub struct GatewayMetrics {
     pub write_cooling: bool,
     /// Refill rates in force (read, write), tokens/s.
     pub rates: (u64, u64),
+    /// The read bucket's capacity as sized (the exchange's, or the config's fallback),
+    /// tokens. The gateway holds `safety_margin_ms` of refill of it back and starts with its
+    /// buckets empty (the exchange's may not be full), so it never spends this burst at once.
+    pub read_burst: u64,
     /// Whether the budget came from `GET /account/limits` (false = config fallback).
     pub limits_from_exchange: bool,
     /// Estimated exchange clock minus local clock, ms.

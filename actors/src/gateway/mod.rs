@@ -345,6 +345,8 @@ impl Gateway {
                 self.dispatcher.rate(Bucket::Read),
                 self.dispatcher.rate(Bucket::Write),
             ),
+            read_burst: self.dispatcher.capacity(Bucket::Read)
+                + self.cfg.margin_tokens(self.dispatcher.rate(Bucket::Read)),
             limits_from_exchange: self.limits_from_exchange,
             clock_offset_ms: self.offsets.median(),
             clock_offset_warning: self.offsets.median().abs() > self.cfg.clock_offset_warn_ms,
