@@ -190,25 +190,33 @@ fn print_summary(r: &Replayed, report: &Report, recorded: Option<&Report>, out: 
 }
 
 fn print_input(input: &Input) {
-    let Input::History {
-        rows: (markets, trades, candles),
-        files,
-        crossed_candles,
-        orphans,
-        duplicate_trades,
-    } = input
-    else {
+    let Input::History(h) = input else {
         println!("data                         recording");
         return;
     };
     println!(
-        "data                         history download: {markets} markets, {trades} trades, \
-         {candles} candles ({files} files)"
+        "data                         history download: {} markets, {} trades, {} candles \
+         ({} files)",
+        h.markets, h.trades, h.candles, h.files
     );
+    if let Some(n) = h.unfinished.filter(|n| *n > 0) {
+        println!("download incomplete          {n} lists unfinished (rerun history fetch)");
+    }
+    let c = &h.counts;
     println!(
-        "left out                     {crossed_candles} crossed candles, {orphans} rows of \
-         unlisted markets, {duplicate_trades} duplicate trades"
+        "left out                     {} crossed candles, {} rows of unlisted markets, {} \
+         duplicate trades, {} block trades, {} trades without a taker side, {} duplicate \
+         markets, {} unreadable markets, {} results without a settlement time",
+        c.crossed_candles,
+        c.orphans,
+        c.duplicate_trades,
+        c.block_trades,
+        c.sideless_trades,
+        c.duplicate_markets,
+        h.bad_markets,
+        c.results_without_time
     );
+    println!("quotes moved by trades       {}", c.quotes_moved);
 }
 
 fn print_pnl(who: &str, r: &Report) {

@@ -1,9 +1,10 @@
 //! `tradewind backtest` on a `tradewind history fetch` download (trades with candlestick
 //! quotes) of a simulator whose world has a history: archived and recently settled markets
-//! with results, closed ones without. The download is replayed through `fair_value` with a
-//! forecasts file: the strategy sees books made of the candles, trades, and its markets
-//! settle at the results the markets table holds; the same backtest twice writes identical
-//! reports; a damaged part file is skipped with a warning.
+//! with results. The download is replayed through `fair_value` with a forecasts file: the
+//! strategy sees books made of the candles, its resting quotes are filled by the downloaded
+//! trades (only trades fill resting orders in a history replay), and its markets settle at
+//! the results the markets table holds; the same backtest twice writes identical reports; a
+//! damaged part file is skipped with a warning.
 
 mod common;
 #[path = "history_support/mod.rs"]
@@ -17,6 +18,7 @@ use std::{
 
 use common::run::row;
 use history_support::{Pump, SERIES, TempDir, remote_config, tables::rows, world};
+use kalshi::{Price, types::MarketResult};
 
 fn tradewind(args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
     let out: Output = Command::new(env!("CARGO_BIN_EXE_tradewind"))
@@ -78,10 +80,14 @@ fn forecasts(
 /// from its fair value (which the downloaded trades, around that value, reach).
 fn backtest_config(file: &Path) {
     let default = include_str!("../config/default.toml");
-    let cfg = default
-        .replace("quote = false ", "quote = true  ")
-        .replace("quote_edge = 0.04", "quote_edge = 0.01");
-    assert_ne!(cfg, default, "fair_value's quote setting moved");
+    let mut cfg = default.to_owned();
+    for (from, to) in [
+        ("quote = false ", "quote = true  "),
+        ("quote_edge = 0.04", "quote_edge = 0.01"),
+    ] {
+        assert!(cfg.contains(from), "the shipped config's {from:?} moved");
+        cfg = cfg.replace(from, to);
+    }
     std::fs::write(file, common::without_scheduled_blackouts(&cfg)).unwrap();
 }
 
@@ -144,25 +150,26 @@ fn a_history_download_backtests_with_its_quotes_trades_and_results() {
         "no resting quote was filled by the downloaded trades: {}",
         report["summary"]
     );
-    // Every market the strategy traded that ended with a result settled at it.
-    let results: BTreeMap<&str, &str> = markets
+    // Every market the strategy traded that settled settled at its result; one determined
+    // but not yet settled when downloaded has no settlement time and is never determined.
+    let listed = tradewind::backtest::history::read::read(&dir.0.join("data")).unwrap();
+    let ended: BTreeMap<String, Option<Price>> = listed
+        .markets
         .iter()
-        .map(|(t, r, _)| (t.as_str(), r.as_str()))
+        .map(|m| {
+            let value = match (&m.result, m.settlement_ts) {
+                (MarketResult::Yes, Some(_)) => Some(Price::ONE),
+                (MarketResult::No, Some(_)) => Some(Price::ZERO),
+                _ => None,
+            };
+            (m.ticker.to_string(), value)
+        })
         .collect();
     let mut settled = 0;
     for m in report["markets"].as_array().unwrap() {
         let ticker = m["ticker"].as_str().unwrap();
-        let expected = match results[ticker] {
-            "yes" => Some("1.000000"),
-            "no" => Some("0.000000"),
-            _ => None,
-        };
-        let got = m["settlement"].as_str();
-        assert_eq!(
-            got.map(|v| v.trim_end_matches('0')),
-            expected.map(|v| v.trim_end_matches('0')),
-            "{ticker}: {m}"
-        );
+        let got = m["settlement"].as_str().map(|v| Price::parse(v).unwrap());
+        assert_eq!(got, ended[ticker], "{ticker}: {m}");
         settled += usize::from(got.is_some());
     }
     assert!(settled > 0, "no traded market settled: {report}");

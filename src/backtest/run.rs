@@ -56,18 +56,7 @@ pub enum Input {
     /// A recording (`tradewind record`, `run --record`).
     Recording,
     /// A `tradewind history fetch` download.
-    History {
-        /// Markets, trades and candles read.
-        rows: (usize, usize, usize),
-        /// Parquet part files read.
-        files: usize,
-        /// Candles whose quotes were crossed (no book made of them).
-        crossed_candles: u64,
-        /// Trades and candles of markets the markets table does not hold.
-        orphans: u64,
-        /// Trades read twice.
-        duplicate_trades: u64,
-    },
+    History(history::Summary),
 }
 
 /// Replays `data` (a recording, or a `tradewind history fetch` download: see
@@ -92,20 +81,7 @@ pub fn replay(
         last: 0,
     };
     let (input, damage) = if history::is_history(data) {
-        let depth = Count::from_whole(i64::from(cfg.backtest.history_depth));
-        let loaded = history::load(data)?;
-        for (ns, record) in loaded.records(depth) {
-            let Some(warming) = feeder.admit(ns) else {
-                break;
-            };
-            let r = &mut feeder.replay;
-            match record {
-                Record::Market(json) => r.record(ns, EventRef::Market(&json), warming),
-                Record::Frame(frame) => r.decoded(ns, &frame, warming),
-                Record::Bad => r.record(ns, EventRef::Frame(""), warming),
-            }
-        }
-        (history_input(&loaded), loaded.history.damage.clone())
+        replay_history(&mut feeder, data, cfg.backtest.history_depth)?
     } else {
         let mut reader =
             Reader::open(data).map_err(|e| format!("recording {}: {e}", data.display()))?;
@@ -138,15 +114,30 @@ pub fn replay(
     })
 }
 
-fn history_input(l: &history::Loaded) -> Input {
-    let h = &l.history;
-    Input::History {
-        rows: (h.markets.len(), h.trades.len(), h.candles.len()),
-        files: h.files,
-        crossed_candles: l.timeline.crossed_candles,
-        orphans: l.timeline.orphans,
-        duplicate_trades: l.timeline.duplicate_trades,
+/// Feeds the download in `data` into the replay, its quotes `depth` contracts deep; resting
+/// orders fill only by its trades.
+fn replay_history(
+    feeder: &mut Feeder,
+    data: &Path,
+    depth: u32,
+) -> Result<(Input, Vec<Damage>), String> {
+    let loaded = history::load(data)?;
+    feeder.replay.fill_by_trades_only();
+    for (ns, record) in loaded.records(Count::from_whole(i64::from(depth))) {
+        let Some(warming) = feeder.admit(ns) else {
+            break;
+        };
+        let r = &mut feeder.replay;
+        match record {
+            Record::Market(json) => r.record(ns, EventRef::Market(&json), warming),
+            Record::Frame(frame) => r.decoded(ns, &frame, warming),
+            Record::Bad => r.record(ns, EventRef::Frame(""), warming),
+        }
     }
+    Ok((
+        Input::History(loaded.summary()),
+        loaded.history.damage.clone(),
+    ))
 }
 
 /// Records into the replay, the window applied.

@@ -24,8 +24,8 @@ pub struct MarketRow {
 }
 
 /// `markets`: identity, lifecycle times, result and settlement, last prices and volume, and
-/// the market whole as the exchange answered it (`market_json`: strike, price grid, rules —
-/// what a backtest of this history lists its markets from).
+/// the market whole as tradewind read it from the exchange's answer (`market_json`: strike,
+/// price grid, rules — what a backtest of this history lists its markets from).
 ///
 /// # Errors
 /// Arrow's error (a number beyond its decimal's precision).
@@ -59,7 +59,9 @@ pub fn markets(rows: &[MarketRow]) -> Result<RecordBatch, ArrowError> {
         "notional_value_dollars",
         m().map(|m| Some(m.notional_value_dollars)),
     )?;
-    c.text("market_json", m().map(|m| serde_json::to_string(m).ok()));
+    let json: Result<Vec<String>, _> = m().map(serde_json::to_string).collect();
+    let json = json.map_err(|e| ArrowError::InvalidArgumentError(format!("market_json: {e}")))?;
+    c.text("market_json", json.into_iter().map(Some));
     c.finish()
 }
 

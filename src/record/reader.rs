@@ -65,17 +65,6 @@ pub struct Record {
     pub event: Event,
 }
 
-impl Event {
-    /// The record borrowed.
-    pub fn as_ref(&self) -> EventRef<'_> {
-        match self {
-            Event::Frame(t) => EventRef::Frame(t),
-            Event::Market(m) => EventRef::Market(m),
-            Event::Forecast(f) => EventRef::Forecast(f),
-        }
-    }
-}
-
 impl RecordRef<'_> {
     /// An owned copy.
     pub fn to_owned(self) -> Record {

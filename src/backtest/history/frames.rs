@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 
+use chrono::{DateTime, Utc};
 use kalshi::{
     Count, Price, Ticker,
     level::PriceLevel,
@@ -26,12 +27,14 @@ pub fn as_listed(m: &Market) -> Market {
     m.settlement_value_dollars = None;
     m.settlement_ts = None;
     m.expiration_value = String::new();
+    m.is_provisional = None;
+    m.expiration_time = None;
     m.updated_time = m.open_time;
+    // No quote yet: bids at 0, asks at 1 (as Kalshi shows an empty side).
+    (m.yes_ask_dollars, m.no_ask_dollars) = (Price::ONE, Price::ONE);
     for p in [
         &mut m.yes_bid_dollars,
-        &mut m.yes_ask_dollars,
         &mut m.no_bid_dollars,
-        &mut m.no_ask_dollars,
         &mut m.last_price_dollars,
         &mut m.previous_yes_bid_dollars,
         &mut m.previous_yes_ask_dollars,
@@ -127,24 +130,24 @@ pub fn settlement_value(m: &Market) -> Option<(MarketResult, Price)> {
     Some((m.result.clone(), value))
 }
 
-/// `market_lifecycle_v2` frames of `m`'s determination at `ts` (Unix s) with `result` and
-/// `value`, then its settlement.
+/// `market_lifecycle_v2` frames of `m`'s determination at `determined` with `result` and
+/// `value`, then its settlement at `settled`.
 pub fn outcome_frames(
     m: &Market,
-    ts: i64,
+    (determined, settled): (DateTime<Utc>, DateTime<Utc>),
     (result, value): (MarketResult, Price),
 ) -> [Option<Incoming<'static>>; 2] {
     let determined = json!({
         "event_type": "determined",
         "market_ticker": m.ticker,
         "result": result,
-        "determination_ts": ts,
+        "determination_ts": determined.timestamp(),
         "settlement_value": value,
     });
     let settled = json!({
         "event_type": "settled",
         "market_ticker": m.ticker,
-        "settled_ts": ts,
+        "settled_ts": settled.timestamp(),
     });
     [determined, settled].map(|msg| {
         let e = serde_json::from_value(msg).ok()?;

@@ -9,7 +9,9 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use arrow_array::{Array, Decimal128Array, RecordBatch, StringArray, TimestampMicrosecondArray};
+use arrow_array::{
+    Array, BooleanArray, Decimal128Array, RecordBatch, StringArray, TimestampMicrosecondArray,
+};
 use arrow_schema::DataType;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
@@ -92,6 +94,15 @@ impl<'a> Batch<'a> {
         Ok(a.iter().collect())
     }
 
+    /// A flag column's values.
+    ///
+    /// # Errors
+    /// The column is missing or not a flag.
+    pub fn flag(&self, name: &str) -> Result<Vec<Option<bool>>, String> {
+        let a: &BooleanArray = self.column(name, "a flag")?;
+        Ok(a.iter().collect())
+    }
+
     /// A timestamp column's values, Unix µs.
     ///
     /// # Errors
@@ -115,7 +126,12 @@ impl<'a> Batch<'a> {
             ));
         };
         let shift = i32::from(scale) - i32::from(*from);
-        let factor = 10_i128.pow(shift.unsigned_abs());
+        let factor = 10_i128.checked_pow(shift.unsigned_abs()).ok_or_else(|| {
+            format!(
+                "{}: column {name:?}: scale {from} cannot be read at scale {scale}",
+                self.file.display()
+            )
+        })?;
         let rescale = |v: i128| match shift {
             0 => Some(v),
             s if s > 0 => v.checked_mul(factor),

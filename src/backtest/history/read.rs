@@ -32,6 +32,8 @@ pub struct TradeRow {
     pub taker_outcome_side: Option<String>,
     /// The taker's side of the YES book (`bid`/`ask`), when known.
     pub taker_book_side: Option<String>,
+    /// A block trade (negotiated off the book).
+    pub is_block_trade: bool,
 }
 
 /// A candle's closing quotes.
@@ -56,8 +58,10 @@ pub struct History {
     pub trades: Vec<TradeRow>,
     /// Candles, in file order.
     pub candles: Vec<CandleRow>,
-    /// Part files read.
+    /// Part files read whole.
     pub files: usize,
+    /// Market rows skipped (their `market_json` did not read).
+    pub bad_markets: usize,
     /// Part files skipped (they did not read).
     pub damage: Vec<Damage>,
 }
@@ -68,9 +72,7 @@ pub struct History {
 /// A table's directory cannot be listed, or no market reads.
 pub fn read(dir: &Path) -> Result<History, String> {
     let mut h = History::default();
-    each_batch(&dir.join("markets"), &mut h, |b, h| {
-        market_rows(b, &mut h.markets)
-    })?;
+    each_batch(&dir.join("markets"), &mut h, market_rows)?;
     if h.markets.is_empty() {
         let why = h
             .damage
@@ -100,7 +102,6 @@ fn each_batch(
             bs.iter()
                 .try_for_each(|batch| rows(Batch { file: &file, batch }, h))
         });
-        h.files += 1;
         if let Err(reason) = result {
             h.markets.truncate(marks.0);
             h.trades.truncate(marks.1);
@@ -110,6 +111,8 @@ fn each_batch(
                 file.display()
             );
             h.damage.push(damage(file, reason));
+        } else {
+            h.files += 1;
         }
     }
     Ok(())
@@ -123,13 +126,20 @@ fn damage(file: PathBuf, reason: String) -> Damage {
     }
 }
 
-fn market_rows(b: Batch<'_>, out: &mut Vec<Market>) -> Result<(), String> {
+/// The markets of a batch; a row whose `market_json` does not read is skipped with a
+/// warning (the rest of its series is kept).
+fn market_rows(b: Batch<'_>, h: &mut History) -> Result<(), String> {
     for (i, json) in b.text("market_json")?.into_iter().enumerate() {
-        let m = json
+        let read = json
             .ok_or("no market_json".to_owned())
-            .and_then(|j| serde_json::from_str::<Market>(j).map_err(|e| e.to_string()))
-            .map_err(|e| format!("{}: market row {i}: {e}", b.file.display()))?;
-        out.push(m);
+            .and_then(|j| serde_json::from_str::<Market>(j).map_err(|e| e.to_string()));
+        match read {
+            Ok(m) => h.markets.push(m),
+            Err(e) => {
+                tracing::warn!("{}: market row {i} skipped: {e}", b.file.display());
+                h.bad_markets += 1;
+            }
+        }
     }
     Ok(())
 }
@@ -142,6 +152,7 @@ fn trade_rows(b: Batch<'_>, out: &mut Vec<TradeRow>) -> Result<(), String> {
     let counts = b.decimal("count_fp", COUNT_SCALE)?;
     let outcome = b.text("taker_outcome_side")?;
     let book = b.text("taker_book_side")?;
+    let block = b.flag("is_block_trade")?;
     for i in 0..b.rows() {
         let bad = |what: &str| format!("{}: trade row {i}: {what}", b.file.display());
         out.push(TradeRow {
@@ -152,6 +163,7 @@ fn trade_rows(b: Batch<'_>, out: &mut Vec<TradeRow>) -> Result<(), String> {
             count: count(counts[i]).ok_or_else(|| bad("bad count_fp"))?,
             taker_outcome_side: outcome[i].map(str::to_owned),
             taker_book_side: book[i].map(str::to_owned),
+            is_block_trade: block[i].unwrap_or(false),
         });
     }
     Ok(())
@@ -178,6 +190,7 @@ fn price(v: Option<i128>) -> Option<Price> {
     Price::from_micros(u32::try_from(v?).ok()?)
 }
 
+/// A trade's contracts: more than none.
 fn count(v: Option<i128>) -> Option<Count> {
-    Some(Count::from_centis(i64::try_from(v?).ok()?))
+    Some(Count::from_centis(i64::try_from(v?).ok()?)).filter(|c| *c > Count::ZERO)
 }

@@ -1,21 +1,27 @@
 //! A download as one time-ordered list of records, as a recording would hold them — pure:
-//! each market listed at its open time; each candle's closing quotes as a book snapshot at
-//! its period's end (only when they changed; Kalshi's candle ending at `E` covers `[E − p,
-//! E)`, so its close is known at `E` and never earlier); each trade at its time (once per
-//! trade id); each determined market's result at its settlement time. At one instant:
-//! markets, then quotes, then trades, then results.
+//! - each market listed at its open time (once per ticker);
+//! - each candle's closing quotes as a book snapshot at its period's end, only when they
+//!   changed (Kalshi's candle ending at `E` covers `(E − p, E]`, so its close is known at `E`,
+//!   never earlier, and a trade at `E` comes before it);
+//! - each trade at its time (once per trade id; block trades, negotiated off the book, and
+//!   trades with no taker side left out); a trade printing through the quote shown moves that
+//!   side to its price until the next candle (the level it went through was gone);
+//! - each market's determination `settlement_timer_seconds` before its settlement (never
+//!   before its close), and its settlement; a market with no settlement time is never
+//!   determined (its position is marked at the last mid).
 //!
-//! The order is kept as small items pointing into the download's rows; each record's text
-//! is made only when it is replayed ([`Timeline::records`]), so a month of minute candles
-//! costs a few bytes a candle beyond its row.
+//! At one instant: markets, then trades, then quotes, then results. The order is kept as
+//! small items pointing into the download's rows; each record is made only when it is
+//! replayed ([`Timeline::records`]).
 
 use std::collections::{HashMap, HashSet};
 
-use kalshi::{Count, Price, ws::Incoming};
+use chrono::{DateTime, Utc};
+use kalshi::{Count, Price, types::BookSide, ws::Incoming};
 
 use super::{
     frames::{as_listed, outcome_frames, quotes, settlement_value, snapshot_frame, trade_frame},
-    read::History,
+    read::{History, TradeRow},
 };
 
 /// One record of a download: a market as listed (JSON, as a recording holds it), or a frame.
@@ -32,46 +38,58 @@ pub enum Record {
     Bad,
 }
 
+/// A book's quotes: best YES bid, best YES ask.
+type Quote = (Option<Price>, Option<Price>);
+
 /// One record to make, pointing into the download's rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Item {
     /// Market `i` listed.
     Market(u32),
-    /// Candle `i`'s quotes, as snapshot `seq` of subscription `sid`.
-    Quote { candle: u32, sid: u32, seq: u32 },
-    /// Trade `i`.
-    Trade { trade: u32, sid: u32 },
-    /// Market `i` determined (`0`) or settled (`1`).
-    Outcome(u32, u8),
+    /// A snapshot of market `i`'s quotes, its `seq`-th.
+    Quote { market: u32, seq: u32, quote: Quote },
+    /// Trade `i` in market `market`.
+    Trade { trade: u32, market: u32 },
+    /// Market `i` determined (`false`) or settled (`true`).
+    Outcome(u32, bool),
+}
+
+/// What the timeline left out or changed, counted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Candles whose quotes were crossed or locked (no book).
+    pub crossed_candles: u64,
+    /// Trades and candles of markets the markets table does not hold, or before 1970.
+    pub orphans: u64,
+    /// Trades read twice (the same trade id).
+    pub duplicate_trades: u64,
+    /// Block trades (negotiated off the book: they never reach a resting order).
+    pub block_trades: u64,
+    /// Trades with no taker side (they cannot be matched against the book).
+    pub sideless_trades: u64,
+    /// Market rows read twice (the same ticker).
+    pub duplicate_markets: u64,
+    /// Markets with a result but no settlement time (never determined in the replay).
+    pub results_without_time: u64,
+    /// Quotes a trade printed through, moved to its price.
+    pub quotes_moved: u64,
 }
 
 /// The records' order, with what was left out.
 #[derive(Debug, Default)]
 pub struct Timeline {
     items: Vec<(u64, Item)>,
-    /// Candles whose quotes were crossed (no book).
-    pub crossed_candles: u64,
-    /// Trades and candles of markets the markets table does not hold, or before 1970.
-    pub orphans: u64,
-    /// Trades read twice (the same trade id).
-    pub duplicate_trades: u64,
+    /// What was left out or changed.
+    pub counts: Counts,
 }
 
 /// Order of records at one instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Rank {
-    Market,
-    Quote,
-    Trade,
-    Outcome,
-}
-
-fn rank(item: &Item) -> Rank {
+fn rank(item: &Item) -> u8 {
     match item {
-        Item::Market(_) => Rank::Market,
-        Item::Quote { .. } => Rank::Quote,
-        Item::Trade { .. } => Rank::Trade,
-        Item::Outcome(..) => Rank::Outcome,
+        Item::Market(_) => 0,
+        Item::Trade { .. } => 1,
+        Item::Quote { .. } => 2,
+        Item::Outcome(..) => 3,
     }
 }
 
@@ -79,87 +97,197 @@ fn ns_of_us(us: i64) -> Option<u64> {
     u64::try_from(us).ok()?.checked_mul(1_000)
 }
 
-fn ns_of(t: chrono::DateTime<chrono::Utc>) -> u64 {
+fn ns_of(t: DateTime<Utc>) -> u64 {
     t.timestamp_nanos_opt()
         .and_then(|n| u64::try_from(n).ok())
         .unwrap_or(0)
 }
 
-fn idx(i: usize) -> u32 {
-    u32::try_from(i).unwrap_or(u32::MAX)
-}
-
 /// The order of `h`'s records.
-pub fn timeline(h: &History) -> Timeline {
+///
+/// # Errors
+/// More rows than the timeline can point at (4,294,967,295 of a table).
+pub fn timeline(h: &History) -> Result<Timeline, String> {
+    let most = [h.markets.len(), h.trades.len(), h.candles.len()];
+    if most.iter().any(|n| u32::try_from(*n).is_err()) {
+        return Err(format!("too many rows to replay at once: {most:?}"));
+    }
     let mut t = Timeline::default();
-    // A subscription id per market, in the markets table's order.
-    let mut sids: HashMap<&str, u32> = HashMap::new();
-    for (i, m) in h.markets.iter().enumerate() {
-        let next = idx(sids.len() + 1);
-        sids.entry(m.ticker.as_str()).or_insert(next);
-        t.items.push((ns_of(m.open_time), Item::Market(idx(i))));
-        if settlement_value(m).is_some() {
-            let end = ns_of(m.settlement_ts.unwrap_or(m.close_time));
-            t.items.push((end, Item::Outcome(idx(i), 0)));
-            t.items.push((end, Item::Outcome(idx(i), 1)));
-        }
+    let markets = market_items(h, &mut t);
+    let (candles, trades) = rows_by_market(h, &markets, &mut t.counts);
+    for (m, (cs, ts)) in candles.into_iter().zip(trades).enumerate() {
+        let open = ns_of(h.markets[markets.first[m] as usize].open_time);
+        walk(h, markets.first[m], open, &cs, &ts, &mut t);
     }
-    quote_items(h, &sids, &mut t);
-    trade_items(h, &sids, &mut t);
     t.items.sort_by_key(|(ns, item)| (*ns, rank(item)));
-    t
+    Ok(t)
 }
 
-fn quote_items(h: &History, sids: &HashMap<&str, u32>, t: &mut Timeline) {
-    let mut order: Vec<usize> = (0..h.candles.len()).collect();
-    order.sort_by_key(|&i| (&h.candles[i].ticker, h.candles[i].end_us));
-    let mut shown: HashMap<&str, (Option<Price>, Option<Price>)> = HashMap::new();
-    let mut seqs: HashMap<u32, u32> = HashMap::new();
-    for i in order {
-        let c = &h.candles[i];
-        let (Some(&sid), Some(ns)) = (sids.get(c.ticker.as_str()), ns_of_us(c.end_us)) else {
-            t.orphans += 1;
-            continue;
-        };
-        let Some(q) = quotes(c.bid, c.ask) else {
-            t.crossed_candles += 1;
-            continue;
-        };
-        if shown.insert(c.ticker.as_str(), q) == Some(q) {
+/// The markets kept (first per ticker), by ticker: their index in the markets table.
+struct Markets<'a> {
+    by_ticker: HashMap<&'a str, usize>,
+    first: Vec<u32>,
+}
+
+fn market_items<'a>(h: &'a History, t: &mut Timeline) -> Markets<'a> {
+    let mut kept = Markets {
+        by_ticker: HashMap::new(),
+        first: Vec::new(),
+    };
+    for (i, m) in h.markets.iter().enumerate() {
+        if kept.by_ticker.contains_key(m.ticker.as_str()) {
+            t.counts.duplicate_markets += 1;
             continue;
         }
-        let seq = seqs.entry(sid).or_insert(0);
-        *seq += 1;
-        let item = Item::Quote {
-            candle: idx(i),
-            sid,
-            seq: *seq,
-        };
-        t.items.push((ns, item));
+        kept.by_ticker.insert(m.ticker.as_str(), kept.first.len());
+        kept.first.push(i as u32);
+        t.items.push((ns_of(m.open_time), Item::Market(i as u32)));
+        match (settlement_value(m), outcome_times(m)) {
+            (Some(_), Some((determined, settled))) => {
+                t.items
+                    .push((ns_of(determined), Item::Outcome(i as u32, false)));
+                t.items
+                    .push((ns_of(settled), Item::Outcome(i as u32, true)));
+            }
+            (Some(_), None) => t.counts.results_without_time += 1,
+            (None, _) => {}
+        }
+    }
+    kept
+}
+
+/// When `m` was determined and settled: `settlement_timer_seconds` before its settlement,
+/// never before its close; `None` without a settlement time.
+fn outcome_times(m: &kalshi::rest::Market) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let settled = m.settlement_ts?;
+    let timer = chrono::Duration::seconds(m.settlement_timer_seconds.max(0));
+    Some(((settled - timer).max(m.close_time).min(settled), settled))
+}
+
+/// Candle and trade rows per kept market (in the markets' order), in time order; trades
+/// left out are counted.
+fn rows_by_market(
+    h: &History,
+    markets: &Markets<'_>,
+    c: &mut Counts,
+) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
+    let n = markets.first.len();
+    let (mut candles, mut trades) = (vec![Vec::new(); n], vec![Vec::new(); n]);
+    for (i, row) in h.candles.iter().enumerate() {
+        match markets.by_ticker.get(row.ticker.as_str()) {
+            Some(&m) if ns_of_us(row.end_us).is_some() => candles[m].push(i as u32),
+            _ => c.orphans += 1,
+        }
+    }
+    let mut seen = HashSet::new();
+    for (i, row) in h.trades.iter().enumerate() {
+        let market = markets.by_ticker.get(row.ticker.as_str());
+        match market {
+            Some(_) if ns_of_us(row.at_us).is_none() => c.orphans += 1,
+            None => c.orphans += 1,
+            Some(_) if !seen.insert(row.trade_id.as_str()) => c.duplicate_trades += 1,
+            Some(_) if row.is_block_trade => c.block_trades += 1,
+            Some(_) if taker(row).is_none() => c.sideless_trades += 1,
+            Some(&m) => trades[m].push(i as u32),
+        }
+    }
+    for v in &mut candles {
+        v.sort_by_key(|&i| h.candles[i as usize].end_us);
+    }
+    for v in &mut trades {
+        v.sort_by(|&a, &b| {
+            let (a, b) = (&h.trades[a as usize], &h.trades[b as usize]);
+            (a.at_us, &a.trade_id).cmp(&(b.at_us, &b.trade_id))
+        });
+    }
+    (candles, trades)
+}
+
+/// The taker's side of the YES book: `Bid` bought YES (took the ask).
+fn taker(t: &TradeRow) -> Option<BookSide> {
+    match (
+        t.taker_book_side.as_deref(),
+        t.taker_outcome_side.as_deref(),
+    ) {
+        (Some("bid"), _) | (None, Some("yes")) => Some(BookSide::Bid),
+        (Some("ask"), _) | (None, Some("no")) => Some(BookSide::Ask),
+        _ => None,
     }
 }
 
-fn trade_items(h: &History, sids: &HashMap<&str, u32>, t: &mut Timeline) {
-    let mut order: Vec<usize> = (0..h.trades.len()).collect();
-    order.sort_by_key(|&i| (h.trades[i].at_us, &h.trades[i].trade_id));
-    let mut seen = HashSet::new();
-    for i in order {
-        let tr = &h.trades[i];
-        let (Some(&sid), Some(ns)) = (sids.get(tr.ticker.as_str()), ns_of_us(tr.at_us)) else {
-            t.orphans += 1;
-            continue;
-        };
-        if !seen.insert(tr.trade_id.as_str()) {
-            t.duplicate_trades += 1;
-            continue;
+/// The quotes shown so far in one market.
+struct Shown {
+    market: u32,
+    open_ns: u64,
+    quote: Option<Quote>,
+    seq: u32,
+}
+
+impl Shown {
+    /// Shows `q` at `at` (never before the market is listed) unless it is shown already.
+    fn show(&mut self, at: u64, q: Quote, t: &mut Timeline) {
+        if self.quote == Some(q) {
+            return;
         }
-        t.items.push((ns, Item::Trade { trade: idx(i), sid }));
+        self.quote = Some(q);
+        self.seq += 1;
+        let item = Item::Quote {
+            market: self.market,
+            seq: self.seq,
+            quote: q,
+        };
+        t.items.push((at.max(self.open_ns), item));
+    }
+}
+
+/// One market's candles and trades merged in time order (a trade at a candle's end first),
+/// its quotes followed.
+fn walk(h: &History, market: u32, open_ns: u64, cs: &[u32], ts: &[u32], t: &mut Timeline) {
+    let mut shown = Shown {
+        market,
+        open_ns,
+        quote: None,
+        seq: 0,
+    };
+    let (mut ci, mut ti) = (0, 0);
+    loop {
+        let candle = cs.get(ci).map(|&i| &h.candles[i as usize]);
+        let trade = ts.get(ti).map(|&i| (i, &h.trades[i as usize]));
+        match (candle, trade) {
+            (c, Some((i, tr))) if c.is_none_or(|c| tr.at_us <= c.end_us) => {
+                ti += 1;
+                let at = ns_of_us(tr.at_us).unwrap_or(0);
+                t.items.push((at, Item::Trade { trade: i, market }));
+                if let Some(moved) = shown.quote.and_then(|q| through(q, tr)) {
+                    t.counts.quotes_moved += 1;
+                    shown.show(at, moved, t);
+                }
+            }
+            (Some(c), _) => {
+                ci += 1;
+                match quotes(c.bid, c.ask) {
+                    Some(q) => shown.show(ns_of_us(c.end_us).unwrap_or(0), q, t),
+                    None => t.counts.crossed_candles += 1,
+                }
+            }
+            (None, _) => break,
+        }
+    }
+}
+
+/// The quote after `tr` printed through it (`None`: it did not): a buy above the ask moves
+/// the ask to its price, a sell below the bid moves the bid.
+fn through((bid, ask): Quote, tr: &TradeRow) -> Option<Quote> {
+    let p = tr.yes_price;
+    match taker(tr)? {
+        BookSide::Bid => ask.filter(|a| p > *a).map(|_| (bid, Some(p))),
+        BookSide::Ask => bid.filter(|b| p < *b).map(|_| (Some(p), ask)),
     }
 }
 
 impl Timeline {
-    /// Records in time order: receive time (Unix ns) and record, each candle's quotes
-    /// `depth` contracts deep.
+    /// Records in time order: receive time (Unix ns) and record, each quote `depth`
+    /// contracts deep.
     pub fn records<'a>(
         &'a self,
         h: &'a History,
@@ -182,32 +310,32 @@ impl Timeline {
 }
 
 fn record(h: &History, item: Item, depth: Count) -> Record {
-    let at = |i: u32| i as usize;
     let frame = |f: Option<Incoming<'static>>| f.map_or(Record::Bad, Record::Frame);
+    let market = |i: u32| &h.markets[i as usize];
     match item {
-        Item::Market(i) => match serde_json::to_string(&as_listed(&h.markets[at(i)])) {
+        Item::Market(i) => match serde_json::to_string(&as_listed(market(i))) {
             Ok(json) => Record::Market(json),
             Err(_) => Record::Bad,
         },
-        Item::Quote { candle, sid, seq } => {
-            let c = &h.candles[at(candle)];
-            let q = quotes(c.bid, c.ask).unwrap_or_default();
-            Record::Frame(snapshot_frame(
-                &c.ticker,
-                (sid.into(), seq.into()),
-                q,
-                depth,
-            ))
+        Item::Quote {
+            market: i,
+            seq,
+            quote,
+        } => {
+            let ticker = market(i).ticker.as_str();
+            let sid = u64::from(i) + 1;
+            Record::Frame(snapshot_frame(ticker, (sid, seq.into()), quote, depth))
         }
-        Item::Trade { trade, sid } => frame(trade_frame(&h.trades[at(trade)], sid.into())),
-        Item::Outcome(i, which) => {
-            let m = &h.markets[at(i)];
-            let end = m.settlement_ts.unwrap_or(m.close_time).timestamp();
-            let [determined, settled] = match settlement_value(m) {
-                Some(outcome) => outcome_frames(m, end, outcome),
-                None => [None, None],
+        Item::Trade { trade, market: i } => {
+            frame(trade_frame(&h.trades[trade as usize], u64::from(i) + 1))
+        }
+        Item::Outcome(i, settled) => {
+            let m = market(i);
+            let [determined, settled_frame] = match (settlement_value(m), outcome_times(m)) {
+                (Some(outcome), Some(times)) => outcome_frames(m, times, outcome),
+                _ => [None, None],
             };
-            frame(if which == 0 { determined } else { settled })
+            frame(if settled { settled_frame } else { determined })
         }
     }
 }

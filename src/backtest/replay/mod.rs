@@ -261,6 +261,12 @@ impl Replay {
         }
     }
 
+    /// The strategy's resting orders fill only by recorded trades, never by the book moving
+    /// through them (a history download's books: one level a side, sampled once a period).
+    pub fn fill_by_trades_only(&mut self) {
+        self.venue.fill_by_trades_only();
+    }
+
     /// Takes one frame already decoded, at `ns` (as [`Replay::record`] takes one recorded as
     /// text): a history download's records are made as frames, never written as text.
     pub fn decoded(&mut self, ns: u64, frame: &kalshi::ws::Incoming<'_>, warming: bool) {

@@ -37,6 +37,9 @@ impl Venue {
             }
         }
         for (side, price, n) in grow {
+            if self.trades_only && self.crosses_strategy(ticker.as_str(), side, price) {
+                continue;
+            }
             self.clear_crossing(ticker, side, price, now);
             let req = OrderRequest::limit(ticker.clone(), side, price, n);
             // Refused (a closed market): the level stays as it is.

@@ -90,6 +90,8 @@ pub struct Venue {
     /// Markets where the strategy has an order resting (kept after every operation: asked
     /// at every recorded delta).
     resting: HashSet<String>,
+    /// Resting orders fill only by recorded trades ([`Venue::fill_by_trades_only`]).
+    trades_only: bool,
 }
 
 impl Venue {
@@ -111,7 +113,31 @@ impl Venue {
             levels: HashMap::new(),
             stp,
             resting: HashSet::new(),
+            trades_only: false,
         }
+    }
+
+    /// From now on the strategy's resting orders fill only by recorded trades: the book's
+    /// levels never cross them (a history download's one-level books, sampled once a period,
+    /// say where the quote stood, not who traded with whom).
+    pub fn fill_by_trades_only(&mut self) {
+        self.trades_only = true;
+    }
+
+    /// Whether the book growing at `price` on `side` in `ticker` would cross a resting order
+    /// of the strategy.
+    fn crosses_strategy(&self, ticker: &str, side: BookSide, price: Price) -> bool {
+        let Some(m) = self.ex.market(ticker) else {
+            return false;
+        };
+        m.book
+            .keys()
+            .filter_map(|k| self.ex.order(k))
+            .filter(|o| o.account == self.me && o.side != side)
+            .any(|o| match side {
+                BookSide::Bid => price >= o.price,
+                BookSide::Ask => price <= o.price,
+            })
     }
 
     /// Lists `m` (once) and brings the venue's clock to `now` ([`Venue::tick`]).
