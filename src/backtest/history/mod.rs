@@ -8,12 +8,14 @@
 //! - [`parquet_rows`]: part files, batches and typed columns; [`read`]: the three tables as
 //!   rows.
 //! - [`frames`]: one market, quote, trade or result as a record; [`timeline`]: all of them
-//!   in time order.
+//!   in time order; `walk`: one market's candles and trades merged, its quotes followed.
 
 pub mod frames;
+pub mod items;
 pub mod parquet_rows;
 pub mod read;
 pub mod timeline;
+mod walk;
 
 use std::path::Path;
 

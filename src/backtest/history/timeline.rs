@@ -17,11 +17,14 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use kalshi::{Count, Price, types::BookSide, ws::Incoming};
+use kalshi::{Count, ws::Incoming};
 
+pub use super::items::Counts;
 use super::{
-    frames::{as_listed, outcome_frames, quotes, settlement_value, snapshot_frame, trade_frame},
-    read::{History, TradeRow},
+    frames::{as_listed, outcome_frames, settlement_value, snapshot_frame, trade_frame},
+    items::{Item, ns_of_us},
+    read::History,
+    walk::{taker, walk},
 };
 
 /// One record of a download: a market as listed (JSON, as a recording holds it), or a frame.
@@ -38,47 +41,10 @@ pub enum Record {
     Bad,
 }
 
-/// A book's quotes: best YES bid, best YES ask.
-type Quote = (Option<Price>, Option<Price>);
-
-/// One record to make, pointing into the download's rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Item {
-    /// Market `i` listed.
-    Market(u32),
-    /// A snapshot of market `i`'s quotes, its `seq`-th.
-    Quote { market: u32, seq: u32, quote: Quote },
-    /// Trade `i` in market `market`.
-    Trade { trade: u32, market: u32 },
-    /// Market `i` determined (`false`) or settled (`true`).
-    Outcome(u32, bool),
-}
-
-/// What the timeline left out or changed, counted.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// Candles whose quotes were crossed or locked (no book).
-    pub crossed_candles: u64,
-    /// Trades and candles of markets the markets table does not hold, or before 1970.
-    pub orphans: u64,
-    /// Trades read twice (the same trade id).
-    pub duplicate_trades: u64,
-    /// Block trades (negotiated off the book: they never reach a resting order).
-    pub block_trades: u64,
-    /// Trades with no taker side (they cannot be matched against the book).
-    pub sideless_trades: u64,
-    /// Market rows read twice (the same ticker).
-    pub duplicate_markets: u64,
-    /// Markets with a result but no settlement time (never determined in the replay).
-    pub results_without_time: u64,
-    /// Quotes a trade printed through, moved to its price.
-    pub quotes_moved: u64,
-}
-
 /// The records' order, with what was left out.
 #[derive(Debug, Default)]
 pub struct Timeline {
-    items: Vec<(u64, Item)>,
+    pub(super) items: Vec<(u64, Item)>,
     /// What was left out or changed.
     pub counts: Counts,
 }
@@ -91,10 +57,6 @@ fn rank(item: &Item) -> u8 {
         Item::Quote { .. } => 2,
         Item::Outcome(..) => 3,
     }
-}
-
-fn ns_of_us(us: i64) -> Option<u64> {
-    u64::try_from(us).ok()?.checked_mul(1_000)
 }
 
 fn ns_of(t: DateTime<Utc>) -> u64 {
@@ -117,7 +79,12 @@ pub fn timeline(h: &History) -> Result<Timeline, String> {
     let (candles, trades) = rows_by_market(h, &markets, &mut t.counts);
     for (m, (cs, ts)) in candles.into_iter().zip(trades).enumerate() {
         let open = ns_of(h.markets[markets.first[m] as usize].open_time);
-        walk(h, markets.first[m], open, &cs, &ts, &mut t);
+        walk(
+            h,
+            (markets.first[m], open),
+            (&cs, &ts),
+            (&mut t.items, &mut t.counts),
+        );
     }
     t.items.sort_by_key(|(ns, item)| (*ns, rank(item)));
     Ok(t)
@@ -201,88 +168,6 @@ fn rows_by_market(
         });
     }
     (candles, trades)
-}
-
-/// The taker's side of the YES book: `Bid` bought YES (took the ask).
-fn taker(t: &TradeRow) -> Option<BookSide> {
-    match (
-        t.taker_book_side.as_deref(),
-        t.taker_outcome_side.as_deref(),
-    ) {
-        (Some("bid"), _) | (None, Some("yes")) => Some(BookSide::Bid),
-        (Some("ask"), _) | (None, Some("no")) => Some(BookSide::Ask),
-        _ => None,
-    }
-}
-
-/// The quotes shown so far in one market.
-struct Shown {
-    market: u32,
-    open_ns: u64,
-    quote: Option<Quote>,
-    seq: u32,
-}
-
-impl Shown {
-    /// Shows `q` at `at` (never before the market is listed) unless it is shown already.
-    fn show(&mut self, at: u64, q: Quote, t: &mut Timeline) {
-        if self.quote == Some(q) {
-            return;
-        }
-        self.quote = Some(q);
-        self.seq += 1;
-        let item = Item::Quote {
-            market: self.market,
-            seq: self.seq,
-            quote: q,
-        };
-        t.items.push((at.max(self.open_ns), item));
-    }
-}
-
-/// One market's candles and trades merged in time order (a trade at a candle's end first),
-/// its quotes followed.
-fn walk(h: &History, market: u32, open_ns: u64, cs: &[u32], ts: &[u32], t: &mut Timeline) {
-    let mut shown = Shown {
-        market,
-        open_ns,
-        quote: None,
-        seq: 0,
-    };
-    let (mut ci, mut ti) = (0, 0);
-    loop {
-        let candle = cs.get(ci).map(|&i| &h.candles[i as usize]);
-        let trade = ts.get(ti).map(|&i| (i, &h.trades[i as usize]));
-        match (candle, trade) {
-            (c, Some((i, tr))) if c.is_none_or(|c| tr.at_us <= c.end_us) => {
-                ti += 1;
-                let at = ns_of_us(tr.at_us).unwrap_or(0);
-                t.items.push((at, Item::Trade { trade: i, market }));
-                if let Some(moved) = shown.quote.and_then(|q| through(q, tr)) {
-                    t.counts.quotes_moved += 1;
-                    shown.show(at, moved, t);
-                }
-            }
-            (Some(c), _) => {
-                ci += 1;
-                match quotes(c.bid, c.ask) {
-                    Some(q) => shown.show(ns_of_us(c.end_us).unwrap_or(0), q, t),
-                    None => t.counts.crossed_candles += 1,
-                }
-            }
-            (None, _) => break,
-        }
-    }
-}
-
-/// The quote after `tr` printed through it (`None`: it did not): a buy above the ask moves
-/// the ask to its price, a sell below the bid moves the bid.
-fn through((bid, ask): Quote, tr: &TradeRow) -> Option<Quote> {
-    let p = tr.yes_price;
-    match taker(tr)? {
-        BookSide::Bid => ask.filter(|a| p > *a).map(|_| (bid, Some(p))),
-        BookSide::Ask => bid.filter(|b| p < *b).map(|_| (Some(p), ask)),
-    }
 }
 
 impl Timeline {
