@@ -91,3 +91,25 @@ impl BacktestConfig {
             .filter(|m| !m.is_negative() && *m != Money::ZERO)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::BacktestConfig;
+
+    #[test]
+    fn history_depth_is_one_to_a_million_contracts() {
+        let at = |history_depth| {
+            BacktestConfig {
+                history_depth,
+                ..BacktestConfig::default()
+            }
+            .validate()
+        };
+        assert!(at(1).is_empty() && at(1_000_000).is_empty());
+        for bad in [0, 1_000_001] {
+            let errs = at(bad);
+            assert_eq!(errs.len(), 1, "{errs:?}");
+            assert!(errs[0].starts_with("backtest.history_depth"), "{errs:?}");
+        }
+    }
+}
