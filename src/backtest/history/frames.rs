@@ -95,7 +95,7 @@ pub fn snapshot_frame(
 
 /// A public `trade` frame (`None`: a ticker that is not one).
 pub fn trade_frame(t: &TradeRow, sid: u64) -> Option<Incoming<'static>> {
-    let market_ticker = Ticker::new(t.ticker.as_str()).ok()?;
+    let market_ticker = Ticker::new(&*t.ticker).ok()?;
     Some(Incoming::Trade(DataFrame::new(
         sid,
         Trade {

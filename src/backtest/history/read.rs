@@ -3,7 +3,10 @@
 //! A part file that does not read is skipped and kept as [`Damage`], as a damaged recording
 //! file is; a markets table with no readable market is an error (nothing to list).
 
-use std::path::{Path, PathBuf};
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 
 use kalshi::{Count, Price, rest::Market};
 
@@ -20,8 +23,8 @@ const COUNT_SCALE: i8 = 2;
 pub struct TradeRow {
     /// The trade's id.
     pub trade_id: String,
-    /// Market.
-    pub ticker: String,
+    /// Market (shared by the rows of one part file).
+    pub ticker: Arc<str>,
     /// When it happened, Unix µs.
     pub at_us: i64,
     /// YES price.
@@ -39,8 +42,8 @@ pub struct TradeRow {
 /// A candle's closing quotes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CandleRow {
-    /// Market.
-    pub ticker: String,
+    /// Market (shared by the rows of one part file).
+    pub ticker: Arc<str>,
     /// End of the period, Unix µs.
     pub end_us: i64,
     /// Best YES bid at the period's end.
@@ -147,6 +150,7 @@ fn market_rows(b: Batch<'_>, h: &mut History) -> Result<(), String> {
 fn trade_rows(b: Batch<'_>, out: &mut Vec<TradeRow>) -> Result<(), String> {
     let ids = b.text("trade_id")?;
     let tickers = b.text("ticker")?;
+    let mut shared = Shared::default();
     let times = b.micros("created_time")?;
     let prices = b.decimal("yes_price_dollars", PRICE_SCALE)?;
     let counts = b.decimal("count_fp", COUNT_SCALE)?;
@@ -157,7 +161,7 @@ fn trade_rows(b: Batch<'_>, out: &mut Vec<TradeRow>) -> Result<(), String> {
         let bad = |what: &str| format!("{}: trade row {i}: {what}", b.file.display());
         out.push(TradeRow {
             trade_id: ids[i].ok_or_else(|| bad("no trade_id"))?.to_owned(),
-            ticker: tickers[i].ok_or_else(|| bad("no ticker"))?.to_owned(),
+            ticker: shared.get(tickers[i].ok_or_else(|| bad("no ticker"))?),
             at_us: times[i].ok_or_else(|| bad("no created_time"))?,
             yes_price: price(prices[i]).ok_or_else(|| bad("bad yes_price_dollars"))?,
             count: count(counts[i]).ok_or_else(|| bad("bad count_fp"))?,
@@ -171,19 +175,33 @@ fn trade_rows(b: Batch<'_>, out: &mut Vec<TradeRow>) -> Result<(), String> {
 
 fn candle_rows(b: Batch<'_>, out: &mut Vec<CandleRow>) -> Result<(), String> {
     let tickers = b.text("ticker")?;
+    let mut shared = Shared::default();
     let ends = b.micros("end_period_ts")?;
     let bids = b.decimal("yes_bid_close_dollars", PRICE_SCALE)?;
     let asks = b.decimal("yes_ask_close_dollars", PRICE_SCALE)?;
     for i in 0..b.rows() {
         let bad = |what: &str| format!("{}: candle row {i}: {what}", b.file.display());
         out.push(CandleRow {
-            ticker: tickers[i].ok_or_else(|| bad("no ticker"))?.to_owned(),
+            ticker: shared.get(tickers[i].ok_or_else(|| bad("no ticker"))?),
             end_us: ends[i].ok_or_else(|| bad("no end_period_ts"))?,
             bid: price(bids[i]).ok_or_else(|| bad("bad yes_bid_close_dollars"))?,
             ask: price(asks[i]).ok_or_else(|| bad("bad yes_ask_close_dollars"))?,
         });
     }
     Ok(())
+}
+
+/// The ticker of the row before, shared when it repeats (a part file is one market's).
+#[derive(Default)]
+struct Shared(Option<Arc<str>>);
+
+impl Shared {
+    fn get(&mut self, t: &str) -> Arc<str> {
+        match &self.0 {
+            Some(last) if &**last == t => last.clone(),
+            _ => self.0.insert(Arc::from(t)).clone(),
+        }
+    }
 }
 
 fn price(v: Option<i128>) -> Option<Price> {

@@ -141,14 +141,14 @@ fn rows_by_market(
     let n = markets.first.len();
     let (mut candles, mut trades) = (vec![Vec::new(); n], vec![Vec::new(); n]);
     for (i, row) in h.candles.iter().enumerate() {
-        match markets.by_ticker.get(row.ticker.as_str()) {
+        match markets.by_ticker.get(&*row.ticker) {
             Some(&m) if ns_of_us(row.end_us).is_some() => candles[m].push(i as u32),
             _ => c.orphans += 1,
         }
     }
     let mut seen = HashSet::new();
     for (i, row) in h.trades.iter().enumerate() {
-        let market = markets.by_ticker.get(row.ticker.as_str());
+        let market = markets.by_ticker.get(&*row.ticker);
         match market {
             Some(_) if ns_of_us(row.at_us).is_none() => c.orphans += 1,
             None => c.orphans += 1,

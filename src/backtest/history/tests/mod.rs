@@ -134,7 +134,7 @@ fn write_download(dir: &Path, h: &History) {
         &batch(vec![
             (
                 "ticker",
-                texts(c.iter().map(|r| Some(r.ticker.as_str())).collect()),
+                texts(c.iter().map(|r| Some(&*r.ticker)).collect()),
             ),
             ("end_period_ts", times(c.iter().map(|r| r.end_us).collect())),
             (
@@ -159,7 +159,7 @@ fn write_download(dir: &Path, h: &History) {
             ),
             (
                 "ticker",
-                texts(t.iter().map(|r| Some(r.ticker.as_str())).collect()),
+                texts(t.iter().map(|r| Some(&*r.ticker)).collect()),
             ),
             ("created_time", times(t.iter().map(|r| r.at_us).collect())),
             (
