@@ -16,7 +16,8 @@
 //!
 //! Exit codes: 0 complete, 1 failed (a request failed after the gateway's retries, or a
 //! file could not be written; the checkpoint is kept, a rerun continues), 2 bad arguments
-//! or config (or `--out` holds a download of other arguments), 130 interrupted by SIGINT
+//! or config (or `--out` holds a download of other arguments, or a checkpoint of another
+//! format version), 130 interrupted by SIGINT
 //! (requests in flight written, checkpoint saved; a rerun continues).
 
 mod checkpoint;
