@@ -7,7 +7,8 @@
 //! counting the bucket's initial burst, which the gateway does not spend), the Parquet
 //! tables read back and agree with the markets' volumes, an interrupted download resumes
 //! without asking again for what it had and ends equal to a download never interrupted, and
-//! so does one whose historical cutoff moved past unread live trades while it was stopped.
+//! so does one whose historical cutoff moved past unread live trades while it was stopped and
+//! that left part files it had not counted.
 
 mod common;
 #[path = "history_support/mod.rs"]
@@ -128,6 +129,52 @@ fn complete_markets(out: &Path) -> BTreeSet<String> {
     done
 }
 
+/// Any part file of `table` in `out`.
+fn some_part(out: &Path, table: &str) -> Option<std::path::PathBuf> {
+    let dirs = std::fs::read_dir(out.join(table)).ok()?;
+    let files = dirs.flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap());
+    files
+        .map(|f| f.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "parquet"))
+}
+
+/// Plants, for every unfinished live trade list and candle list in a checkpoint, a part file
+/// the checkpoint does not count (a copy of another part: rows that would be read twice) —
+/// what a process killed between writing a part and counting it leaves. Answers how many.
+fn plant_strays(out: &Path) -> usize {
+    let text = std::fs::read_to_string(out.join("checkpoint.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let (trade, candle) = (some_part(out, "trades"), some_part(out, "candlesticks"));
+    let mut planted = 0;
+    let mut plant = |from: &Option<std::path::PathBuf>, to: std::path::PathBuf| {
+        if let Some(from) = from {
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(from, to).unwrap();
+            planted += 1;
+        }
+    };
+    for s in v["series"].as_object().unwrap().values() {
+        for (t, m) in s["markets"].as_object().unwrap() {
+            let live = &m["trades"]["live"];
+            if live.is_object() && live["done"] == false {
+                let n = live["parts"].as_u64().unwrap();
+                plant(&trade, out.join(format!("trades/{t}/live-{n:05}.parquet")));
+            }
+            let c = &m["candles"];
+            if c["done"] == false {
+                let n = c["parts"].as_u64().unwrap();
+                for src in ["live", "historical"] {
+                    plant(
+                        &candle,
+                        out.join(format!("candlesticks/{t}/{src}-{n:05}.parquet")),
+                    );
+                }
+            }
+        }
+    }
+    planted
+}
+
 fn mentions(r: &RequestRecord, ticker: &str) -> bool {
     r.path.contains(ticker)
         || r.query
@@ -244,10 +291,17 @@ fn downloads_at_the_full_budget_and_resumes_after_sigint() {
     assert_eq!(ids.len(), full.1.len(), "no duplicate trade");
 
     // D: interrupted; the cutoff then moves past half of the live trades (the simulator's
-    // clock jumps); E: the rerun reads them from /historical/trades and ends equal to A.
+    // clock jumps), and part files written but never counted are left behind (a process killed
+    // between the two); E: the rerun reads them from /historical/trades, removes the stray
+    // parts and ends equal to A — no row twice.
     let (cfg_d, _) = remote_config(&sim, &dir.sub("d"));
     let out_d = dir.0.join("out-d");
     interrupted(&cfg_d, &out_d, day0);
+    let strays = plant_strays(&out_d);
+    assert!(
+        strays > 0,
+        "an unfinished list to leave a stray part file in"
+    );
     let now = trades_cutoff(&sim).timestamp_micros();
     let live: Vec<i64> = full.1.iter().map(|t| t.2).filter(|at| *at >= now).collect();
     let (first, last) = (live.iter().min().unwrap(), live.iter().max().unwrap());

@@ -2,9 +2,10 @@
 //! the historical cutoff it planned by, and per series whether its markets are listed and,
 //! per market, how far each list (trades live and archived, catch-up lists of trades that
 //! moved to `/historical/trades` while a live list was unfinished ([`split`]), candles) has
-//! been written — the part files written and the cursor of the next trade page. A part file is written before
-//! the checkpoint counts it, so a rerun never reads a page the checkpoint calls written, and
-//! a page written but not yet counted is read again under the same file name (no duplicate).
+//! been written — the part files written and the cursor of the next trade page. A part file
+//! is written before the checkpoint counts it, so a rerun never reads a page the checkpoint
+//! calls written; a list resumed first removes its part files the checkpoint does not count
+//! (a page written but not yet counted, whatever the page read again keeps: no duplicate).
 //!
 //! [`split`]: super::split
 

@@ -102,6 +102,17 @@ pub fn oldest(prev: Option<Oldest>, kept: &[Trade]) -> Option<Oldest> {
     }
 }
 
+/// Whether a live page keeps the order the catch-up bookkeeping assumes (undocumented by
+/// Kalshi): its trades newest first, none newer than the oldest the list wrote before.
+pub fn newest_first(written: Option<&Oldest>, page: &[Trade]) -> bool {
+    let sorted = page
+        .windows(2)
+        .all(|w| w[0].created_time >= w[1].created_time);
+    let newest = page.iter().map(|t| t.created_time).max();
+    let after = matches!((written, newest), (Some(o), Some(n)) if n > o.at);
+    sorted && !after
+}
+
 /// Re-plans one market for the cutoff `now` (trades, settled) read by a rerun; `planned` is
 /// the trades cutoff the download planned by. Answers whether anything changed.
 pub fn replan(

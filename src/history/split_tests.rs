@@ -122,3 +122,19 @@ fn complete_lists_stay_and_a_market_archived_meanwhile_reads_historical_candles(
     assert!(m.job.archived && m.catch_up.is_empty());
     assert_eq!(m.job.candle_source(), Source::Historical);
 }
+
+#[test]
+fn a_live_page_out_of_order_is_told_apart() {
+    let t = tape();
+    assert!(newest_first(None, &t));
+    assert!(newest_first(None, &[]));
+    let written = oldest(None, &t[..4]);
+    assert!(newest_first(written.as_ref(), &t[3..]));
+    assert!(
+        !newest_first(written.as_ref(), &t[2..]),
+        "108 after 107b was written"
+    );
+    let mut swapped = t.clone();
+    swapped.swap(0, 1);
+    assert!(!newest_first(None, &swapped));
+}

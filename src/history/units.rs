@@ -91,47 +91,101 @@ fn trade_span(job: &MarketJob, f: &Filter, list: List) -> (i64, i64) {
     }
 }
 
+/// What a trade list asks and keeps.
+struct TradeList {
+    ticker: Ticker,
+    filter: Filter,
+    span: (i64, i64),
+    src: Source,
+    /// Its part files' name (`live`, `historical`, `historical-catchup<k>`).
+    part: String,
+}
+
+impl TradeList {
+    fn new(s: &Session, job: &MarketJob, list: List) -> Result<TradeList, Halt> {
+        let ticker = Ticker::new(job.ticker.as_str()).map_err(|e| bad(&job.ticker, e))?;
+        let filter = trade_filter(s, job, list);
+        let span = trade_span(job, &filter, list);
+        let (src, part) = match list {
+            List::Trades(Source::Live) => (Source::Live, "live".to_owned()),
+            List::CatchUp(n) => (Source::Historical, format!("historical-catchup{n}")),
+            _ => (Source::Historical, "historical".to_owned()),
+        };
+        Ok(TradeList {
+            ticker,
+            filter,
+            span,
+            src,
+            part,
+        })
+    }
+}
+
 async fn trades(s: &Session, job: &MarketJob, list: List) -> Result<(), Halt> {
-    let ticker = Ticker::new(job.ticker.as_str()).map_err(|e| bad(&job.ticker, e))?;
-    let filter = trade_filter(s, job, list);
-    let (min_ts, max_ts) = trade_span(job, &filter, list);
-    let (src, part) = match list {
-        List::Trades(Source::Live) => (Source::Live, "live".to_owned()),
-        List::CatchUp(n) => (Source::Historical, format!("historical-catchup{n}")),
-        _ => (Source::Historical, "historical".to_owned()),
-    };
+    let tl = TradeList::new(s, job, list)?;
     let mut st = stream(s, job, list);
+    if !st.done {
+        parts::remove_uncounted(&s.out, "trades", &job.ticker, &tl.part, st.parts)
+            .map_err(Halt::Failed)?;
+    }
     while !st.done {
-        let params = GetTradesParams {
-            limit: Some(s.page_size),
-            cursor: st.cursor.clone(),
-            ticker: Some(ticker.clone()),
-            min_ts: Some(min_ts),
-            max_ts: Some(max_ts),
-            ..GetTradesParams::default()
-        };
-        let what = format!("trades of {} ({part})", job.ticker);
-        let page = match src {
-            Source::Live => s.ask(&what, GetTrades { params }).await?,
-            Source::Historical => s.ask(&what, GetHistoricalTrades { params }).await?,
-        };
-        let kept = filter.apply(&page.trades);
-        let rows = kept.len() as u64;
-        if rows > 0 {
-            let batch = tables::trades(&kept, src).map_err(|e| bad(&what, e))?;
-            let rel = parts::trade_part(&job.ticker, &part, st.parts);
-            parts::write_parquet(&s.out, &rel, &batch).map_err(Halt::Failed)?;
-        }
-        if src == Source::Live {
-            st.oldest = split::oldest(st.oldest.take(), &kept);
-        }
-        st.parts += u32::from(rows > 0);
-        st.rows += rows;
-        st.done = page.cursor.is_empty() || page.trades.is_empty();
-        st.cursor = (!st.done).then_some(page.cursor);
+        let rows = trade_page(s, job, &tl, &mut st).await?;
         record(s, job, list, st.clone(), rows)?;
     }
     Ok(())
+}
+
+/// Reads the list's next page, writes what it keeps as its part file (removing any file at
+/// that name when it keeps nothing) and moves `st` past it; answers the rows written.
+async fn trade_page(
+    s: &Session,
+    job: &MarketJob,
+    tl: &TradeList,
+    st: &mut Stream,
+) -> Result<u64, Halt> {
+    let params = GetTradesParams {
+        limit: Some(s.page_size),
+        cursor: st.cursor.clone(),
+        ticker: Some(tl.ticker.clone()),
+        min_ts: Some(tl.span.0),
+        max_ts: Some(tl.span.1),
+        ..GetTradesParams::default()
+    };
+    let what = format!("trades of {} ({})", job.ticker, tl.part);
+    let page = match tl.src {
+        Source::Live => s.ask(&what, GetTrades { params }).await?,
+        Source::Historical => s.ask(&what, GetHistoricalTrades { params }).await?,
+    };
+    if tl.src == Source::Live && !split::newest_first(st.oldest.as_ref(), &page.trades) {
+        out_of_order(s, &job.ticker, st.parts);
+    }
+    let kept = tl.filter.apply(&page.trades);
+    let rows = kept.len() as u64;
+    let rel = parts::trade_part(&job.ticker, &tl.part, st.parts);
+    if rows > 0 {
+        let batch = tables::trades(&kept, tl.src).map_err(|e| bad(&what, e))?;
+        parts::write_parquet(&s.out, &rel, &batch).map_err(Halt::Failed)?;
+    } else {
+        parts::remove_part(&s.out, &rel).map_err(Halt::Failed)?;
+    }
+    if tl.src == Source::Live {
+        st.oldest = split::oldest(st.oldest.take(), &kept);
+    }
+    st.parts += u32::from(rows > 0);
+    st.rows += rows;
+    st.done = page.cursor.is_empty() || page.trades.is_empty();
+    st.cursor = (!st.done).then_some(page.cursor);
+    Ok(rows)
+}
+
+/// Warns of a live page not newest first, and counts it.
+fn out_of_order(s: &Session, ticker: &str, part: u32) {
+    s.tally.borrow_mut().out_of_order += 1;
+    eprintln!(
+        "\nwarning: the live trades of {ticker}, page {part}, are not listed newest first; \
+         if the cutoff moves before this list ends, a catch-up may leave out some of its \
+         trades"
+    );
 }
 
 async fn candle_page(
@@ -179,6 +233,12 @@ async fn candles(s: &Session, job: &MarketJob) -> Result<(), Halt> {
     let windows = plan::candle_windows(job.start_ts, job.end_ts, period);
     let src = job.candle_source();
     let mut st = stream(s, job, List::Candles);
+    if !st.done {
+        for src in [Source::Live, Source::Historical] {
+            parts::remove_uncounted(&s.out, "candlesticks", &job.ticker, src.as_str(), st.parts)
+                .map_err(Halt::Failed)?;
+        }
+    }
     while !st.done {
         let Some(&window) = windows.get(st.cursor.as_deref().map_or(0, |c| c.parse().unwrap_or(0)))
         else {
@@ -186,12 +246,14 @@ async fn candles(s: &Session, job: &MarketJob) -> Result<(), Halt> {
         };
         let rows = candle_page(s, job, window, period).await?;
         let n = rows.len() as u64;
+        let rel = parts::part_path("candlesticks", &job.ticker, src, st.parts);
         if n > 0 {
             let what = format!("candlesticks of {}", job.ticker);
             let batch =
                 tables::candles(&job.ticker, period, &rows, src).map_err(|e| bad(&what, e))?;
-            let rel = parts::part_path("candlesticks", &job.ticker, src, st.parts);
             parts::write_parquet(&s.out, &rel, &batch).map_err(Halt::Failed)?;
+        } else {
+            parts::remove_part(&s.out, &rel).map_err(Halt::Failed)?;
         }
         let next_window = st.cursor.as_deref().map_or(0, |c| c.parse().unwrap_or(0)) + 1;
         st.parts += u32::from(n > 0);
