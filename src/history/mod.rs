@@ -280,9 +280,9 @@ fn pending(s: &Session, series: &str) -> Vec<Unit> {
 async fn list_then_pending(
     s: &Session,
     series: String,
-    cut: listing::Cutoff,
+    cuts: (listing::Cutoff, listing::Cutoff),
 ) -> Vec<Result<Unit, Halt>> {
-    match listing::list_series(s, &series, cut).await {
+    match listing::list_series(s, &series, cuts).await {
         Ok(()) => pending(s, &series).into_iter().map(Ok).collect(),
         Err(e) => vec![Err(e)],
     }
@@ -300,7 +300,7 @@ async fn work(s: &Session) -> Result<(), Halt> {
     let series = s.checkpoint.borrow().request.series.clone();
     let lists = series.len().max(1);
     let mut running = stream::iter(series)
-        .map(|name| list_then_pending(s, name, cut))
+        .map(|name| list_then_pending(s, name, (cut, now)))
         .buffer_unordered(lists)
         .flat_map(stream::iter)
         .map(|u| async move { units::run(s, &u?).await })

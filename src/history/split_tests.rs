@@ -138,3 +138,21 @@ fn a_live_page_out_of_order_is_told_apart() {
     swapped.swap(0, 1);
     assert!(!newest_first(None, &swapped));
 }
+
+#[test]
+fn a_market_first_listed_after_the_cutoff_moved_reads_the_gap_from_the_historical_side() {
+    // Planned at 105, listed by a rerun that found the cutoff at 109 (as `listing` does).
+    let mut m = market(None);
+    assert!(replan(&mut m, at(105), (at(0), at(109))));
+    let (live_now, hist_now) = served(109);
+    let list = |l| filter(at(105), &m, l);
+    let mut all = ids(&list(List::Trades(Source::Live)).apply(&live_now));
+    all.extend(ids(&list(List::CatchUp(0)).apply(&hist_now)));
+    all.extend(ids(&list(List::Trades(Source::Historical)).apply(&hist_now)));
+    let unique: BTreeSet<&String> = all.iter().collect();
+    assert_eq!(
+        (all.len(), unique.len()),
+        (12, 12),
+        "every trade once: {all:?}"
+    );
+}

@@ -79,13 +79,15 @@ pub async fn run(s: &Session, unit: &Unit) -> Result<(), Halt> {
     }
 }
 
-/// The request span of a trade list (Unix s, inclusive): the market's, narrowed to a
-/// catch-up list's range.
+/// The request span of a trade list (Unix s): the market's, narrowed to a catch-up list's
+/// range padded by a second on each side (whether Kalshi's `min_ts`/`max_ts` include their
+/// second, or cut within it, is not documented), the exact cut left to the list's
+/// [`Filter`].
 fn trade_span(job: &MarketJob, f: &Filter, list: List) -> (i64, i64) {
     match (list, f.from, f.below) {
         (List::CatchUp(_), Some(from), Some(below)) => (
-            job.start_ts.max(from.timestamp()),
-            job.end_ts.min(below.timestamp()),
+            job.start_ts.max(from.timestamp() - 1),
+            job.end_ts.min(below.timestamp() + 1),
         ),
         _ => (job.start_ts, job.end_ts),
     }
@@ -263,4 +265,33 @@ async fn candles(s: &Session, job: &MarketJob) -> Result<(), Halt> {
         record(s, job, List::Candles, st.clone(), n)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::DateTime;
+
+    use super::*;
+
+    #[test]
+    fn a_catch_up_asks_a_second_more_on_each_side_within_the_market_s_span() {
+        let job = MarketJob {
+            ticker: "KXHIGHNY-26DEC02-B46.5".into(),
+            series: "KXHIGHNY".into(),
+            archived: false,
+            start_ts: 100,
+            end_ts: 200,
+            settled_ts: None,
+        };
+        let f = |from: i64, below: i64| Filter {
+            from: DateTime::from_timestamp(from, 0),
+            below: DateTime::from_timestamp(below, 500_000_000),
+            written: None,
+        };
+        let catch_up = List::CatchUp(0);
+        assert_eq!(trade_span(&job, &f(120, 150), catch_up), (119, 151));
+        assert_eq!(trade_span(&job, &f(100, 200), catch_up), (100, 200));
+        let live = List::Trades(Source::Live);
+        assert_eq!(trade_span(&job, &f(120, 150), live), (100, 200));
+    }
 }
