@@ -5,14 +5,17 @@
 //! The exchange is the config's (`--config F`; without it the built-in config: the embedded
 //! simulator with a fresh account, as `tradewind run`). `GET /historical/cutoff` decides
 //! which endpoint holds what ([`plan`]; a rerun reads it again and re-plans what it moved
-//! past, [`split`]); the markets are listed per series, all at once ([`listing`]), and each
-//! series' markets' lists are downloaded as soon as it is listed, [`CONCURRENCY`] at a time
-//! so the gateway's read bucket always has work queued ([`units`]). Each page is its own part file ([`parts`]) and
-//! is counted in the checkpoint ([`checkpoint`]) only once written, so a rerun with the same
-//! arguments continues where the last one stopped and never writes a row twice.
+//! past, [`split`]); the markets are listed per series ([`listing`]: every series' first
+//! page at once, later pages queued behind the lists already running), and each series'
+//! markets' lists are downloaded once it is listed, [`CONCURRENCY`] at a time so the
+//! gateway's read bucket always has work queued ([`units`]). Each page is its own part file
+//! ([`parts`]) and is counted in the checkpoint ([`checkpoint`]) only once written, so a
+//! rerun with the same arguments continues where the last one stopped and never writes a
+//! row twice.
 //!
-//! A download that finds no market of its series closed in the window completes with empty
-//! tables and a warning on stderr saying so (exit 0: nothing failed).
+//! A download that finds no market of its series closed in the window completes with no
+//! rows (its markets files with none, `trades/` and `candlesticks/` empty directories) and a
+//! warning on stderr saying so (exit 0: nothing failed).
 //!
 //! Exit codes: 0 complete, 1 failed (a request failed after the gateway's retries, or a
 //! file could not be written; the checkpoint is kept, a rerun continues), 2 bad arguments
@@ -137,7 +140,7 @@ fn fetch(a: FetchArgs) -> ExitCode {
                 from: a.from,
                 to: a.to,
             };
-            let embedded = target.sim.is_some();
+            let embedded = a.config.is_none() && target.sim.is_some();
             eprintln!(
                 "{}",
                 progress::nothing_matched(&a.series, &window, embedded)
@@ -162,8 +165,11 @@ fn prepare(a: &FetchArgs) -> Result<(GatewayConfig, Target, Checkpoint), (u8, St
             format!("--from {} is not before --to {}", a.from, a.to),
         ));
     }
-    std::fs::create_dir_all(&a.out)
-        .map_err(|e| (1, format!("--out: cannot create {}: {e}", a.out.display())))?;
+    for table in ["", "trades", "candlesticks"] {
+        let dir = a.out.join(table);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| (1, format!("--out: cannot create {}: {e}", dir.display())))?;
+    }
     let request = Request {
         series: a.series.clone(),
         window: Window {
@@ -288,9 +294,9 @@ async fn list_then_pending(
     }
 }
 
-/// Reads the cutoff (re-planning what it moved past, on a rerun), lists every series at
-/// once and downloads each listed series' pending lists, [`CONCURRENCY`] at a time, while
-/// the other series are still being listed.
+/// Reads the cutoff (re-planning what it moved past, on a rerun), lists the series and
+/// downloads each listed series' pending lists, [`CONCURRENCY`] at a time; a series listed
+/// while others' lists run has its later market pages queued behind them.
 async fn work(s: &Session) -> Result<(), Halt> {
     let (cut, now) = listing::cutoffs(s).await?;
     let replanned = split::replan_all(&mut s.checkpoint.borrow_mut(), now);

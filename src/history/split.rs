@@ -7,9 +7,9 @@
 //! by the cutoff it read first (kept in the checkpoint). So that the lists never overlap
 //! whatever the exchange's cutoff does, each keeps its side of the *planned* trades cutoff
 //! `T` by the trade's exact time: the historical list what was made before `T` (when the
-//! market has a live list too), the live list what was made at or after it ([`filter`]). A cutoff that advances can then only
-//! make the live list miss trades (those that moved to the historical side before it read
-//! them), never write one twice.
+//! market has a live list too), the live list what was made at or after it ([`filter`]). A
+//! cutoff that advances can then only make the live list miss trades (those that moved to
+//! the historical side before it read them), never write one twice.
 //!
 //! A rerun reads the cutoff again; if it moved to `T'` past where an unfinished live list
 //! starts, the trades of `[T, T')` the live list has not written yet are only historical
