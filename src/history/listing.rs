@@ -174,7 +174,7 @@ pub async fn list_series(
         let job = MarketJob::new(&r.market, series, r.archived, &w);
         let sources = job.trade_sources(planned.1);
         let mut market = MarketState::new(job, sources);
-        split::replan(&mut market, planned.1, now);
+        split::replan(&mut market, planned.1, now, false);
         state.markets.insert(market.job.ticker.clone(), market);
     }
     s.tally.borrow_mut().markets += rows.len() as u64;

@@ -296,21 +296,44 @@ async fn list_then_pending(
 
 /// Reads the cutoff (re-planning what it moved past, on a rerun), lists the series and
 /// downloads each listed series' pending lists, [`CONCURRENCY`] at a time; a series listed
-/// while others' lists run has its later market pages queued behind them.
+/// while others' lists run has its later market pages queued behind them. Once every list
+/// is complete, reads the cutoff again and catches up what it moved past meanwhile.
 async fn work(s: &Session) -> Result<(), Halt> {
     let (cut, now) = listing::cutoffs(s).await?;
-    let replanned = split::replan_all(&mut s.checkpoint.borrow_mut(), now);
+    let replanned = split::replan_all(&mut s.checkpoint.borrow_mut(), now, false);
     if replanned {
         s.save()?;
     }
     let series = s.checkpoint.borrow().request.series.clone();
     let lists = series.len().max(1);
-    let mut running = stream::iter(series)
+    let units = stream::iter(series)
         .map(|name| list_then_pending(s, name, (cut, now)))
         .buffer_unordered(lists)
-        .flat_map(stream::iter)
+        .flat_map(stream::iter);
+    drive(s, units).await?;
+    complete(s)?;
+    let (_, now) = listing::cutoffs(s).await?;
+    if !split::replan_all(&mut s.checkpoint.borrow_mut(), now, true) {
+        return Ok(());
+    }
+    s.save()?;
+    let series = s.checkpoint.borrow().request.series.clone();
+    let units: Vec<Result<Unit, Halt>> =
+        series.iter().flat_map(|n| pending(s, n)).map(Ok).collect();
+    drive(s, stream::iter(units)).await?;
+    complete(s)
+}
+
+/// Runs `units`, [`CONCURRENCY`] at a time, until they end or one fails (then the others
+/// stop sending requests).
+async fn drive(
+    s: &Session,
+    units: impl futures_util::Stream<Item = Result<Unit, Halt>>,
+) -> Result<(), Halt> {
+    let running = units
         .map(|u| async move { units::run(s, &u?).await })
         .buffer_unordered(CONCURRENCY);
+    let mut running = std::pin::pin!(running);
     let mut failure = None;
     while let Some(r) = running.next().await {
         count_done(s, false);
@@ -319,9 +342,11 @@ async fn work(s: &Session) -> Result<(), Halt> {
             failure.get_or_insert(e);
         }
     }
-    if let Some(e) = failure {
-        return Err(Halt::Failed(e));
-    }
+    failure.map_or(Ok(()), |e| Err(Halt::Failed(e)))
+}
+
+/// Whether every series is listed and every list complete; else interrupted.
+fn complete(s: &Session) -> Result<(), Halt> {
     let (done, planned) = s.tally.borrow().markets_done;
     let c = s.checkpoint.borrow();
     let listed = c
