@@ -2,7 +2,9 @@
 //! page (or candle window) is written as its own part file, then counted in the checkpoint
 //! with the next cursor. Trades come newest first, `limit` per page, within the window, each
 //! list keeping its side of the planned cutoff ([`split::filter`]); candles at the period
-//! the span allows ([`plan::candle_period`]), window by window.
+//! the span allows ([`plan::candle_period`]), window by window, from the historical endpoint
+//! once the live one answers 404. A list resumed first removes its part files the
+//! checkpoint does not count.
 
 use kalshi::{
     SeriesTicker, Ticker,
@@ -190,12 +192,14 @@ fn out_of_order(s: &Session, ticker: &str, part: u32) {
     );
 }
 
+/// One window of candles; `None` when the live endpoint answers 404 (Kalshi's answer for
+/// a market archived since it was listed).
 async fn candle_page(
     s: &Session,
     job: &MarketJob,
     (start, end): (i64, i64),
     period: u32,
-) -> Result<Vec<Candle>, Halt> {
+) -> Result<Option<Vec<Candle>>, Halt> {
     let what = format!("candlesticks of {}", job.ticker);
     let ticker = Ticker::new(job.ticker.as_str()).map_err(|e| bad(&what, e))?;
     let (start_ts, end_ts, period_interval) = (Some(start), Some(end), Some(period));
@@ -208,7 +212,7 @@ async fn candle_page(
         let page = s
             .ask(&what, GetMarketCandlesticksHistorical { ticker, params })
             .await?;
-        return Ok(page.candlesticks.iter().map(Candle::from).collect());
+        return Ok(Some(page.candlesticks.iter().map(Candle::from).collect()));
     }
     let series_ticker = SeriesTicker::new(job.series.as_str()).map_err(|e| bad(&what, e))?;
     let params = GetMarketCandlesticksParams {
@@ -217,24 +221,34 @@ async fn candle_page(
         period_interval,
         include_latest_before_start: None,
     };
-    let page = s
-        .ask(
-            &what,
-            GetMarketCandlesticks {
-                series_ticker,
-                ticker,
-                params,
-            },
-        )
-        .await?;
-    Ok(page.candlesticks.iter().map(Candle::from).collect())
+    let req = GetMarketCandlesticks {
+        series_ticker,
+        ticker,
+        params,
+    };
+    let page = s.ask_found(&what, req).await?;
+    Ok(page.map(|p| p.candlesticks.iter().map(Candle::from).collect()))
+}
+
+/// Reads a market's candles from the historical endpoint from now on (in the checkpoint
+/// too): the live one no longer has it.
+fn archive(s: &Session, job: &mut MarketJob) {
+    job.archived = true;
+    let mut c = s.checkpoint.borrow_mut();
+    let market = c
+        .series
+        .get_mut(&job.series)
+        .and_then(|st| st.markets.get_mut(&job.ticker));
+    if let Some(m) = market {
+        m.job.archived = true;
+    }
 }
 
 async fn candles(s: &Session, job: &MarketJob) -> Result<(), Halt> {
+    let mut job = job.clone();
     let period = plan::candle_period(job.start_ts, job.end_ts);
     let windows = plan::candle_windows(job.start_ts, job.end_ts, period);
-    let src = job.candle_source();
-    let mut st = stream(s, job, List::Candles);
+    let mut st = stream(s, &job, List::Candles);
     if !st.done {
         for src in [Source::Live, Source::Historical] {
             parts::remove_uncounted(&s.out, "candlesticks", &job.ticker, src.as_str(), st.parts)
@@ -242,12 +256,15 @@ async fn candles(s: &Session, job: &MarketJob) -> Result<(), Halt> {
         }
     }
     while !st.done {
-        let Some(&window) = windows.get(st.cursor.as_deref().map_or(0, |c| c.parse().unwrap_or(0)))
-        else {
+        let at = st.cursor.as_deref().map_or(0, |c| c.parse().unwrap_or(0));
+        let Some(&window) = windows.get(at) else {
             break;
         };
-        let rows = candle_page(s, job, window, period).await?;
-        let n = rows.len() as u64;
+        let Some(rows) = candle_page(s, &job, window, period).await? else {
+            archive(s, &mut job);
+            continue;
+        };
+        let (n, src) = (rows.len() as u64, job.candle_source());
         let rel = parts::part_path("candlesticks", &job.ticker, src, st.parts);
         if n > 0 {
             let what = format!("candlesticks of {}", job.ticker);
@@ -257,12 +274,11 @@ async fn candles(s: &Session, job: &MarketJob) -> Result<(), Halt> {
         } else {
             parts::remove_part(&s.out, &rel).map_err(Halt::Failed)?;
         }
-        let next_window = st.cursor.as_deref().map_or(0, |c| c.parse().unwrap_or(0)) + 1;
         st.parts += u32::from(n > 0);
         st.rows += n;
-        st.done = next_window >= windows.len();
-        st.cursor = (!st.done).then(|| next_window.to_string());
-        record(s, job, List::Candles, st.clone(), n)?;
+        st.done = at + 1 >= windows.len();
+        st.cursor = (!st.done).then(|| (at + 1).to_string());
+        record(s, &job, List::Candles, st.clone(), n)?;
     }
     Ok(())
 }
