@@ -7,7 +7,9 @@
 //! counting the bucket's initial burst, which the gateway does not spend), the Parquet
 //! tables read back and agree with the markets' volumes, an interrupted download resumes
 //! without asking again for what it had and ends equal to a download never interrupted, and
-//! so does one whose historical cutoff moved past unread live trades while it was stopped.
+//! so does one whose historical cutoff moved past unread live trades while it was stopped and
+//! that left part files it had not counted; each run reads the cutoff again at its end and
+//! catches up what it moved past meanwhile.
 
 mod common;
 #[path = "history_support/mod.rs"]
@@ -128,6 +130,52 @@ fn complete_markets(out: &Path) -> BTreeSet<String> {
     done
 }
 
+/// Any part file of `table` in `out`.
+fn some_part(out: &Path, table: &str) -> Option<std::path::PathBuf> {
+    let dirs = std::fs::read_dir(out.join(table)).ok()?;
+    let files = dirs.flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap());
+    files
+        .map(|f| f.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "parquet"))
+}
+
+/// Plants, for every unfinished live trade list and candle list in a checkpoint, a part file
+/// the checkpoint does not count (a copy of another part: rows that would be read twice) —
+/// what a process killed between writing a part and counting it leaves. Answers how many.
+fn plant_strays(out: &Path) -> usize {
+    let text = std::fs::read_to_string(out.join("checkpoint.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let (trade, candle) = (some_part(out, "trades"), some_part(out, "candlesticks"));
+    let mut planted = 0;
+    let mut plant = |from: &Option<std::path::PathBuf>, to: std::path::PathBuf| {
+        if let Some(from) = from {
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(from, to).unwrap();
+            planted += 1;
+        }
+    };
+    for s in v["series"].as_object().unwrap().values() {
+        for (t, m) in s["markets"].as_object().unwrap() {
+            let live = &m["trades"]["live"];
+            if live.is_object() && live["done"] == false {
+                let n = live["parts"].as_u64().unwrap();
+                plant(&trade, out.join(format!("trades/{t}/live-{n:05}.parquet")));
+            }
+            let c = &m["candles"];
+            if c["done"] == false {
+                let n = c["parts"].as_u64().unwrap();
+                for src in ["live", "historical"] {
+                    plant(
+                        &candle,
+                        out.join(format!("candlesticks/{t}/{src}-{n:05}.parquet")),
+                    );
+                }
+            }
+        }
+    }
+    planted
+}
+
 fn mentions(r: &RequestRecord, ticker: &str) -> bool {
     r.path.contains(ticker)
         || r.query
@@ -205,34 +253,46 @@ fn downloads_at_the_full_budget_and_resumes_after_sigint() {
         "interrupted with {} markets complete:\n{summary_b}\nrerun:\n{summary_c}",
         had.len()
     );
-    let again: Vec<&RequestRecord> = log[before..]
+    // A complete market is asked nothing again but, once every list is complete, the
+    // catch-up of what the cutoff moved past meanwhile: one page of /historical/trades.
+    let (again, caught_up): (Vec<&RequestRecord>, Vec<&RequestRecord>) = log[before..]
         .iter()
         .filter(|r| had.iter().any(|t| mentions(r, t)))
-        .collect();
+        .partition(|r| !r.path.ends_with("/historical/trades"));
     assert!(
         again.is_empty(),
         "asked again for complete markets: {again:?}"
     );
+    assert!(caught_up.len() <= had.len(), "{caught_up:?}");
     assert!(
         !log[before..].iter().any(|r| r.path.ends_with("/markets")),
         "listed again"
     );
     let cutoffs = log[before..].iter();
     let cutoffs = cutoffs.filter(|r| r.path.ends_with("/historical/cutoff"));
-    assert_eq!(cutoffs.count(), 1, "the rerun reads the cutoff once");
-    // The simulator's cutoff moves with its clock, so the rerun found it a few seconds on
-    // and read each unfinished live list's trades of those seconds from /historical/trades:
-    // one empty page each (the world has no trade there).
-    let (lists, caught) = catch_ups(&out_b);
-    assert_eq!(caught, 0, "no trade between the two cutoffs");
-    // Both runs together asked what the uninterrupted one did, plus the second process's
-    // gateway start-up reads (`/account/limits`, `/account/endpoint_costs`), its cutoff and
-    // the catch-up pages.
-    let asked = row(&summary_b, "requests") + row(&summary_c, "requests");
-    let extra = 3 + lists as u64;
     assert_eq!(
-        asked,
-        row(&summary, "requests") + extra,
+        cutoffs.count(),
+        2,
+        "the rerun reads the cutoff at its start and once every list is complete"
+    );
+    // The simulator's cutoff moves with its clock, so the rerun found it a few seconds on
+    // (at its start, and again at its end) and read each live list's trades of those
+    // seconds from /historical/trades: one empty page each (the world has no trade there).
+    // So did download A at its end.
+    let (lists, caught) = catch_ups(&out_b);
+    let (lists_a, caught_a) = catch_ups(&out_a);
+    assert_eq!((caught, caught_a), (0, 0), "no trade between the cutoffs");
+    assert!(
+        lists_a > 0,
+        "A read the cutoff again at its end and it had moved"
+    );
+    // Both runs together asked what the uninterrupted one did, plus the second process's
+    // gateway start-up reads (`/account/limits`, `/account/endpoint_costs`) and its first
+    // cutoff, with their own catch-up pages instead of A's.
+    let asked = row(&summary_b, "requests") + row(&summary_c, "requests");
+    assert_eq!(
+        asked + lists_a as u64,
+        row(&summary, "requests") + 3 + lists as u64,
         "nothing asked twice"
     );
     assert_eq!(
@@ -244,10 +304,17 @@ fn downloads_at_the_full_budget_and_resumes_after_sigint() {
     assert_eq!(ids.len(), full.1.len(), "no duplicate trade");
 
     // D: interrupted; the cutoff then moves past half of the live trades (the simulator's
-    // clock jumps); E: the rerun reads them from /historical/trades and ends equal to A.
+    // clock jumps), and part files written but never counted are left behind (a process killed
+    // between the two); E: the rerun reads them from /historical/trades, removes the stray
+    // parts and ends equal to A — no row twice.
     let (cfg_d, _) = remote_config(&sim, &dir.sub("d"));
     let out_d = dir.0.join("out-d");
     interrupted(&cfg_d, &out_d, day0);
+    let strays = plant_strays(&out_d);
+    assert!(
+        strays > 0,
+        "an unfinished list to leave a stray part file in"
+    );
     let now = trades_cutoff(&sim).timestamp_micros();
     let live: Vec<i64> = full.1.iter().map(|t| t.2).filter(|at| *at >= now).collect();
     let (first, last) = (live.iter().min().unwrap(), live.iter().max().unwrap());

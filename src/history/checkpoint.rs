@@ -2,9 +2,10 @@
 //! the historical cutoff it planned by, and per series whether its markets are listed and,
 //! per market, how far each list (trades live and archived, catch-up lists of trades that
 //! moved to `/historical/trades` while a live list was unfinished ([`split`]), candles) has
-//! been written — the part files written and the cursor of the next trade page. A part file is written before
-//! the checkpoint counts it, so a rerun never reads a page the checkpoint calls written, and
-//! a page written but not yet counted is read again under the same file name (no duplicate).
+//! been written — the part files written and the cursor of the next trade page. A part file
+//! is written before the checkpoint counts it, so a rerun never reads a page the checkpoint
+//! calls written; a list resumed first removes its part files the checkpoint does not count
+//! (a page written but not yet counted, whatever the page read again keeps: no duplicate).
 //!
 //! [`split`]: super::split
 
@@ -18,8 +19,15 @@ use super::{
     plan::{MarketJob, Source, Window},
 };
 
-/// Version of the file's format.
-const VERSION: u32 = 1;
+/// Version of the file's format: 2 keeps the live lists' oldest trade, which re-planning a
+/// moved cutoff needs (a version 1 file lacks it, so it cannot be continued).
+const VERSION: u32 = 2;
+
+/// Just the version of a checkpoint file, read before the rest.
+#[derive(Deserialize)]
+struct Versioned {
+    version: u32,
+}
 
 /// What a download was asked for; a rerun must ask for the same.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,8 +176,8 @@ impl Checkpoint {
     /// The checkpoint in `dir` if there is one for `request`, else a fresh one.
     ///
     /// # Errors
-    /// The file is unreadable, not a checkpoint, or of other arguments (the message says
-    /// which and how to proceed).
+    /// The file is unreadable, not a checkpoint, of another format version, or of other
+    /// arguments (the message says which and how to proceed).
     pub fn load_or_new(path: &Path, request: Request) -> Result<Checkpoint, String> {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
@@ -178,9 +186,19 @@ impl Checkpoint {
             }
             Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
         };
+        let v: Versioned = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: not a checkpoint: {e}", path.display()))?;
+        if v.version != VERSION {
+            return Err(format!(
+                "{} is a checkpoint of version {}; this tradewind continues version {VERSION} \
+                 only, so it cannot continue that download: download into a new --out DIR",
+                path.display(),
+                v.version
+            ));
+        }
         let c: Checkpoint = serde_json::from_str(&text)
-            .map_err(|e| format!("{}: not a checkpoint of this version: {e}", path.display()))?;
-        if c.version != VERSION || c.request != request {
+            .map_err(|e| format!("{}: not a checkpoint: {e}", path.display()))?;
+        if c.request != request {
             return Err(format!(
                 "{} belongs to a download of other arguments ({:?}); use another --out \
                  or the same arguments",
@@ -237,7 +255,7 @@ mod tests {
     }
 
     #[test]
-    fn a_checkpoint_round_trips_and_refuses_other_arguments() {
+    fn a_checkpoint_round_trips_and_refuses_other_arguments_and_versions() {
         let dir = std::env::temp_dir().join(format!("tw-ckpt-{}", std::process::id()));
         let path = dir.join("checkpoint.json");
         let mut c = Checkpoint::new(request());
@@ -263,6 +281,13 @@ mod tests {
         };
         let err = Checkpoint::load_or_new(&path, other).unwrap_err();
         assert!(err.contains("other arguments"), "{err}");
+        let v1 = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("\"version\": 2", "\"version\": 1");
+        std::fs::write(&path, v1).unwrap();
+        let err = Checkpoint::load_or_new(&path, request()).unwrap_err();
+        let said = ["version 1", "version 2", "new --out DIR", "checkpoint.json"];
+        assert!(said.iter().all(|s| err.contains(s)), "{err}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -2,7 +2,8 @@
 //! rerun to see whether it moved), then per series its markets that closed in the window —
 //! the live lists (`status=settled`, `status=closed`) and, when the window reaches before
 //! the cutoff, `/historical/markets`, the three at once — written as
-//! `markets/<SERIES>.parquet`, and each market's lists entered in the checkpoint.
+//! `markets/<SERIES>.parquet`, and each market's lists entered in the checkpoint (planned by
+//! the download's cutoff, re-planned for the exchange's current one).
 
 use std::{collections::BTreeMap, future::Future};
 
@@ -19,6 +20,7 @@ use super::{
     parts,
     plan::{MarketJob, Window},
     session::{Halt, Session},
+    split,
     tables::{self, MarketRow},
 };
 
@@ -135,11 +137,18 @@ async fn markets_of(
 }
 
 /// Lists `series` unless the checkpoint has it: writes its markets table and enters its
-/// markets' lists.
+/// markets' lists, planned by the download's cutoff `planned` and re-planned for the
+/// exchange's `now` ([`split::replan`]: a series first listed by a rerun after the cutoff
+/// moved reads the trades it moved past from `/historical/trades`). `/historical/markets`
+/// is asked when the window reaches before `now`'s `market_settled_ts`.
 ///
 /// # Errors
 /// A request or the write fails, or the download is interrupted.
-pub async fn list_series(s: &Session, series: &str, cut: Cutoff) -> Result<(), Halt> {
+pub async fn list_series(
+    s: &Session,
+    series: &str,
+    (planned, now): (Cutoff, Cutoff),
+) -> Result<(), Halt> {
     if s.checkpoint
         .borrow()
         .series
@@ -151,7 +160,7 @@ pub async fn list_series(s: &Session, series: &str, cut: Cutoff) -> Result<(), H
     let ticker =
         SeriesTicker::new(series).map_err(|e| Halt::Failed(format!("--series {series:?}: {e}")))?;
     let w = s.checkpoint.borrow().request.window;
-    let rows = markets_of(s, &ticker, &w, cut.0).await?;
+    let rows = markets_of(s, &ticker, &w, now.0.max(planned.0)).await?;
     let rows: Vec<MarketRow> = rows.into_values().collect();
     let batch =
         tables::markets(&rows).map_err(|e| Halt::Failed(format!("markets of {series}: {e}")))?;
@@ -163,10 +172,10 @@ pub async fn list_series(s: &Session, series: &str, cut: Cutoff) -> Result<(), H
     };
     for r in &rows {
         let job = MarketJob::new(&r.market, series, r.archived, &w);
-        let sources = job.trade_sources(cut.1);
-        state
-            .markets
-            .insert(job.ticker.clone(), MarketState::new(job, sources));
+        let sources = job.trade_sources(planned.1);
+        let mut market = MarketState::new(job, sources);
+        split::replan(&mut market, planned.1, now, false);
+        state.markets.insert(market.job.ticker.clone(), market);
     }
     s.tally.borrow_mut().markets += rows.len() as u64;
     s.checkpoint

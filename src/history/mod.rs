@@ -5,18 +5,22 @@
 //! The exchange is the config's (`--config F`; without it the built-in config: the embedded
 //! simulator with a fresh account, as `tradewind run`). `GET /historical/cutoff` decides
 //! which endpoint holds what ([`plan`]; a rerun reads it again and re-plans what it moved
-//! past, [`split`]); the markets are listed per series, all at once ([`listing`]), and each
-//! series' markets' lists are downloaded as soon as it is listed, [`CONCURRENCY`] at a time
-//! so the gateway's read bucket always has work queued ([`units`]). Each page is its own part file ([`parts`]) and
-//! is counted in the checkpoint ([`checkpoint`]) only once written, so a rerun with the same
-//! arguments continues where the last one stopped and never writes a row twice.
+//! past, [`split`]); the markets are listed per series ([`listing`]: every series' first
+//! page at once, later pages queued behind the lists already running), and each series'
+//! markets' lists are downloaded once it is listed, [`CONCURRENCY`] at a time so the
+//! gateway's read bucket always has work queued ([`units`]). Each page is its own part file
+//! ([`parts`]) and is counted in the checkpoint ([`checkpoint`]) only once written, so a
+//! rerun with the same arguments continues where the last one stopped and never writes a
+//! row twice.
 //!
-//! A download that finds no market of its series closed in the window completes with empty
-//! tables and a warning on stderr saying so (exit 0: nothing failed).
+//! A download that finds no market of its series closed in the window completes with no
+//! rows (its markets files with none, `trades/` and `candlesticks/` empty directories) and a
+//! warning on stderr saying so (exit 0: nothing failed).
 //!
 //! Exit codes: 0 complete, 1 failed (a request failed after the gateway's retries, or a
 //! file could not be written; the checkpoint is kept, a rerun continues), 2 bad arguments
-//! or config (or `--out` holds a download of other arguments), 130 interrupted by SIGINT
+//! or config (or `--out` holds a download of other arguments, or a checkpoint of another
+//! format version), 130 interrupted by SIGINT
 //! (requests in flight written, checkpoint saved; a rerun continues).
 
 mod checkpoint;
@@ -136,7 +140,7 @@ fn fetch(a: FetchArgs) -> ExitCode {
                 from: a.from,
                 to: a.to,
             };
-            let embedded = target.sim.is_some();
+            let embedded = a.config.is_none() && target.sim.is_some();
             eprintln!(
                 "{}",
                 progress::nothing_matched(&a.series, &window, embedded)
@@ -161,8 +165,11 @@ fn prepare(a: &FetchArgs) -> Result<(GatewayConfig, Target, Checkpoint), (u8, St
             format!("--from {} is not before --to {}", a.from, a.to),
         ));
     }
-    std::fs::create_dir_all(&a.out)
-        .map_err(|e| (1, format!("--out: cannot create {}: {e}", a.out.display())))?;
+    for table in ["", "trades", "candlesticks"] {
+        let dir = a.out.join(table);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| (1, format!("--out: cannot create {}: {e}", dir.display())))?;
+    }
     let request = Request {
         series: a.series.clone(),
         window: Window {
@@ -279,31 +286,54 @@ fn pending(s: &Session, series: &str) -> Vec<Unit> {
 async fn list_then_pending(
     s: &Session,
     series: String,
-    cut: listing::Cutoff,
+    cuts: (listing::Cutoff, listing::Cutoff),
 ) -> Vec<Result<Unit, Halt>> {
-    match listing::list_series(s, &series, cut).await {
+    match listing::list_series(s, &series, cuts).await {
         Ok(()) => pending(s, &series).into_iter().map(Ok).collect(),
         Err(e) => vec![Err(e)],
     }
 }
 
-/// Reads the cutoff (re-planning what it moved past, on a rerun), lists every series at
-/// once and downloads each listed series' pending lists, [`CONCURRENCY`] at a time, while
-/// the other series are still being listed.
+/// Reads the cutoff (re-planning what it moved past, on a rerun), lists the series and
+/// downloads each listed series' pending lists, [`CONCURRENCY`] at a time; a series listed
+/// while others' lists run has its later market pages queued behind them. Once every list
+/// is complete, reads the cutoff again and catches up what it moved past meanwhile.
 async fn work(s: &Session) -> Result<(), Halt> {
     let (cut, now) = listing::cutoffs(s).await?;
-    let replanned = split::replan_all(&mut s.checkpoint.borrow_mut(), now);
+    let replanned = split::replan_all(&mut s.checkpoint.borrow_mut(), now, false);
     if replanned {
         s.save()?;
     }
     let series = s.checkpoint.borrow().request.series.clone();
     let lists = series.len().max(1);
-    let mut running = stream::iter(series)
-        .map(|name| list_then_pending(s, name, cut))
+    let units = stream::iter(series)
+        .map(|name| list_then_pending(s, name, (cut, now)))
         .buffer_unordered(lists)
-        .flat_map(stream::iter)
+        .flat_map(stream::iter);
+    drive(s, units).await?;
+    complete(s)?;
+    let (_, now) = listing::cutoffs(s).await?;
+    if !split::replan_all(&mut s.checkpoint.borrow_mut(), now, true) {
+        return Ok(());
+    }
+    s.save()?;
+    let series = s.checkpoint.borrow().request.series.clone();
+    let units: Vec<Result<Unit, Halt>> =
+        series.iter().flat_map(|n| pending(s, n)).map(Ok).collect();
+    drive(s, stream::iter(units)).await?;
+    complete(s)
+}
+
+/// Runs `units`, [`CONCURRENCY`] at a time, until they end or one fails (then the others
+/// stop sending requests).
+async fn drive(
+    s: &Session,
+    units: impl futures_util::Stream<Item = Result<Unit, Halt>>,
+) -> Result<(), Halt> {
+    let running = units
         .map(|u| async move { units::run(s, &u?).await })
         .buffer_unordered(CONCURRENCY);
+    let mut running = std::pin::pin!(running);
     let mut failure = None;
     while let Some(r) = running.next().await {
         count_done(s, false);
@@ -312,9 +342,11 @@ async fn work(s: &Session) -> Result<(), Halt> {
             failure.get_or_insert(e);
         }
     }
-    if let Some(e) = failure {
-        return Err(Halt::Failed(e));
-    }
+    failure.map_or(Ok(()), |e| Err(Halt::Failed(e)))
+}
+
+/// Whether every series is listed and every list complete; else interrupted.
+fn complete(s: &Session) -> Result<(), Halt> {
     let (done, planned) = s.tally.borrow().markets_done;
     let c = s.checkpoint.borrow();
     let listed = c

@@ -94,14 +94,16 @@ impl MarketJob {
     }
 
     /// Where its trades are: `/historical/trades` for those made before the trades cutoff,
-    /// the live list for the rest; both when its span straddles the cutoff.
+    /// the live list for the rest; both when its span straddles the cutoff. Compared as
+    /// instants: a cutoff within the span's first second still leaves historical trades
+    /// before it, and the span's last second (inclusive) may hold live ones.
     pub fn trade_sources(&self, trades_cutoff: DateTime<Utc>) -> Vec<Source> {
-        let cut = trades_cutoff.timestamp();
+        let at = |s: i64| DateTime::from_timestamp(s, 0).unwrap_or(DateTime::<Utc>::MIN_UTC);
         let mut out = Vec::new();
-        if self.start_ts < cut {
+        if at(self.start_ts) < trades_cutoff {
             out.push(Source::Historical);
         }
-        if self.end_ts >= cut && !self.archived {
+        if at(self.end_ts.saturating_add(1)) > trades_cutoff && !self.archived {
             out.push(Source::Live);
         }
         out
@@ -181,6 +183,20 @@ mod tests {
             [Source::Historical, Source::Live]
         );
         assert_eq!(job(1000, 1500, false).trade_sources(cut), [Source::Live]);
+        // A cutoff within a second of the span: the instants decide, not whole seconds.
+        let within = DateTime::from_timestamp(1000, 500_000_000).unwrap();
+        assert_eq!(
+            job(1000, 1500, false).trade_sources(within),
+            [Source::Historical, Source::Live]
+        );
+        assert_eq!(
+            job(500, 1000, false).trade_sources(within),
+            [Source::Historical, Source::Live]
+        );
+        assert_eq!(
+            job(500, 999, false).trade_sources(cut),
+            [Source::Historical]
+        );
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub struct Snapshot {
     pub burst: u64,
     /// Seconds since the gateway started.
     pub elapsed_s: f64,
+    /// Live trade pages not listed newest first.
+    pub out_of_order: u64,
 }
 
 impl Snapshot {
@@ -48,6 +50,7 @@ impl Snapshot {
             rate: m.rates.0,
             burst: m.read_burst,
             elapsed_s: started.elapsed().as_secs_f64(),
+            out_of_order: t.out_of_order,
         }
     }
 
@@ -87,6 +90,7 @@ impl Snapshot {
              spends the initial burst)",
             self.burst, self.rate
         );
+        let _ = writeln!(s, "pages out of order  {}", self.out_of_order);
         let _ = write!(s, "elapsed             {:.2} s", self.elapsed_s);
         s
     }

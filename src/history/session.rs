@@ -1,6 +1,7 @@
 //! What every step of a download shares: the gateway, the output directory, the checkpoint
 //! and the tally (single-threaded: one actix system), and the stop flag a SIGINT raises —
-//! after it no new request is sent, while answers already asked for are still written.
+//! after it no new request is sent, while answers already asked for are still written. A
+//! 404 can be asked for as "not there" ([`Session::ask_found`]).
 
 use std::{
     cell::{Cell, RefCell},
@@ -49,15 +50,39 @@ impl Session {
         R: ApiRequest,
         Gateway: Handler<R>,
     {
+        let answer = self.answer(req).await?;
+        answer.map_err(|e| Halt::Failed(format!("{what}: {e}")))
+    }
+
+    /// As [`Session::ask`], but the exchange's 404 (the resource is not there) is `None`.
+    ///
+    /// # Errors
+    /// [`Halt::Interrupted`] when stopping; any other error of the gateway, naming `what`.
+    pub async fn ask_found<R>(&self, what: &str, req: R) -> Result<Option<R::Output>, Halt>
+    where
+        R: ApiRequest,
+        Gateway: Handler<R>,
+    {
+        match self.answer(req).await? {
+            Ok(out) => Ok(Some(out)),
+            Err(e) if not_found(&e) => Ok(None),
+            Err(e) => Err(Halt::Failed(format!("{what}: {e}"))),
+        }
+    }
+
+    async fn answer<R>(&self, req: R) -> Result<Result<R::Output, GatewayError>, Halt>
+    where
+        R: ApiRequest,
+        Gateway: Handler<R>,
+    {
         if self.stop.get() {
             return Err(Halt::Interrupted);
         }
-        let answer = self.gateway.send(req).await;
-        match answer {
-            Ok(Ok(out)) => Ok(out),
-            Ok(Err(e)) => Err(Halt::Failed(format!("{what}: {e}"))),
-            Err(_) => Err(Halt::Failed(format!("{what}: {}", GatewayError::Stopped))),
-        }
+        Ok(self
+            .gateway
+            .send(req)
+            .await
+            .unwrap_or(Err(GatewayError::Stopped)))
     }
 
     /// Saves the checkpoint.
@@ -67,5 +92,35 @@ impl Session {
     pub fn save(&self) -> Result<(), Halt> {
         let path = self.out.join("checkpoint.json");
         self.checkpoint.borrow().save(&path).map_err(Halt::Failed)
+    }
+}
+
+/// Whether the exchange answered 404.
+fn not_found(e: &GatewayError) -> bool {
+    matches!(e, GatewayError::Rejected(api) if api.status == 404)
+}
+
+#[cfg(test)]
+mod tests {
+    use kalshi::ApiError;
+
+    use super::*;
+
+    fn rejected(status: u16) -> GatewayError {
+        GatewayError::Rejected(ApiError {
+            status,
+            code: "not_found".into(),
+            message: "market not found".into(),
+            details: None,
+            service: None,
+        })
+    }
+
+    #[test]
+    fn only_the_exchange_s_404_means_not_there() {
+        assert!(not_found(&rejected(404)));
+        assert!(!not_found(&rejected(400)));
+        assert!(!not_found(&GatewayError::RateLimited));
+        assert!(!not_found(&GatewayError::Stopped));
     }
 }

@@ -7,9 +7,9 @@
 //! by the cutoff it read first (kept in the checkpoint). So that the lists never overlap
 //! whatever the exchange's cutoff does, each keeps its side of the *planned* trades cutoff
 //! `T` by the trade's exact time: the historical list what was made before `T` (when the
-//! market has a live list too), the live list what was made at or after it ([`filter`]). A cutoff that advances can then only
-//! make the live list miss trades (those that moved to the historical side before it read
-//! them), never write one twice.
+//! market has a live list too), the live list what was made at or after it ([`filter`]). A
+//! cutoff that advances can then only make the live list miss trades (those that moved to
+//! the historical side before it read them), never write one twice.
 //!
 //! A rerun reads the cutoff again; if it moved to `T'` past where an unfinished live list
 //! starts, the trades of `[T, T')` the live list has not written yet are only historical
@@ -18,9 +18,11 @@
 //! checkpoint keeps that instant and the ids written at it), and the live list continues
 //! from `T'` ([`replan`]). A market that settled before the new `market_settled_ts` has its
 //! unfinished candles read from the historical endpoint. Lists complete before the
-//! interrupt are not touched. Not covered: a cutoff that moves *during* a run past trades a
-//! live list has not read yet (the run does not re-read the cutoff after every list); the
-//! rows then missing are the trades of that market made between the two cutoffs.
+//! interrupt are not touched. A cutoff that moves *during* a run is caught the same way: once
+//! every list is complete the run reads the cutoff again and re-plans the complete live
+//! lists too (each wrote every trade at or after its oldest, so its catch-up keeps exactly
+//! the rest); one round is enough, since a live list finished before that read had every
+//! trade made after that cutoff on its side when it read it.
 
 use chrono::{DateTime, Utc};
 use kalshi::rest::Trade;
@@ -102,12 +104,27 @@ pub fn oldest(prev: Option<Oldest>, kept: &[Trade]) -> Option<Oldest> {
     }
 }
 
+/// Whether a live page keeps the order the catch-up bookkeeping assumes (undocumented by
+/// Kalshi): its trades newest first, none newer than the oldest the list wrote before.
+pub fn newest_first(written: Option<&Oldest>, page: &[Trade]) -> bool {
+    let sorted = page
+        .windows(2)
+        .all(|w| w[0].created_time >= w[1].created_time);
+    let newest = page.iter().map(|t| t.created_time).max();
+    let after = matches!((written, newest), (Some(o), Some(n)) if n > o.at);
+    sorted && !after
+}
+
 /// Re-plans one market for the cutoff `now` (trades, settled) read by a rerun; `planned` is
-/// the trades cutoff the download planned by. Answers whether anything changed.
+/// the trades cutoff the download planned by. With `finished_too` a complete live list is
+/// re-planned as well (the cutoff read again once every list is complete: the live list
+/// wrote every trade at or after its oldest, so a catch-up of the rest is exact). Answers
+/// whether anything changed.
 pub fn replan(
     m: &mut MarketState,
     planned: DateTime<Utc>,
     now: (DateTime<Utc>, DateTime<Utc>),
+    finished_too: bool,
 ) -> bool {
     let (settled_now, trades_now) = now;
     let mut changed = false;
@@ -123,7 +140,7 @@ pub fn replan(
         return changed;
     };
     let from = m.live_from.unwrap_or(planned);
-    if live.done || trades_now <= from {
+    if (live.done && !finished_too) || trades_now <= from {
         return changed;
     }
     let spans = from.timestamp() <= m.job.end_ts && trades_now.timestamp() >= m.job.start_ts;
@@ -139,13 +156,20 @@ pub fn replan(
     true
 }
 
-/// Re-plans every market of `c` for the cutoff `now`; answers whether anything changed.
-pub fn replan_all(c: &mut Checkpoint, now: (DateTime<Utc>, DateTime<Utc>)) -> bool {
+/// Re-plans every market of `c` for the cutoff `now` (complete live lists too with
+/// `finished_too`); answers whether anything changed.
+pub fn replan_all(
+    c: &mut Checkpoint,
+    now: (DateTime<Utc>, DateTime<Utc>),
+    finished_too: bool,
+) -> bool {
     let Some((_, planned)) = c.cutoff else {
         return false;
     };
     let markets = c.series.values_mut().flat_map(|s| s.markets.values_mut());
-    markets.fold(false, |changed, m| replan(m, planned, now) | changed)
+    markets.fold(false, |changed, m| {
+        replan(m, planned, now, finished_too) | changed
+    })
 }
 
 #[cfg(test)]

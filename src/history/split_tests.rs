@@ -81,7 +81,7 @@ fn a_resumed_live_list_catches_up_what_moved_to_the_historical_side() {
     m.trades.get_mut(&Source::Live).unwrap().oldest = oldest;
     m.trades.get_mut(&Source::Historical).unwrap().done = true;
     // The rerun finds the cutoff at 109: 107a, 106 and 105 are historical only now.
-    assert!(replan(&mut m, at(105), (at(0), at(109))));
+    assert!(replan(&mut m, at(105), (at(0), at(109)), false));
     assert_eq!(m.catch_up.len(), 1);
     assert_eq!(m.live_from, Some(at(109)));
     let (live_now, hist_now) = served(109);
@@ -106,7 +106,7 @@ fn a_resumed_live_list_catches_up_what_moved_to_the_historical_side() {
         "every trade once: {all:?}"
     );
     // Read again with the same cutoff: nothing more to plan.
-    assert!(!replan(&mut m, at(105), (at(0), at(109))));
+    assert!(!replan(&mut m, at(105), (at(0), at(109)), false));
 }
 
 #[test]
@@ -114,11 +114,72 @@ fn complete_lists_stay_and_a_market_archived_meanwhile_reads_historical_candles(
     let mut m = market(Some(200));
     m.trades.get_mut(&Source::Live).unwrap().done = true;
     assert!(
-        !replan(&mut m, at(105), (at(150), at(109))),
+        !replan(&mut m, at(105), (at(150), at(109)), false),
         "nothing moved for it"
     );
     assert!(m.catch_up.is_empty() && !m.job.archived);
-    assert!(replan(&mut m, at(105), (at(201), at(109))));
+    assert!(replan(&mut m, at(105), (at(201), at(109)), false));
     assert!(m.job.archived && m.catch_up.is_empty());
     assert_eq!(m.job.candle_source(), Source::Historical);
+}
+
+#[test]
+fn a_live_page_out_of_order_is_told_apart() {
+    let t = tape();
+    assert!(newest_first(None, &t));
+    assert!(newest_first(None, &[]));
+    let written = oldest(None, &t[..4]);
+    assert!(newest_first(written.as_ref(), &t[3..]));
+    assert!(
+        !newest_first(written.as_ref(), &t[2..]),
+        "108 after 107b was written"
+    );
+    let mut swapped = t.clone();
+    swapped.swap(0, 1);
+    assert!(!newest_first(None, &swapped));
+}
+
+#[test]
+fn a_market_first_listed_after_the_cutoff_moved_reads_the_gap_from_the_historical_side() {
+    // Planned at 105, listed by a rerun that found the cutoff at 109 (as `listing` does).
+    let mut m = market(None);
+    assert!(replan(&mut m, at(105), (at(0), at(109)), false));
+    let (live_now, hist_now) = served(109);
+    let list = |l| filter(at(105), &m, l);
+    let mut all = ids(&list(List::Trades(Source::Live)).apply(&live_now));
+    all.extend(ids(&list(List::CatchUp(0)).apply(&hist_now)));
+    all.extend(ids(&list(List::Trades(Source::Historical)).apply(&hist_now)));
+    let unique: BTreeSet<&String> = all.iter().collect();
+    assert_eq!(
+        (all.len(), unique.len()),
+        (12, 12),
+        "every trade once: {all:?}"
+    );
+}
+
+#[test]
+fn a_live_list_the_cutoff_overtook_during_the_run_is_caught_up_at_its_end() {
+    // Planned at 105; the live list wrote 110‥107b, the cutoff then moved to 109 and its
+    // next page (past 107b, on the live side only ≥ 109) was empty: the list is complete.
+    let mut m = market(None);
+    let (live_then, _) = served(105);
+    let page = filter(at(105), &m, List::Trades(Source::Live)).apply(&live_then[..4]);
+    let live = m.trades.get_mut(&Source::Live).unwrap();
+    (live.oldest, live.done) = (oldest(None, &page), true);
+    m.trades.get_mut(&Source::Historical).unwrap().done = true;
+    assert!(
+        !replan(&mut m, at(105), (at(0), at(109)), false),
+        "as a rerun"
+    );
+    // Read again once every list is complete: the rest of [105, 109) is caught up.
+    assert!(replan(&mut m, at(105), (at(0), at(109)), true));
+    let (_, hist_now) = served(109);
+    let catch_up = filter(at(105), &m, List::CatchUp(0)).apply(&hist_now);
+    assert_eq!(ids(&catch_up), ["107a", "106", "105"]);
+    let hist = filter(at(105), &m, List::Trades(Source::Historical)).apply(&hist_now);
+    let mut all = ids(&page);
+    all.extend(ids(&catch_up));
+    all.extend(ids(&hist));
+    let unique: BTreeSet<&String> = all.iter().collect();
+    assert_eq!((all.len(), unique.len()), (12, 12), "{all:?}");
 }

@@ -27,6 +27,8 @@ pub struct Tally {
     pub parts: u64,
     /// Markets whose trades and candles are complete / markets planned.
     pub markets_done: (u64, u64),
+    /// Live trade pages not listed newest first (warned on stderr).
+    pub out_of_order: u64,
 }
 
 /// What the gateway answered, by `METHOD /template STATUS`.
