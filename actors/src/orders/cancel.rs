@@ -180,14 +180,8 @@ impl Orders {
             return Err(Refusal::Halted(why.clone()));
         }
         let blackout = self.blackout_block();
-        let open = admission::OpenState {
-            ledger: &self.ledger,
-            positions: &self.positions,
-            limits: &self.limits,
-            blackout: blackout.as_deref(),
-            orders_last_minute: 0,
-            now: self.now(),
-        };
+        // An amend is not a new order: the per-minute count does not apply to it.
+        let open = self.open_state(blackout.as_deref(), 0);
         admission::check_amend_open(&o, msg.price, msg.remaining, &market, &open)?;
         Ok(AmendPlan::Amend(
             order_id,

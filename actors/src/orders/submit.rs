@@ -104,14 +104,8 @@ impl Orders {
         admission::check_market(&msg.spec, &market)?;
         self.still_current(msg)?;
         let blackout = self.blackout_block();
-        let open = admission::OpenState {
-            ledger: &self.ledger,
-            positions: &self.positions,
-            limits: &self.limits,
-            blackout: blackout.as_deref(),
-            orders_last_minute: self.rate.count(self.clock.monotonic_ns()),
-            now: self.now(),
-        };
+        let sent = self.rate.count(self.clock.monotonic_ns());
+        let open = self.open_state(blackout.as_deref(), sent);
         admission::check_open(&msg.spec, &open)?;
         self.check_backlog()?;
         let stamps = msg.stamps.with(Stamp::Admitted, self.clock.monotonic_ns());

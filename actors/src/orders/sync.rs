@@ -246,6 +246,23 @@ impl Orders {
         plan.differences
     }
 
+    /// What admission checks an order against: `blackout` is [`Self::blackout_block`]'s
+    /// answer, `orders_last_minute` the orders sent in the last 60 s.
+    pub(super) fn open_state<'a>(
+        &'a self,
+        blackout: Option<&'a str>,
+        orders_last_minute: usize,
+    ) -> super::admission::OpenState<'a> {
+        super::admission::OpenState {
+            ledger: &self.ledger,
+            positions: &self.positions,
+            limits: &self.limits,
+            blackout,
+            orders_last_minute,
+            now: self.now(),
+        }
+    }
+
     /// Why nothing that adds risk may be sent now (blackouts, fail closed), if so.
     pub(super) fn blackout_block(&self) -> Option<String> {
         gate::blackout_block(

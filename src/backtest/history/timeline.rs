@@ -182,16 +182,6 @@ impl Timeline {
             .iter()
             .map(move |(ns, item)| (*ns, record(h, *item, depth)))
     }
-
-    /// How many records there are.
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    /// Whether there is none.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
 }
 
 fn record(h: &History, item: Item, depth: Count) -> Record {
